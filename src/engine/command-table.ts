@@ -1,0 +1,91 @@
+/**
+ * The command table: every family's specs in one registry, and command resolution
+ * (lookup → subcommand → arity) with Redis's error texts (redis: processCommand).
+ */
+import type { CommandSpec } from './command.js';
+import { Errors } from './errors.js';
+import { stringCommands } from './commands/string.js';
+import { keyCommands } from './commands/keys.js';
+import { expireCommands } from './commands/expire.js';
+import { serverCommands } from './commands/server.js';
+import { connectionCommands } from './commands/connection.js';
+import { transactionCommands } from './commands/transactions.js';
+import { introspectionCommands } from './commands/command.js';
+
+export const ALL_FAMILIES: readonly (readonly CommandSpec[])[] = [
+  stringCommands,
+  keyCommands,
+  expireCommands,
+  serverCommands,
+  connectionCommands,
+  transactionCommands,
+  introspectionCommands,
+];
+
+export class CommandTable {
+  private readonly byName = new Map<string, CommandSpec>();
+  private readonly subByName = new Map<CommandSpec, Map<string, CommandSpec>>();
+
+  constructor(families: readonly (readonly CommandSpec[])[] = ALL_FAMILIES) {
+    for (const family of families) {
+      for (const spec of family) {
+        if (this.byName.has(spec.name)) throw new Error(`duplicate command spec: ${spec.name}`);
+        this.byName.set(spec.name, spec);
+        if (spec.subcommands) {
+          const subs = new Map<string, CommandSpec>();
+          for (const sub of spec.subcommands) subs.set(sub.name.slice(spec.name.length + 1), sub);
+          this.subByName.set(spec, subs);
+        }
+      }
+    }
+  }
+
+  /** Every top-level command, in registration order. */
+  all(): CommandSpec[] {
+    return [...this.byName.values()];
+  }
+
+  get size(): number {
+    return this.byName.size;
+  }
+
+  /** Lookup by name (any case); `container|sub` finds a subcommand. */
+  lookup(name: string): CommandSpec | undefined {
+    const lower = name.toLowerCase();
+    const bar = lower.indexOf('|');
+    if (bar === -1) return this.byName.get(lower);
+    const container = this.byName.get(lower.slice(0, bar));
+    return container ? this.subByName.get(container)?.get(lower.slice(bar + 1)) : undefined;
+  }
+
+  /**
+   * The spec that runs `argv`, or the error text Redis gives for it (unknown command,
+   * unknown subcommand, wrong number of arguments).
+   */
+  resolve(argv: readonly string[]): CommandSpec | string {
+    const name = argv[0] ?? '';
+    let spec = this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+    if (spec === undefined) return unknownCommandError(argv);
+    if (spec.subcommands && argv.length >= 2) {
+      const sub = this.subByName.get(spec)!.get(argv[1]!.toLowerCase());
+      if (sub === undefined) return Errors.unknownSubcommand(truncate(argv[1]!, 128), spec.name);
+      spec = sub;
+    }
+    const arity = spec.arity;
+    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return Errors.wrongArity(spec.name);
+    return spec;
+  }
+}
+
+function truncate(s: string, max: number): string {
+  return s.length > max ? s.slice(0, max) : s;
+}
+
+/** Redis quotes at most ~128 bytes of arguments, each cut to what room is left. */
+function unknownCommandError(argv: readonly string[]): string {
+  let args = '';
+  for (let j = 1; j < argv.length && args.length < 128; j++) {
+    args += `'${truncate(argv[j]!, 128 - args.length)}' `;
+  }
+  return `ERR unknown command '${truncate(argv[0] ?? '', 128)}', with args beginning with: ${args}`;
+}

@@ -1,0 +1,82 @@
+/**
+ * Command specs: one declarative object per command, Redis style (redis: commands/*.json).
+ * Dispatch, arity errors, MULTI queueing, COMMAND INFO/DOCS/GETKEYS and key extraction
+ * all read these.
+ */
+import type { RawReply } from './reply.js';
+import type { CommandContext } from './context.js';
+
+export type CommandFlag =
+  | 'write'
+  | 'readonly'
+  | 'denyoom'
+  | 'admin'
+  | 'pubsub'
+  | 'noscript'
+  | 'blocking'
+  | 'loading'
+  | 'stale'
+  | 'skip_monitor'
+  | 'skip_slowlog'
+  | 'fast'
+  | 'no_auth'
+  | 'may_replicate'
+  | 'no_mandatory_keys'
+  | 'no_multi'
+  | 'allow_busy';
+
+export type CommandGroup =
+  | 'generic'
+  | 'string'
+  | 'list'
+  | 'set'
+  | 'sorted_set'
+  | 'hash'
+  | 'pubsub'
+  | 'transactions'
+  | 'connection'
+  | 'server';
+
+/** Where a command's keys are: Redis's legacy (first, last, step) triple. */
+export interface KeyRange {
+  /** Position of the first key (0 = no keys). */
+  first: number;
+  /** Position of the last key; negative counts from the end (-1 = last argument). */
+  last: number;
+  step: number;
+}
+
+export type Handler = (ctx: CommandContext, argv: string[]) => RawReply;
+
+export interface CommandSpec {
+  /** Lowercase name; subcommands are named `container|sub` as in Redis 7. */
+  name: string;
+  /** Redis's convention: n = exactly n arguments (name included), -n = at least n. */
+  arity: number;
+  flags: readonly CommandFlag[];
+  keys: KeyRange;
+  /** For commands whose keys move (numkeys, STORE …): the key positions in argv. */
+  getKeys?: (argv: readonly string[]) => number[];
+  group: CommandGroup;
+  summary: string;
+  since: string;
+  complexity?: string;
+  /** Absent for containers (CONFIG, CLIENT, …), which dispatch to `subcommands`. */
+  handler?: Handler;
+  subcommands?: readonly CommandSpec[];
+}
+
+export const NO_KEYS: KeyRange = { first: 0, last: 0, step: 0 };
+export const ONE_KEY: KeyRange = { first: 1, last: 1, step: 1 };
+export const ALL_KEYS: KeyRange = { first: 1, last: -1, step: 1 };
+
+/** Positions of the keys of `argv` per the spec. */
+export function keyPositions(spec: CommandSpec, argv: readonly string[]): number[] {
+  if (spec.getKeys) return spec.getKeys(argv);
+  const { first, last, step } = spec.keys;
+  if (first === 0) return [];
+  const end = last < 0 ? argv.length + last : Math.min(last, argv.length - 1);
+  const out: number[] = [];
+  for (let i = first; i <= end; i += step) out.push(i);
+  return out;
+}

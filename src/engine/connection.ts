@@ -1,0 +1,98 @@
+/**
+ * One client connection: per-client state (MULTI queue, WATCHed keys, name) and the
+ * call path that turns caller arguments into byte strings and replies back into
+ * public values. Exactly one Redis client connection's worth of state.
+ */
+import type { Engine } from './engine.js';
+import type { CommandSpec } from './command.js';
+import { ReplyError } from './errors.js';
+import { Status, type RawReply, type Reply } from './reply.js';
+import { fromByteString, toByteString } from './bytes.js';
+
+export type Arg = string | Uint8Array;
+
+export interface MultiState {
+  queue: Array<{ spec: CommandSpec; argv: string[] }>;
+  /** A queued command was rejected (unknown, arity …): EXEC answers EXECABORT. */
+  failed: boolean;
+}
+
+export class Connection {
+  name = '';
+  multi: MultiState | null = null;
+  /** WATCHed keys → whether the key was already logically expired when watched. */
+  readonly watched = new Map<string, boolean>();
+  /** A WATCHed key was modified: EXEC must abort (redis: CLIENT_DIRTY_CAS). */
+  dirtyCAS = false;
+  closed = false;
+  readonly createdAt: number;
+  lastCommandAt: number;
+  lastCommand = 'NULL';
+  /** Set by QUIT: the connection closes once the reply is out. */
+  closeAfterReply = false;
+
+  constructor(readonly engine: Engine, readonly id: number) {
+    this.createdAt = engine.clock();
+    this.lastCommandAt = this.createdAt;
+  }
+
+  /** Run one command. Resolves with its reply; rejects with ReplyError on an error reply. */
+  call(argv: readonly Arg[]): Promise<Reply> {
+    try {
+      const reply = this.callSync(argv);
+      return reply instanceof ReplyError ? Promise.reject(reply) : Promise.resolve(reply);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Run many commands in order in one engine turn (the pipelined path). Error replies
+   * stay in place as ReplyError values; nothing is rejected.
+   */
+  callBatch(commands: readonly (readonly Arg[])[]): Promise<Reply[]> {
+    try {
+      const out: Reply[] = new Array(commands.length);
+      for (let i = 0; i < commands.length; i++) out[i] = this.callSync(commands[i]!, false);
+      this.engine.endTurn();
+      return Promise.resolve(out);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Synchronous core of `call`: error replies are returned, not thrown. */
+  callSync(argv: readonly Arg[], endTurn = true): Reply {
+    if (this.closed) return new ReplyError('ERR Connection closed');
+    const bytes: string[] = new Array(argv.length);
+    for (let i = 0; i < argv.length; i++) bytes[i] = toByteString(argv[i]!);
+    const raw = this.engine.execute(this, bytes);
+    if (endTurn) this.engine.endTurn();
+    if (this.closeAfterReply) this.close();
+    return toPublicReply(raw);
+  }
+
+  /** End the connection: drop its WATCHes and transaction state. */
+  close(): void {
+    if (this.closed) return;
+    this.engine.unwatchAll(this);
+    this.multi = null;
+    this.closed = true;
+    this.engine.clients.delete(this.id);
+  }
+}
+
+/** Raw engine reply → what callers see (UTF-8 decoded strings, statuses as strings). */
+export function toPublicReply(raw: RawReply): Reply {
+  if (typeof raw === 'string') return fromByteString(raw);
+  if (raw === null || typeof raw === 'number' || typeof raw === 'bigint') return raw;
+  if (raw instanceof Status) return raw.value;
+  if (raw instanceof ReplyError) {
+    // Messages quote arguments, which are byte strings too.
+    const message = fromByteString(raw.message);
+    return message === raw.message ? raw : new ReplyError(message);
+  }
+  const out: Reply[] = new Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = toPublicReply(raw[i]!);
+  return out;
+}

@@ -1,0 +1,66 @@
+/**
+ * What a handler sees: the keyspace, its connection, the command's time snapshot, and
+ * the side-effect hooks every write goes through in a fixed order
+ * (dirty count → effect log → keyspace notification; redis: zaddGenericCommand).
+ */
+import type { Engine } from './engine.js';
+import type { Connection } from './connection.js';
+import type { Entry, Keyspace, RedisType } from './keyspace.js';
+import type { CommandSpec } from './command.js';
+import { Errors, fail } from './errors.js';
+
+export class CommandContext {
+  /** The connection running the command. */
+  conn!: Connection;
+  spec!: CommandSpec;
+  /** The command's time snapshot in ms: every key in one command expires by the same clock. */
+  now = 0;
+  /** Changes made by the current command (redis: server.dirty delta). */
+  dirty = 0;
+  /** Replacement for the logged form of the current command (redis: rewriteClientCommandVector). */
+  rewritten: string[] | null = null;
+  /** Extra effects logged after (or, if rewritten is empty, instead of) the command. */
+  extraEffects: string[][] = [];
+  preventPropagation = false;
+
+  constructor(readonly engine: Engine, readonly db: Keyspace) {}
+
+  /** Lookup for reading: counts keyspace hits and misses. */
+  lookupRead(key: string): Entry | undefined {
+    const entry = this.db.lookup(key);
+    if (entry === undefined) {
+      this.engine.stats.keyspaceMisses++;
+      this.engine.notify(0x800 /* keyMiss */, 'keymiss', key);
+    } else this.engine.stats.keyspaceHits++;
+    return entry;
+  }
+
+  lookupWrite(key: string): Entry | undefined {
+    return this.db.lookup(key);
+  }
+
+  /** Throw WRONGTYPE unless `entry` is absent or of `type`. */
+  checkType<T extends RedisType>(entry: Entry | undefined, type: T): asserts entry is Extract<Entry, { type: T }> | undefined {
+    if (entry !== undefined && entry.type !== type) fail(Errors.wrongType);
+  }
+
+  /**
+   * Record a change to `key`: invalidate WATCHers, count it dirty and publish the
+   * keyspace event (when `event` is given).
+   */
+  modified(key: string, notifyClass: number, event: string | null, dirty = 1): void {
+    this.engine.signalModifiedKey(key);
+    this.dirty += dirty;
+    if (event !== null) this.engine.notify(notifyClass, event, key);
+  }
+
+  /** Log `argv` as this command's effect instead of the command itself. */
+  rewrite(...argv: string[]): void {
+    this.rewritten = argv;
+  }
+
+  /** Log one more effect after this command's own. */
+  alsoPropagate(...argv: string[]): void {
+    this.extraEffects.push(argv);
+  }
+}

@@ -1,0 +1,334 @@
+/**
+ * The engine: owns the keyspace, command table, clock, clients, WATCH registry, keyspace
+ * events and the effect log. `execute(conn, argv)` is the one entry for every command:
+ * resolve → MULTI queueing → handler → propagation. Platform-free.
+ */
+import { CommandTable } from './command-table.js';
+import type { CommandSpec } from './command.js';
+import { CommandContext } from './context.js';
+import { Connection, type Arg } from './connection.js';
+import { Config } from './config.js';
+import { ReplyError } from './errors.js';
+import { Keyspace } from './keyspace.js';
+import { Notify } from './notify.js';
+import { QUEUED, type RawReply, type Reply } from './reply.js';
+
+export interface EngineOptions {
+  /** Milliseconds since the epoch; inject a fake clock in tests. Default `Date.now`. */
+  clock?: () => number;
+  /** Run the active expirer on timers (default true). Lazy expiry always runs. */
+  activeExpire?: boolean;
+  /** Random source for RANDOMKEY and friends (default `Math.random`). */
+  random?: () => number;
+}
+
+/** One keyspace event as Redis would publish it. */
+export interface KeyspaceEvent {
+  channel: string;
+  message: string;
+}
+
+export type EffectListener = (effects: string[][]) => void;
+export type KeyspaceEventListener = (event: KeyspaceEvent) => void;
+
+/** Commands that run at once even inside MULTI (redis: processCommand). */
+const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+/** Keys expired per active-expiry slice before yielding to commands. */
+const EXPIRE_SLICE = 1000;
+
+export class Engine {
+  readonly clock: () => number;
+  readonly random: () => number;
+  readonly commands = new CommandTable();
+  readonly db: Keyspace;
+  readonly config: Config;
+  readonly clients = new Map<number, Connection>();
+  readonly stats = {
+    startedAt: 0,
+    commandsProcessed: 0,
+    connectionsReceived: 0,
+    expiredKeys: 0,
+    keyspaceHits: 0,
+    keyspaceMisses: 0,
+    /** Changes since start (redis: server.dirty). */
+    dirty: 0,
+  };
+  /** Cached `notify-keyspace-events` flags: the hot path reads a number. */
+  notifyFlags = 0;
+  closed = false;
+
+  private readonly ctx: CommandContext;
+  private readonly watchers = new Map<string, Set<Connection>>();
+  private readonly effectListeners = new Set<EffectListener>();
+  private readonly eventListeners = new Set<KeyspaceEventListener>();
+  private pendingEffects: string[][] = [];
+  private nextClientId = 1;
+  private defaultConnection: Connection | null = null;
+  private readonly activeExpire: boolean;
+  private expireTimer: ReturnType<typeof setTimeout> | null = null;
+  private expireTimerAt = Infinity;
+  /** Nesting depth of execute(): the command time snapshot is taken at depth 0 only. */
+  private depth = 0;
+
+  constructor(options: EngineOptions = {}) {
+    this.clock = options.clock ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.activeExpire = options.activeExpire ?? true;
+    this.stats.startedAt = this.clock();
+    this.db = new Keyspace({ now: () => this.ctx.now, onExpired: (key) => this.onKeyExpired(key) });
+    this.ctx = new CommandContext(this, this.db);
+    this.ctx.now = this.clock();
+    this.config = new Config((name, stored) => {
+      if (name === 'notify-keyspace-events') this.notifyFlags = Number(stored);
+    });
+  }
+
+  /** Open a new client connection with its own transaction and WATCH state. */
+  connect(): Connection {
+    if (this.closed) throw new ReplyError('ERR engine closed');
+    const conn = new Connection(this, this.nextClientId++);
+    this.clients.set(conn.id, conn);
+    this.stats.connectionsReceived++;
+    return conn;
+  }
+
+  /** Run a command through the default connection. */
+  call(argv: readonly Arg[]): Promise<Reply> {
+    if (this.defaultConnection === null || this.defaultConnection.closed) this.defaultConnection = this.connect();
+    return this.defaultConnection.call(argv);
+  }
+
+  /** Stop timers and close every connection. */
+  close(): void {
+    if (this.closed) return;
+    for (const conn of [...this.clients.values()]) conn.close();
+    if (this.expireTimer !== null) clearTimeout(this.expireTimer);
+    this.expireTimer = null;
+    this.closed = true;
+  }
+
+  /** Subscribe to the effect log: write effects in order, delivered once per engine turn. */
+  onEffects(listener: EffectListener): () => void {
+    this.effectListeners.add(listener);
+    return () => this.effectListeners.delete(listener);
+  }
+
+  /** Subscribe to keyspace notifications (as enabled by `notify-keyspace-events`). */
+  onKeyspaceEvent(listener: KeyspaceEventListener): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  /**
+   * Execute one command (argv as byte strings) for `conn`. Never throws: every failure
+   * is an error reply.
+   */
+  execute(conn: Connection, argv: string[]): RawReply {
+    const resolved = this.commands.resolve(argv);
+    if (typeof resolved === 'string') {
+      if (conn.multi) conn.multi.failed = true;
+      return new ReplyError(resolved);
+    }
+    const spec = resolved;
+    if (conn.multi !== null && !TRANSACTION_CONTROL.has(spec.name)) {
+      if (spec.flags.includes('no_multi')) {
+        conn.multi.failed = true;
+        return new ReplyError('ERR Command not allowed inside a transaction');
+      }
+      conn.multi.queue.push({ spec, argv });
+      return QUEUED;
+    }
+    return this.run(conn, spec, argv);
+  }
+
+  /**
+   * Run a resolved command now (EXEC calls this for each queued command). Handles the
+   * time snapshot, stats, error capture and propagation of the command's effect.
+   */
+  run(conn: Connection, spec: CommandSpec, argv: string[]): RawReply {
+    const ctx = this.ctx;
+    const saved = this.depth === 0 ? null : saveContext(ctx);
+    if (this.depth === 0) ctx.now = this.clock();
+    ctx.conn = conn;
+    ctx.spec = spec;
+    ctx.dirty = 0;
+    ctx.rewritten = null;
+    ctx.extraEffects = [];
+    ctx.preventPropagation = false;
+    this.depth++;
+    let reply: RawReply;
+    try {
+      reply = spec.handler!(ctx, argv);
+    } catch (e) {
+      reply = e instanceof ReplyError ? e : internalError(e);
+    } finally {
+      this.depth--;
+    }
+    this.stats.commandsProcessed++;
+    conn.lastCommandAt = ctx.now;
+    conn.lastCommand = spec.name;
+    if (ctx.dirty > 0) {
+      this.stats.dirty += ctx.dirty;
+      if (!ctx.preventPropagation) {
+        this.pendingEffects.push(ctx.rewritten ?? argv);
+      }
+    }
+    if (ctx.extraEffects.length > 0) for (const effect of ctx.extraEffects) this.pendingEffects.push(effect);
+    if (saved !== null) restoreContext(ctx, saved);
+    return reply;
+  }
+
+  /** Index into the pending effect log (EXEC brackets its effects with MULTI/EXEC). */
+  get effectMark(): number {
+    return this.pendingEffects.length;
+  }
+
+  /** Wrap effects logged since `mark` in MULTI … EXEC so they replay atomically. */
+  wrapEffectsSince(mark: number): void {
+    if (this.pendingEffects.length === mark) return;
+    this.pendingEffects.splice(mark, 0, ['multi']);
+    this.pendingEffects.push(['exec']);
+  }
+
+  /** End of an engine turn: deliver effects, then (re)arm the active expirer. */
+  endTurn(): void {
+    if (this.pendingEffects.length > 0) {
+      const effects = this.pendingEffects;
+      this.pendingEffects = [];
+      for (const listener of this.effectListeners) listener(effects);
+    }
+    if (this.activeExpire && this.db.volatileCount > 0) this.scheduleActiveExpire();
+  }
+
+  // --- WATCH ---------------------------------------------------------------------------
+
+  watch(conn: Connection, key: string): void {
+    if (conn.watched.has(key)) return;
+    conn.watched.set(key, this.db.isLogicallyExpired(key));
+    let set = this.watchers.get(key);
+    if (set === undefined) this.watchers.set(key, (set = new Set()));
+    set.add(conn);
+  }
+
+  unwatchAll(conn: Connection): void {
+    for (const key of conn.watched.keys()) {
+      const set = this.watchers.get(key);
+      if (set === undefined) continue;
+      set.delete(conn);
+      if (set.size === 0) this.watchers.delete(key);
+    }
+    conn.watched.clear();
+    conn.dirtyCAS = false;
+  }
+
+  /** A WATCHed key of `conn` expired after it was watched (redis: isWatchedKeyExpired). */
+  watchedKeyExpired(conn: Connection): boolean {
+    for (const [key, expiredAtWatch] of conn.watched) {
+      if (!expiredAtWatch && this.db.isLogicallyExpired(key)) return true;
+    }
+    return false;
+  }
+
+  /** Invalidate every transaction WATCHing `key` (redis: signalModifiedKey). */
+  signalModifiedKey(key: string): void {
+    if (this.watchers.size === 0) return;
+    const set = this.watchers.get(key);
+    if (set !== undefined) for (const conn of set) conn.dirtyCAS = true;
+  }
+
+  /** FLUSHDB/FLUSHALL: every WATCHed key that existed is touched (redis: touchAllWatchedKeysInDb). */
+  signalFlushed(): void {
+    for (const [key, set] of this.watchers) {
+      if (this.db.map.has(key)) for (const conn of set) conn.dirtyCAS = true;
+    }
+  }
+
+  // --- keyspace events ----------------------------------------------------------------
+
+  /** Publish a keyspace notification if its class is enabled (redis: notifyKeyspaceEvent). */
+  notify(notifyClass: number, event: string, key: string): void {
+    const flags = this.notifyFlags;
+    if ((flags & notifyClass) === 0 || this.eventListeners.size === 0) return;
+    if (flags & Notify.keyspace) this.emitEvent({ channel: `__keyspace@0__:${key}`, message: event });
+    if (flags & Notify.keyevent) this.emitEvent({ channel: `__keyevent@0__:${event}`, message: key });
+  }
+
+  private emitEvent(event: KeyspaceEvent): void {
+    for (const listener of this.eventListeners) listener(event);
+  }
+
+  // --- expiry ---------------------------------------------------------------------------
+
+  private onKeyExpired(key: string): void {
+    this.stats.expiredKeys++;
+    this.signalModifiedKey(key);
+    this.notify(Notify.expired, 'expired', key);
+    this.pendingEffects.push(['del', key]);
+  }
+
+  /**
+   * One slice of active expiry: delete keys whose deadline has passed, at most
+   * `EXPIRE_SLICE` at a time. Returns how many were removed. Hosts and tests may call it.
+   */
+  runActiveExpire(): number {
+    if (this.depth !== 0) return 0;
+    this.ctx.now = this.clock();
+    const removed = this.db.expireDue(EXPIRE_SLICE);
+    this.endTurn();
+    return removed;
+  }
+
+  private scheduleActiveExpire(): void {
+    const deadline = this.db.nextDeadline();
+    if (deadline === undefined || deadline + 1 >= this.expireTimerAt) return;
+    if (this.expireTimer !== null) clearTimeout(this.expireTimer);
+    const delay = Math.max(0, deadline + 1 - this.clock());
+    this.expireTimerAt = deadline + 1;
+    this.expireTimer = setTimeout(() => {
+      this.expireTimer = null;
+      this.expireTimerAt = Infinity;
+      if (this.closed) return;
+      const removed = this.runActiveExpire();
+      // A full slice means more may be due: carry on after other work had a turn.
+      if (removed === EXPIRE_SLICE) this.scheduleSoon();
+    }, Math.min(delay, 2 ** 31 - 1));
+    unrefTimer(this.expireTimer);
+  }
+
+  private scheduleSoon(): void {
+    this.expireTimerAt = this.clock();
+    this.expireTimer = setTimeout(() => {
+      this.expireTimer = null;
+      this.expireTimerAt = Infinity;
+      if (!this.closed && this.runActiveExpire() === EXPIRE_SLICE) this.scheduleSoon();
+    }, 0);
+    unrefTimer(this.expireTimer);
+  }
+}
+
+/** Create an in-process engine (Node, edge runtimes, tests, or inside the worker). */
+export function createEngine(options: EngineOptions = {}): Engine {
+  return new Engine(options);
+}
+
+function internalError(e: unknown): ReplyError {
+  const message = e instanceof Error ? e.message : String(e);
+  return new ReplyError(`ERR internal error: ${message}`);
+}
+
+/** In Node, a pending expiry timer must not keep the process alive. */
+function unrefTimer(timer: unknown): void {
+  (timer as { unref?: () => void }).unref?.();
+}
+
+type SavedContext = Pick<CommandContext, 'conn' | 'spec' | 'dirty' | 'rewritten' | 'extraEffects' | 'preventPropagation'>;
+
+function saveContext(ctx: CommandContext): SavedContext {
+  const { conn, spec, dirty, rewritten, extraEffects, preventPropagation } = ctx;
+  return { conn, spec, dirty, rewritten, extraEffects, preventPropagation };
+}
+
+function restoreContext(ctx: CommandContext, saved: SavedContext): void {
+  Object.assign(ctx, saved);
+}

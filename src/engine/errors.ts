@@ -1,0 +1,47 @@
+/**
+ * ReplyError and every Redis error text, defined once (redis: createSharedObjects).
+ *
+ * The first word of a message is Redis's error code (ERR, WRONGTYPE, EXECABORT, …).
+ * Only `name` and `message` cross a worker boundary, so the code lives in the message
+ * and `code` is derived from it.
+ */
+export class ReplyError extends Error {
+  override name = 'ReplyError';
+
+  constructor(message: string) {
+    super(message);
+  }
+
+  /** The Redis error code: the message's first word. */
+  get code(): string {
+    const space = this.message.indexOf(' ');
+    return space === -1 ? this.message : this.message.slice(0, space);
+  }
+}
+
+export const Errors = {
+  wrongType: 'WRONGTYPE Operation against a key holding the wrong kind of value',
+  syntax: 'ERR syntax error',
+  notInteger: 'ERR value is not an integer or out of range',
+  notFloat: 'ERR value is not a valid float',
+  overflow: 'ERR increment or decrement would overflow',
+  noSuchKey: 'ERR no such key',
+  outOfRange: 'ERR index out of range',
+  dbIndexOutOfRange: 'ERR DB index is out of range',
+  stringTooLong: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
+  execAbort: 'EXECABORT Transaction discarded because of previous errors.',
+  nestedMulti: 'ERR MULTI calls can not be nested',
+  execWithoutMulti: 'ERR EXEC without MULTI',
+  discardWithoutMulti: 'ERR DISCARD without MULTI',
+  watchInsideMulti: 'ERR WATCH inside MULTI is not allowed',
+  oom: "OOM command not allowed when used memory > 'maxmemory'.",
+  wrongArity: (name: string) => `ERR wrong number of arguments for '${name}' command`,
+  invalidExpire: (name: string) => `ERR invalid expire time in '${name}' command`,
+  unknownSubcommand: (sub: string, container: string) =>
+    `ERR unknown subcommand '${sub}'. Try ${container.toUpperCase()} HELP.`,
+} as const;
+
+/** Throw a reply error: the handler's way to answer with an error (redis: addReplyError). */
+export function fail(message: string): never {
+  throw new ReplyError(message);
+}

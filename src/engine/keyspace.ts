@@ -1,0 +1,197 @@
+/**
+ * The keyspace: one `Map` of tagged entries, with expiry and a dense slot index.
+ *
+ * - Every value is an `Entry` tagged with its Redis type, so WRONGTYPE comes from one check.
+ * - Expiry is an absolute ms deadline on the entry (0 = none). Lookups expire lazily;
+ *   `expireDue` serves the active expirer from a min-heap of deadlines.
+ * - `slots` lists every key densely (a deleted key's slot is filled by the last key). It
+ *   gives RANDOMKEY in O(1) and SCAN cursors: SCAN walks slots from the end towards 0, so
+ *   a swap-fill only moves keys from the visited tail into the unvisited head, never the
+ *   other way: every key present for a whole scan is returned (duplicates are allowed,
+ *   as in Redis).
+ */
+import { ExpiryHeap } from './types/expiry-heap.js';
+
+export type RedisType = 'string';
+
+interface EntryBase {
+  /** Absolute expiry in ms since the epoch; 0 = persistent. */
+  expireAt: number;
+  /** Last access time in ms (OBJECT IDLETIME). */
+  access: number;
+  /** Position in `Keyspace.slots`; maintained by the keyspace. */
+  slot: number;
+}
+
+export interface StringEntry extends EntryBase {
+  type: 'string';
+  value: string;
+  /** Encoding forced by the last write (APPEND/SETRANGE make 'raw'); undefined = derived. */
+  encoding?: 'raw' | 'embstr';
+}
+
+export type Entry = StringEntry;
+
+/** What the keyspace needs from its owner. */
+export interface KeyspaceHost {
+  /** The command's time snapshot in ms. */
+  now(): number;
+  /** A key was removed because it expired (lazily or actively). */
+  onExpired(key: string): void;
+}
+
+export class Keyspace {
+  readonly map = new Map<string, Entry>();
+  private slots: string[] = [];
+  private heap = new ExpiryHeap();
+  /** Keys that carry a deadline (INFO keyspace `expires=`). */
+  volatileCount = 0;
+
+  constructor(private readonly host: KeyspaceHost) {}
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** Look up a live key (lazily deleting it if expired) and mark it accessed. */
+  lookup(key: string): Entry | undefined {
+    const entry = this.map.get(key);
+    if (entry === undefined) return undefined;
+    const now = this.host.now();
+    if (entry.expireAt !== 0 && now > entry.expireAt) {
+      this.expire(key);
+      return undefined;
+    }
+    entry.access = now;
+    return entry;
+  }
+
+  /** Look up without touching the access time (OBJECT, TYPE-free introspection). */
+  peek(key: string): Entry | undefined {
+    const entry = this.map.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expireAt !== 0 && this.host.now() > entry.expireAt) {
+      this.expire(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** True when the key exists but its deadline has passed (it is logically gone). */
+  isLogicallyExpired(key: string): boolean {
+    const entry = this.map.get(key);
+    return entry !== undefined && entry.expireAt !== 0 && this.host.now() > entry.expireAt;
+  }
+
+  /**
+   * Store `entry` at `key`, replacing any value. The entry's own `expireAt` applies
+   * (callers copy the old deadline for KEEPTTL).
+   */
+  set(key: string, entry: Entry): void {
+    const old = this.map.get(key);
+    if (old === undefined) {
+      entry.slot = this.slots.length;
+      this.slots.push(key);
+    } else {
+      entry.slot = old.slot;
+      if (old.expireAt !== 0) this.volatileCount--;
+    }
+    entry.access = this.host.now();
+    this.map.set(key, entry);
+    if (entry.expireAt !== 0) {
+      this.volatileCount++;
+      this.heap.push(entry.expireAt, key);
+      this.maybeRebuildHeap();
+    }
+  }
+
+  /** Remove a key; true when it existed. */
+  delete(key: string): boolean {
+    const entry = this.map.get(key);
+    if (entry === undefined) return false;
+    this.map.delete(key);
+    if (entry.expireAt !== 0) this.volatileCount--;
+    const last = this.slots.pop()!;
+    if (last !== key) {
+      this.slots[entry.slot] = last;
+      this.map.get(last)!.slot = entry.slot;
+    }
+    return true;
+  }
+
+  /** Set or clear (0) the deadline of an existing entry. */
+  setExpire(key: string, entry: Entry, when: number): void {
+    if (entry.expireAt === 0 && when !== 0) this.volatileCount++;
+    else if (entry.expireAt !== 0 && when === 0) this.volatileCount--;
+    entry.expireAt = when;
+    if (when !== 0) {
+      this.heap.push(when, key);
+      this.maybeRebuildHeap();
+    }
+  }
+
+  clear(): void {
+    this.map.clear();
+    this.slots = [];
+    this.heap.clear();
+    this.volatileCount = 0;
+  }
+
+  /** The slot count SCAN starts from. */
+  get slotCount(): number {
+    return this.slots.length;
+  }
+
+  keyAtSlot(slot: number): string | undefined {
+    return this.slots[slot];
+  }
+
+  /** A random live key, or undefined when the keyspace is empty. */
+  randomKey(random: () => number = Math.random): string | undefined {
+    // Bounded retries: a keyspace of only expired keys must not loop forever.
+    for (let tries = 0; tries < 100 && this.slots.length > 0; tries++) {
+      const key = this.slots[Math.floor(random() * this.slots.length)]!;
+      if (this.peek(key) !== undefined) return key;
+    }
+    for (const key of this.slots) if (!this.isLogicallyExpired(key)) return key;
+    return undefined;
+  }
+
+  /** The earliest pending deadline, skipping stale heap pairs. */
+  nextDeadline(): number | undefined {
+    for (;;) {
+      const when = this.heap.peekWhen();
+      if (when === undefined) return undefined;
+      const entry = this.map.get(this.heap.peekKey()!);
+      if (entry !== undefined && entry.expireAt === when) return when;
+      this.heap.pop();
+    }
+  }
+
+  /** Active expiry: delete up to `limit` keys whose deadline has passed. Returns the count. */
+  expireDue(limit: number): number {
+    const now = this.host.now();
+    let expired = 0;
+    while (expired < limit) {
+      const when = this.nextDeadline();
+      if (when === undefined || when >= now) break;
+      const key = this.heap.peekKey()!;
+      this.heap.pop();
+      this.expire(key);
+      expired++;
+    }
+    return expired;
+  }
+
+  private expire(key: string): void {
+    this.delete(key);
+    this.host.onExpired(key);
+  }
+
+  /** Stale pairs pile up when deadlines are rewritten often; rebuild from live entries. */
+  private maybeRebuildHeap(): void {
+    if (this.heap.size <= 2 * this.volatileCount + 1024) return;
+    this.heap.clear();
+    for (const [key, entry] of this.map) if (entry.expireAt !== 0) this.heap.push(entry.expireAt, key);
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * The reply model, RESP2-shaped as Redis sends it.
+ *
+ * Inside the engine every string is a byte string (one JS char per byte). Handlers return:
+ * - `string`: a bulk string;
+ * - `Status`: a simple string (+OK, +QUEUED, +PONG): kept apart so a RESP front end can
+ *   write it as Redis does;
+ * - `number` / `bigint`: an integer (bigint only past 2^53);
+ * - `null`: the nil bulk string or nil array;
+ * - `ReplyError`: an error (inside arrays, e.g. EXEC results);
+ * - arrays of the above.
+ *
+ * The public `Reply` is what callers see: bulk strings decoded from UTF-8, statuses as plain
+ * strings, errors as `ReplyError` values inside arrays.
+ */
+import { ReplyError } from './errors.js';
+
+export class Status {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+export const OK = new Status('OK');
+export const QUEUED = new Status('QUEUED');
+export const PONG = new Status('PONG');
+
+export type RawReply = string | number | bigint | null | Status | ReplyError | RawReply[];
+
+export type Reply = string | number | bigint | null | ReplyError | Reply[];

@@ -1,0 +1,96 @@
+/**
+ * Starts a private real Redis 7 (Debian's redis-server) on a free loopback port for a
+ * differential test file, and compares our engine against it.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { expect } from 'vitest';
+import { RespClient } from './resp.js';
+import type { Connection } from '../../src/engine/connection.js';
+import { ReplyError } from '../../src/engine/errors.js';
+import type { Reply } from '../../src/engine/reply.js';
+
+export const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
+
+/** True when redis-server can run here; CI installs it, so there it is always true. */
+export const haveRedis = spawnSync(REDIS_SERVER, ['--version']).status === 0;
+
+export interface RedisOracle {
+  client: RespClient;
+  port: number;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startRedis(): Promise<RedisOracle> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    REDIS_SERVER,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 10_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`redis-server exited ${code}: ${out}`)));
+  });
+  const client = await RespClient.connect(port);
+  return {
+    client,
+    port,
+    stop: async () => {
+      client.close();
+      child.kill('SIGKILL');
+    },
+  };
+}
+
+/** Our connection's answer in the oracle's shape: errors as ReplyError values. */
+export async function engineReply(conn: Connection, argv: readonly (string | Uint8Array)[]): Promise<Reply> {
+  try {
+    return await conn.call(argv);
+  } catch (e) {
+    if (e instanceof ReplyError) return e;
+    throw e;
+  }
+}
+
+/** Comparable form: ReplyErrors become `{ error: message }` so toEqual compares texts. */
+export function comparable(reply: Reply): unknown {
+  if (reply instanceof ReplyError) return { error: reply.message };
+  if (Array.isArray(reply)) return reply.map(comparable);
+  return reply;
+}
+
+/**
+ * Run each command against both and assert equal replies, command by command.
+ * `normalize` may reorder unordered replies (SMEMBERS, KEYS …) before comparing.
+ */
+export async function expectSameReplies(
+  conn: Connection,
+  redis: RespClient,
+  commands: readonly (readonly string[])[],
+  normalize: (argv: readonly string[], reply: unknown) => unknown = (_a, r) => r,
+): Promise<void> {
+  for (const argv of commands) {
+    const [ours, theirs] = await Promise.all([engineReply(conn, argv), redis.call(argv)]);
+    expect(normalize(argv, comparable(ours)), argv.join(' ')).toEqual(normalize(argv, comparable(theirs)));
+  }
+}
