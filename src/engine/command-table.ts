@@ -25,6 +25,8 @@ export const ALL_FAMILIES: readonly (readonly CommandSpec[])[] = [
 export class CommandTable {
   private readonly byName = new Map<string, CommandSpec>();
   private readonly subByName = new Map<CommandSpec, Map<string, CommandSpec>>();
+  /** Names as callers spell them ('GET', 'Get') → spec: skips toLowerCase on the hot path. */
+  private readonly bySpelling = new Map<string, CommandSpec>();
 
   constructor(families: readonly (readonly CommandSpec[])[] = ALL_FAMILIES) {
     for (const family of families) {
@@ -64,8 +66,12 @@ export class CommandTable {
    */
   resolve(argv: readonly string[]): CommandSpec | string {
     const name = argv[0] ?? '';
-    let spec = this.byName.get(name) ?? this.byName.get(name.toLowerCase());
-    if (spec === undefined) return unknownCommandError(argv);
+    let spec = this.bySpelling.get(name);
+    if (spec === undefined) {
+      spec = this.byName.get(name.toLowerCase());
+      if (spec === undefined) return unknownCommandError(argv);
+      if (this.bySpelling.size < 4096) this.bySpelling.set(name, spec);
+    }
     if (spec.subcommands && argv.length >= 2) {
       const sub = this.subByName.get(spec)!.get(argv[1]!.toLowerCase());
       if (sub === undefined) return Errors.unknownSubcommand(truncate(argv[1]!, 128), spec.name);

@@ -11,11 +11,11 @@ import type { Reply } from '../../src/engine/reply.js';
 type Pending = { resolve: (r: Reply) => void };
 
 export class RespClient {
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private readonly pending: Pending[] = [];
 
   private constructor(private readonly socket: Socket) {
-    socket.on('data', (chunk) => {
+    socket.on('data', (chunk: Buffer) => {
       this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
       this.drain();
     });

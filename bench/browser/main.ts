@@ -1,0 +1,64 @@
+/**
+ * Browser bench page: each contender measured in the same page and run, results left
+ * on `window.__bench` for the Node driver (bench/browser.ts) to print.
+ */
+import { createClient } from '../../src/index.js';
+import { median, type Measurement } from '../stats.js';
+
+const results: Measurement[] = [];
+const out = document.getElementById('out')!;
+
+function echoWorker(): { worker: Worker; send: (data: unknown) => Promise<unknown> } {
+  const worker = new Worker(new URL('./echo-worker.ts', import.meta.url), { type: 'module' });
+  const waiting: Array<(v: unknown) => void> = [];
+  worker.onmessage = (e) => waiting.shift()!(e.data);
+  return {
+    worker,
+    send: (data) => {
+      worker.postMessage(data);
+      return new Promise((resolve) => waiting.push(resolve));
+    },
+  };
+}
+
+async function rawPostMessage(): Promise<void> {
+  const echo = echoWorker();
+  const command = ['GET', 'key:1'];
+  results.push(await median('raw postMessage echo, awaited one by one', 5000, 5, async () => {
+    for (let i = 0; i < 5000; i++) await echo.send(command);
+  }));
+  results.push(await median('raw postMessage echo, all fired then awaited', 20000, 5, async () => {
+    const all: Promise<unknown>[] = [];
+    for (let i = 0; i < 20000; i++) all.push(echo.send(command));
+    await Promise.all(all);
+  }));
+  const batch = Array.from({ length: 1000 }, () => command);
+  results.push(await median('raw postMessage echo, 1,000 ops per message', 200_000, 5, async () => {
+    for (let i = 0; i < 200; i++) await echo.send(batch);
+  }));
+  echo.worker.terminate();
+}
+
+async function client(): Promise<void> {
+  const redis = createClient({ name: `bench-${Date.now()}` });
+  await redis.set('key:1', 'value');
+  results.push(await median('idb-redis client GET, awaited one by one', 5000, 5, async () => {
+    for (let i = 0; i < 5000; i++) await redis.get('key:1');
+  }));
+  results.push(await median('idb-redis client SET, auto-pipelined (all in one tick)', 200_000, 5, async () => {
+    const all: Promise<unknown>[] = [];
+    for (let i = 0; i < 200_000; i++) all.push(redis.set(`key:${i % 1000}`, 'value'));
+    await Promise.all(all);
+  }));
+  await redis.quit();
+}
+
+try {
+  await rawPostMessage();
+  await client();
+  (window as unknown as { __bench: unknown }).__bench = { ok: true, results };
+  out.textContent = JSON.stringify(results, null, 2);
+} catch (e) {
+  (window as unknown as { __bench: unknown }).__bench = { ok: false, error: String((e as Error).stack ?? e) };
+  out.textContent = String(e);
+}

@@ -1,0 +1,37 @@
+/** Small timing helpers shared by the Node and browser benches (no dependencies). */
+
+export interface Measurement {
+  name: string;
+  ops: number;
+  ms: number;
+}
+
+export const opsPerSec = (m: Measurement): number => (m.ops / m.ms) * 1000;
+
+export function formatRate(rate: number): string {
+  if (rate >= 1e6) return `${(rate / 1e6).toFixed(2)}M ops/s`;
+  if (rate >= 1e3) return `${(rate / 1e3).toFixed(1)}k ops/s`;
+  return `${rate.toFixed(0)} ops/s`;
+}
+
+/** Run `fn` `runs` times (after one warm-up) and keep the median duration. */
+export async function median(name: string, ops: number, runs: number, fn: () => Promise<void> | void): Promise<Measurement> {
+  await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await fn();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return { name, ops, ms: times[Math.floor(times.length / 2)]! };
+}
+
+export function printTable(title: string, rows: Measurement[], baseline?: Measurement): void {
+  console.log(`\n${title}`);
+  for (const row of rows) {
+    const rate = opsPerSec(row);
+    const ratio = baseline && baseline !== row ? `  ${(rate / opsPerSec(baseline)).toFixed(2)}× ${baseline.name}` : '';
+    console.log(`  ${row.name.padEnd(44)} ${formatRate(rate).padStart(16)}${ratio}`);
+  }
+}
