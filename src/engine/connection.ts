@@ -61,15 +61,31 @@ export class Connection {
     }
   }
 
+  /**
+   * `callBatch` for hosts with their own wire format (the worker): replies stay raw, so
+   * bulk strings keep their bytes and statuses stay apart from bulk strings.
+   */
+  callBatchRaw(commands: readonly (readonly Arg[])[]): RawReply[] {
+    const out: RawReply[] = new Array(commands.length);
+    for (let i = 0; i < commands.length; i++) out[i] = this.callRawSync(commands[i]!, false);
+    this.engine.endTurn();
+    return out;
+  }
+
   /** Synchronous core of `call`: error replies are returned, not thrown. */
   callSync(argv: readonly Arg[], endTurn = true): Reply {
+    return toPublicReply(this.callRawSync(argv, endTurn));
+  }
+
+  /** One command, reply left raw (byte strings, `Status`). */
+  callRawSync(argv: readonly Arg[], endTurn = true): RawReply {
     if (this.closed) return new ReplyError('ERR Connection closed');
     const bytes: string[] = new Array(argv.length);
     for (let i = 0; i < argv.length; i++) bytes[i] = toByteString(argv[i]!);
     const raw = this.engine.execute(this, bytes);
     if (endTurn) this.engine.endTurn();
     if (this.closeAfterReply) this.close();
-    return toPublicReply(raw);
+    return raw;
   }
 
   /** End the connection: drop its WATCHes and transaction state. */
