@@ -37,6 +37,30 @@ export type CommandGroup =
   | 'connection'
   | 'server';
 
+/** ACL categories (redis: ACL_CATEGORY_*), in the order COMMAND INFO lists them. */
+export const ACL_CATEGORIES = [
+  'keyspace', 'read', 'write', 'set', 'sortedset', 'list', 'hash', 'string', 'bitmap', 'hyperloglog',
+  'geo', 'stream', 'pubsub', 'admin', 'fast', 'slow', 'blocking', 'dangerous', 'connection',
+  'transaction', 'scripting',
+] as const;
+
+export type AclCategory = (typeof ACL_CATEGORIES)[number];
+
+/**
+ * A Redis 7 key spec (COMMAND INFO), for commands whose keys the legacy range cannot
+ * describe or whose access flags differ from the default (RO access / RW update).
+ */
+export interface KeySpec {
+  notes?: string;
+  /** RO/RW/OW/RM plus access/update/insert/delete/…, as in commands/*.json. */
+  flags: readonly string[];
+  begin: { index: number } | { keyword: string; startFrom: number } | 'unknown';
+  find:
+    | { lastKey: number; keyStep: number; limit: number }
+    | { keyNumIdx: number; firstKey: number; keyStep: number }
+    | 'unknown';
+}
+
 /** Where a command's keys are: Redis's legacy (first, last, step) triple. */
 export interface KeyRange {
   /** Position of the first key (0 = no keys). */
@@ -64,6 +88,17 @@ export interface CommandSpec {
   /** Absent for containers (CONFIG, CLIENT, …), which dispatch to `subcommands`. */
   handler?: Handler;
   subcommands?: readonly CommandSpec[];
+  /** Command tips shown by COMMAND INFO (redis: command_tips), e.g. 'nondeterministic_output'. */
+  tips?: readonly string[];
+  /**
+   * ACL categories not implied by flags (redis: acl_categories in commands/*.json).
+   * Default: the group's category (generic → keyspace, string → string, …; none for
+   * server commands and containers). Flags add write/read/admin+dangerous/pubsub/fast/
+   * slow/blocking on top, as Redis's setImplicitACLCategories does.
+   */
+  acl?: readonly AclCategory[];
+  /** Key specs, when the default derived from `keys` and the flags is not Redis's. */
+  keySpecs?: readonly KeySpec[];
 }
 
 export const NO_KEYS: KeyRange = { first: 0, last: 0, step: 0 };

@@ -234,14 +234,23 @@ export class Engine {
   signalModifiedKey(key: string): void {
     if (this.watchers.size === 0) return;
     const set = this.watchers.get(key);
-    if (set !== undefined) for (const conn of set) conn.dirtyCAS = true;
+    if (set !== undefined) for (const conn of set) this.touchWatched(conn, key);
   }
 
   /** FLUSHDB/FLUSHALL: every WATCHed key that existed is touched (redis: touchAllWatchedKeysInDb). */
   signalFlushed(): void {
     for (const [key, set] of this.watchers) {
-      if (this.db.map.has(key)) for (const conn of set) conn.dirtyCAS = true;
+      if (this.db.map.has(key)) for (const conn of set) this.touchWatched(conn, key, true);
     }
+  }
+
+  /**
+   * A key already expired when WATCHed that is now deleted is no logical change: clear
+   * its expired mark instead of failing the transaction (redis: touchWatchedKey).
+   */
+  private touchWatched(conn: Connection, key: string, deleting = false): void {
+    if (conn.watched.get(key) === true && (deleting || !this.db.map.has(key))) conn.watched.set(key, false);
+    else conn.dirtyCAS = true;
   }
 
   // --- keyspace events ----------------------------------------------------------------

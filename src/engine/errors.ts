@@ -37,6 +37,9 @@ export const Errors = {
   oom: "OOM command not allowed when used memory > 'maxmemory'.",
   wrongArity: (name: string) => `ERR wrong number of arguments for '${name}' command`,
   invalidExpire: (name: string) => `ERR invalid expire time in '${name}' command`,
+  invalidClientName: 'ERR Client names cannot contain spaces, newlines or special characters.',
+  wrongPass: 'WRONGPASS invalid username-password pair or user is disabled.',
+  configSetFailed: (name: string, reason: string) => `ERR CONFIG SET failed (possibly related to argument '${name}') - ${reason}`,
   unknownSubcommand: (sub: string, container: string) =>
     `ERR unknown subcommand '${sub}'. Try ${container.toUpperCase()} HELP.`,
 } as const;

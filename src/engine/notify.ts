@@ -52,10 +52,11 @@ export function formatNotifyFlags(flags: number): string {
     for (const [letter, bit] of LETTERS.slice(0, 8)) if (flags & bit) out += letter;
     if (flags & Notify.stream) out += 't';
     if (flags & Notify.module) out += 'd';
+    // Redis prints 'n' only here, so "An" reads back as "A" (keyspaceEventsFlagsToString).
+    if (flags & Notify.newKey) out += 'n';
   }
   if (flags & Notify.keyspace) out += 'K';
   if (flags & Notify.keyevent) out += 'E';
   if (flags & Notify.keyMiss) out += 'm';
-  if (flags & Notify.newKey) out += 'n';
   return out;
 }
