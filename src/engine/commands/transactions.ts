@@ -13,7 +13,7 @@ export const transactionCommands: readonly CommandSpec[] = [
     flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'],
     keys: NO_KEYS,
     group: 'transactions',
-    summary: 'Starts a transaction.',
+    summary: 'Mark the start of a transaction block',
     since: '1.2.0',
     complexity: 'O(1)',
     handler: (ctx) => {
@@ -28,7 +28,7 @@ export const transactionCommands: readonly CommandSpec[] = [
     flags: ['noscript', 'loading', 'stale', 'skip_slowlog'],
     keys: NO_KEYS,
     group: 'transactions',
-    summary: 'Executes all commands in a transaction.',
+    summary: 'Execute all commands issued after MULTI',
     since: '1.2.0',
     complexity: 'Depends on commands in the transaction',
     handler: (ctx) => {
@@ -59,7 +59,7 @@ export const transactionCommands: readonly CommandSpec[] = [
     flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'],
     keys: NO_KEYS,
     group: 'transactions',
-    summary: 'Discards a transaction.',
+    summary: 'Discard all commands issued after MULTI',
     since: '2.0.0',
     complexity: 'O(N), when N is the number of queued commands',
     handler: (ctx) => {
@@ -75,7 +75,7 @@ export const transactionCommands: readonly CommandSpec[] = [
     flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'],
     keys: { ...ONE_KEY, last: -1 },
     group: 'transactions',
-    summary: 'Monitors changes to keys to determine the execution of a transaction.',
+    summary: 'Watch the given keys to determine execution of the MULTI/EXEC block',
     since: '2.2.0',
     complexity: 'O(1) for every key.',
     handler: (ctx, argv) => {
@@ -90,7 +90,7 @@ export const transactionCommands: readonly CommandSpec[] = [
     flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'],
     keys: NO_KEYS,
     group: 'transactions',
-    summary: 'Forgets about all watched keys.',
+    summary: 'Forget about all watched keys',
     since: '2.2.0',
     complexity: 'O(1)',
     handler: (ctx) => {
