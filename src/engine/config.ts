@@ -34,6 +34,8 @@ export interface ConfigDef {
   hint?: boolean;
   /** CONFIG SET refuses it (redis: IMMUTABLE_CONFIG). */
   immutable?: boolean;
+  /** What a valid value becomes once applied (redis: the config's apply function). */
+  apply?: (stored: string) => string;
 }
 
 export type ConfigParseResult = { ok: true; stored: string } | { ok: false; error: string };
@@ -127,7 +129,8 @@ export const CONFIG_DEFS: readonly ConfigDef[] = [
   { name: 'maxmemory-clients', type: { kind: 'memory', min: -100n, max: LLONG_MAX, signed: true, percent: true }, default: '0', hint: true },
   { name: 'lfu-log-factor', type: int(0n, INT_MAX), default: '10', hint: true },
   { name: 'lfu-decay-time', type: int(0n, INT_MAX), default: '1', hint: true },
-  { name: 'hz', type: int(0n, INT_MAX), default: '10', hint: true },
+  // Redis runs its timers at 1..500 Hz whatever is asked (redis: updateHZ).
+  { name: 'hz', type: int(0n, INT_MAX), default: '10', hint: true, apply: (v) => String(Math.min(500, Math.max(1, Number(v)))) },
   { name: 'dynamic-hz', type: bool, default: 'yes', hint: true },
   { name: 'active-expire-effort', type: int(1n, 10n), default: '1', hint: true },
   { name: 'activerehashing', type: bool, default: 'yes', hint: true },
@@ -256,6 +259,7 @@ export class Config {
 
   /** Store an already validated canonical value. */
   store(def: ConfigDef, stored: string): void {
+    if (def.apply) stored = def.apply(stored);
     this.values.set(def.name, stored);
     this.onChange(def.name, stored);
   }
