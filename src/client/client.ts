@@ -1,0 +1,257 @@
+/**
+ * The page client: typed command methods, `sendCommand`, `multi()`, auto-pipelining.
+ *
+ * Every command issued in the same tick joins one queue, flushed in a microtask as ONE
+ * batch request; the host runs the batch in one engine turn and answers with the replies
+ * in order. The client never holds data. It talks to its host through a `Transport`: a
+ * Worker in a page, an in-process engine in Node and in unit tests.
+ */
+import { CLIENT_COMMANDS, type ClientCommands, type CommandMethods } from './commands/index.js';
+import type { RedisArgument } from './commands/define.js';
+import type { ScanOptions } from './commands/keys.js';
+import { ClientClosedError } from './errors.js';
+import { RedisMulti } from './multi.js';
+import { PROTOCOL_VERSION, type Response, type SessionStats, type WireArg, type WireReply } from './protocol.js';
+import { errorOf, toBufferReply, toReply, toRespReply, type BufferReply, type Reply, type RespReply } from './replies.js';
+import { workerTransport, type Transport } from './transport.js';
+
+export interface ClientOptions {
+  /** Database name (default 'default'); clients of one name share a keyspace. */
+  name?: string;
+  /**
+   * The worker to run in. Default: a module worker spawned from this package's worker entry.
+   * A factory's worker is terminated by quit() / close(); a Worker instance passed in is
+   * left running (the caller owns it), only this client's session on it is closed.
+   */
+  worker?: Worker | (() => Worker);
+}
+
+export interface SendCommandOptions {
+  /** Strings as their exact bytes (Uint8Array) instead of UTF-8 text. */
+  returnBuffers?: boolean;
+  /** The reply as a RESP type tree; an error reply is a value, not a rejection. */
+  resp?: boolean;
+}
+
+export interface ScanIteratorOptions extends ScanOptions {
+  /** Cursor to start from (default 0). */
+  cursor?: number;
+}
+
+/** A batch waiting to go out: its commands and how to hand their replies back. */
+interface Pending {
+  readonly commands: readonly WireArg[][];
+  settle(replies: readonly WireReply[], offset: number): void;
+  fail(error: Error): void;
+}
+
+interface LooseDefinition {
+  encode(...args: unknown[]): RedisArgument[];
+  decode(reply: Reply): unknown;
+}
+
+export interface RedisClient extends CommandMethods<ClientCommands> {}
+
+export class RedisClient {
+  readonly name: string;
+  readonly #transport: Transport;
+  #queue: Pending[] = [];
+  #scheduled = false;
+  /** Settles after the last batch sent so far was answered: graceful close waits on it. */
+  #lastBatch: Promise<void> = Promise.resolve();
+  #closing: Promise<void> | null = null;
+
+  constructor(transport: Transport, name = 'default') {
+    this.#transport = transport;
+    this.name = name;
+  }
+
+  static {
+    for (const name of Object.keys(CLIENT_COMMANDS) as Array<keyof ClientCommands>) {
+      const definition: LooseDefinition = CLIENT_COMMANDS[name];
+      Object.defineProperty(RedisClient.prototype, name, {
+        configurable: true,
+        writable: true,
+        value(this: RedisClient, ...args: unknown[]) {
+          let argv: RedisArgument[];
+          try {
+            argv = definition.encode(...args);
+          } catch (error) {
+            return Promise.reject(error);
+          }
+          return this.#one(argv, (wire) => definition.decode(toReply(wire)), true);
+        },
+      });
+    }
+  }
+
+  /** False once quit() or close() was called. */
+  get isOpen(): boolean {
+    return this.#closing === null;
+  }
+
+  /**
+   * Send any command. Resolves with the reply (bulk strings as UTF-8 text, or as bytes with
+   * `returnBuffers`, or as a RESP type tree with `resp`); an error reply rejects with
+   * `ReplyError` unless `resp` is set.
+   */
+  sendCommand(argv: RedisArgument[]): Promise<Reply>;
+  sendCommand(argv: RedisArgument[], options: SendCommandOptions & { resp: true }): Promise<RespReply>;
+  sendCommand(argv: RedisArgument[], options: SendCommandOptions & { returnBuffers: true }): Promise<BufferReply>;
+  sendCommand(argv: RedisArgument[], options?: SendCommandOptions): Promise<Reply | BufferReply | RespReply>;
+  sendCommand(argv: RedisArgument[], options: SendCommandOptions = {}): Promise<Reply | BufferReply | RespReply> {
+    if (!isArgv(argv)) {
+      return Promise.reject(new TypeError('idb-redis: sendCommand needs a non-empty array of strings or Uint8Arrays'));
+    }
+    if (options.resp) return this.#one([...argv], toRespReply, false);
+    if (options.returnBuffers) return this.#one([...argv], toBufferReply, true);
+    return this.#one([...argv], toReply, true);
+  }
+
+  /** A transaction builder with the same typed methods; `exec()` runs it atomically. */
+  multi(): RedisMulti {
+    return new RedisMulti((commands) => this.#group(commands));
+  }
+
+  /** SCAN the whole keyspace, yielding keys one by one. */
+  async *scanIterator(options: ScanIteratorOptions = {}): AsyncIterableIterator<string> {
+    let cursor = options.cursor ?? 0;
+    do {
+      const reply = await this.scan(cursor, options);
+      cursor = reply.cursor;
+      for (const key of reply.keys) yield key;
+    } while (cursor !== 0);
+  }
+
+  /**
+   * Close after the commands already issued are answered: the session's WATCHes and any
+   * open MULTI are dropped, the transport is released. Resolves 'OK' as QUIT does.
+   */
+  async quit(): Promise<string> {
+    await this.close();
+    return 'OK';
+  }
+
+  /** Like quit(): waits for issued commands, then closes. Idempotent. */
+  close(): Promise<void> {
+    if (this.#closing !== null) return this.#closing;
+    if (this.#scheduled) this.#flush();
+    const transport = this.#transport;
+    this.#closing = this.#lastBatch
+      .then(() => transport.request({ v: PROTOCOL_VERSION, type: 'close' }))
+      .then(
+        () => undefined,
+        () => undefined, // A failed transport has nothing left to close.
+      )
+      .finally(() => transport.close());
+    return this.#closing;
+  }
+
+  /** @internal Counters of this client's host session (tests observe batching with them). */
+  async hostStats(): Promise<SessionStats> {
+    const response = await this.#transport.request({ v: PROTOCOL_VERSION, type: 'stats' });
+    if (response.type !== 'stats') throw unexpectedResponse(response);
+    return { batches: response.batches, commands: response.commands, rejected: response.rejected };
+  }
+
+  // --- the pipeline ----------------------------------------------------------------------
+
+  #one<T>(argv: WireArg[], decode: (wire: WireReply) => T, rejectErrors: boolean): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#enqueue({
+        commands: [argv],
+        settle(replies, offset) {
+          const wire = replies[offset]!;
+          const error = rejectErrors ? errorOf(wire) : null;
+          if (error !== null) return reject(error);
+          try {
+            resolve(decode(wire));
+          } catch (e) {
+            reject(e);
+          }
+        },
+        fail: reject,
+      });
+    });
+  }
+
+  /** A contiguous group (MULTI … EXEC, or a pipeline): raw replies, errors in place. */
+  #group(commands: RedisArgument[][]): Promise<WireReply[]> {
+    return new Promise<WireReply[]>((resolve, reject) => {
+      this.#enqueue({
+        commands,
+        settle: (replies, offset) => resolve(replies.slice(offset, offset + commands.length)),
+        fail: reject,
+      });
+    });
+  }
+
+  #enqueue(pending: Pending): void {
+    if (this.#closing !== null) return pending.fail(new ClientClosedError());
+    this.#queue.push(pending);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      queueMicrotask(() => this.#flush());
+    }
+  }
+
+  #flush(): void {
+    if (!this.#scheduled) return;
+    this.#scheduled = false;
+    const queue = this.#queue;
+    this.#queue = [];
+    const commands: WireArg[][] = [];
+    for (const pending of queue) for (const argv of pending.commands) commands.push(argv);
+    this.#lastBatch = this.#transport.request({ v: PROTOCOL_VERSION, type: 'batch', commands }).then(
+      (response) => {
+        if (response.type !== 'replies' || response.replies.length !== commands.length) {
+          throw unexpectedResponse(response);
+        }
+        let offset = 0;
+        for (const pending of queue) {
+          pending.settle(response.replies, offset);
+          offset += pending.commands.length;
+        }
+      },
+    ).catch((error: unknown) => {
+      const reason = error instanceof Error ? error : new Error(String(error));
+      for (const pending of queue) pending.fail(reason);
+    });
+  }
+}
+
+function isArgv(argv: unknown): argv is RedisArgument[] {
+  return (
+    Array.isArray(argv) &&
+    argv.length > 0 &&
+    argv.every((arg) => typeof arg === 'string' || arg instanceof Uint8Array)
+  );
+}
+
+function unexpectedResponse(response: Response): Error {
+  return new Error(
+    response.type === 'error' ? response.message : `idb-redis: unexpected ${response.type} response from the host`,
+  );
+}
+
+/** A client over any transport (in-process engine in Node and tests, or a worker). */
+export function createClientOver(transport: Transport, name?: string): RedisClient {
+  return new RedisClient(transport, name);
+}
+
+/**
+ * Create a client in a page. It runs its own engine session in a Web Worker; commands issued
+ * in the same tick travel in one message.
+ */
+export function createClient(options: ClientOptions = {}): RedisClient {
+  const name = options.name ?? 'default';
+  const given = options.worker;
+  const worker = given === undefined ? spawnWorker() : typeof given === 'function' ? given() : given;
+  const terminate = given === undefined || typeof given === 'function';
+  return new RedisClient(workerTransport(worker, { name, terminate }), name);
+}
+
+function spawnWorker(): Worker {
+  // Written out in full so bundlers (Vite, webpack 5) see and bundle the worker entry.
+  return new Worker(new URL('../../worker/worker.ts', import.meta.url), { type: 'module' });
+}

@@ -1,0 +1,107 @@
+/**
+ * The wire between a client and its host (the Worker, or an engine in the same process).
+ *
+ * Every message is a discriminated union on a string `type` and carries the protocol
+ * version `v`. Opening a session: the page posts a `ConnectMessage` to the worker with one
+ * end of a fresh MessageChannel; the worker serves a `HostSession` on that port through
+ * Comlink. Each session is one engine `Connection` (its own MULTI / WATCH / name state).
+ *
+ * Replies travel in `WireReply` form: bulk strings as byte strings (one char per byte), so
+ * the client decides per command whether to read them as UTF-8 text or as bytes; statuses
+ * and errors are tagged objects, because structured clone keeps neither a class nor the
+ * difference between a status and a bulk string.
+ */
+
+export const PROTOCOL_VERSION = 1;
+export type ProtocolVersion = typeof PROTOCOL_VERSION;
+
+/** A command argument: a JS string (sent as UTF-8) or raw bytes. */
+export type WireArg = string | Uint8Array;
+
+export interface WireStatus {
+  type: 'status';
+  /** A byte string, like bulk strings. */
+  value: string;
+}
+
+export interface WireError {
+  type: 'error';
+  /** Redis's error text, decoded from UTF-8; its first word is the error code. */
+  message: string;
+}
+
+/** A reply as it crosses the wire: bulk strings are byte strings, see above. */
+export type WireReply = string | number | bigint | null | WireStatus | WireError | WireReply[];
+
+/** Page → worker (on the worker's own port): open a session served on `port`. */
+export interface ConnectMessage {
+  v: ProtocolVersion;
+  type: 'connect';
+  /** Database name: sessions with the same name share one keyspace. */
+  name: string;
+  port: MessagePort;
+}
+
+export type Request =
+  /** Run `commands` in order in one engine turn. */
+  | { v: ProtocolVersion; type: 'batch'; commands: WireArg[][] }
+  /** Counters of this session (tests observe auto-pipelining with them). */
+  | { v: ProtocolVersion; type: 'stats' }
+  /** Close the engine connection: WATCHes and a half-built MULTI are dropped. */
+  | { v: ProtocolVersion; type: 'close' };
+
+export interface SessionStats {
+  /** Batch messages received: one per auto-pipelined flush. */
+  batches: number;
+  /** Commands received in those batches. */
+  commands: number;
+  /** Malformed or wrong-version messages answered with `error` and otherwise ignored. */
+  rejected: number;
+}
+
+export type Response =
+  | { v: ProtocolVersion; type: 'replies'; replies: WireReply[] }
+  | ({ v: ProtocolVersion; type: 'stats' } & SessionStats)
+  | { v: ProtocolVersion; type: 'closed' }
+  /** The request itself was refused (malformed, wrong version, session closed). */
+  | { v: ProtocolVersion; type: 'error'; message: string };
+
+/** What a host serves for one session (through Comlink in the worker, directly in-process). */
+export interface HostSession {
+  handle(request: Request): Response;
+}
+
+/** Shape check for a request from an untrusted sender. */
+export function isRequest(value: unknown): value is Request {
+  if (typeof value !== 'object' || value === null) return false;
+  const message = value as { v?: unknown; type?: unknown; commands?: unknown };
+  if (message.v !== PROTOCOL_VERSION) return false;
+  switch (message.type) {
+    case 'stats':
+    case 'close':
+      return true;
+    case 'batch':
+      return Array.isArray(message.commands) && message.commands.every(isArgv);
+    default:
+      return false;
+  }
+}
+
+/** Shape check for a connect message arriving on the worker's global port. */
+export function isConnectMessage(value: unknown): value is ConnectMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const message = value as { v?: unknown; type?: unknown; name?: unknown; port?: unknown };
+  return (
+    message.type === 'connect' &&
+    message.v === PROTOCOL_VERSION &&
+    typeof message.name === 'string' &&
+    typeof MessagePort !== 'undefined' &&
+    message.port instanceof MessagePort
+  );
+}
+
+function isArgv(argv: unknown): argv is WireArg[] {
+  if (!Array.isArray(argv) || argv.length === 0) return false;
+  for (const arg of argv) if (typeof arg !== 'string' && !(arg instanceof Uint8Array)) return false;
+  return true;
+}

@@ -1,0 +1,73 @@
+/**
+ * The host side of the wire: one session per client, serving protocol requests on one
+ * engine `Connection`. The worker exposes it through Comlink; the in-process transport
+ * calls it directly. Requests are untrusted: a malformed one is answered with an `error`
+ * response and counted, never thrown into the host.
+ */
+import type { Connection } from '../engine/connection.js';
+import { fromByteString } from '../engine/bytes.js';
+import { ReplyError } from '../engine/errors.js';
+import { Status, type RawReply } from '../engine/reply.js';
+import { PROTOCOL_VERSION, isRequest, type HostSession, type Response, type SessionStats, type WireReply } from './protocol.js';
+
+export interface Session extends HostSession {
+  readonly stats: Readonly<SessionStats>;
+  /** Close the engine connection (idempotent). */
+  close(): void;
+}
+
+/** Serve the protocol on `conn`. */
+export function createSession(conn: Connection): Session {
+  const stats: SessionStats = { batches: 0, commands: 0, rejected: 0 };
+  return {
+    stats,
+    handle(request: unknown): Response {
+      if (!isRequest(request)) {
+        stats.rejected++;
+        return refusal(request);
+      }
+      switch (request.type) {
+        case 'batch': {
+          stats.batches++;
+          stats.commands += request.commands.length;
+          const raw = conn.callBatchRaw(request.commands);
+          const replies: WireReply[] = new Array(raw.length);
+          for (let i = 0; i < raw.length; i++) replies[i] = toWire(raw[i]!);
+          return { v: PROTOCOL_VERSION, type: 'replies', replies };
+        }
+        case 'stats':
+          return { v: PROTOCOL_VERSION, type: 'stats', ...stats };
+        case 'close':
+          conn.close();
+          return { v: PROTOCOL_VERSION, type: 'closed' };
+      }
+    },
+    close() {
+      conn.close();
+    },
+  };
+}
+
+/** A session that refuses everything: the answer to a connect this host cannot serve. */
+export function refusingSession(message: string): HostSession {
+  return { handle: () => ({ v: PROTOCOL_VERSION, type: 'error', message }) };
+}
+
+function refusal(request: unknown): Response {
+  const version = typeof request === 'object' && request !== null ? (request as { v?: unknown }).v : undefined;
+  const message =
+    version !== undefined && version !== PROTOCOL_VERSION
+      ? `idb-redis protocol version mismatch: host speaks ${PROTOCOL_VERSION}, client sent ${String(version)}`
+      : 'idb-redis malformed request';
+  return { v: PROTOCOL_VERSION, type: 'error', message };
+}
+
+/** Engine reply → wire form (bulk strings stay byte strings; statuses and errors tagged). */
+export function toWire(raw: RawReply): WireReply {
+  if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'bigint' || raw === null) return raw;
+  if (raw instanceof Status) return { type: 'status', value: raw.value };
+  if (raw instanceof ReplyError) return { type: 'error', message: fromByteString(raw.message) };
+  const out: WireReply[] = new Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = toWire(raw[i]!);
+  return out;
+}

@@ -1,0 +1,101 @@
+/**
+ * Transports carry protocol requests from a client to a host session. The client core only
+ * sees this interface, so it runs the same over a Worker (Comlink on a MessageChannel) and
+ * over an engine in the same process (Node, edge runtimes, unit tests).
+ */
+import * as Comlink from 'comlink';
+import type { Engine } from '../engine/engine.js';
+import { ClientClosedError } from './errors.js';
+import { PROTOCOL_VERSION, type ConnectMessage, type HostSession, type Request, type Response } from './protocol.js';
+import { createSession, type Session } from './session.js';
+
+export interface Transport {
+  /** Send one request; resolves with its response, rejects if the transport failed or closed. */
+  request(request: Request): Promise<Response>;
+  /** Release every resource (port, proxy, the worker if owned). Pending requests reject. */
+  close(): void;
+}
+
+/** A transport to a fresh connection of an engine in this process. */
+export function inProcessTransport(engine: Engine): Transport & { readonly session: Session } {
+  const session = createSession(engine.connect());
+  let closed = false;
+  return {
+    session,
+    request(request) {
+      if (closed) return Promise.reject(new ClientClosedError());
+      // Answer asynchronously, as a worker would: callers never see a reply in their own tick.
+      return Promise.resolve().then(() => session.handle(request));
+    },
+    close() {
+      closed = true;
+      session.close();
+    },
+  };
+}
+
+export interface WorkerTransportOptions {
+  /** Database name, passed to the worker (sessions with one name share a keyspace). */
+  name: string;
+  /** Terminate the worker on close: true when the client spawned it. */
+  terminate: boolean;
+}
+
+/**
+ * A transport to a session in `worker`: a MessageChannel port is handed to the worker in a
+ * `connect` message and Comlink runs on it, so several clients can share one worker and
+ * releasing one client's proxy never detaches another's.
+ */
+export function workerTransport(worker: Worker, options: WorkerTransportOptions): Transport {
+  const channel = new MessageChannel();
+  const connect: ConnectMessage = { v: PROTOCOL_VERSION, type: 'connect', name: options.name, port: channel.port2 };
+  worker.postMessage(connect, [channel.port2]);
+  const remote = Comlink.wrap<HostSession>(channel.port1);
+  const pending = new Set<(error: Error) => void>();
+  let failure: Error | null = null;
+  let closed = false;
+
+  const fail = (error: Error): void => {
+    if (failure === null) failure = error;
+    for (const reject of pending) reject(error);
+    pending.clear();
+  };
+  // A worker that fails to load or throws at top level would leave every call hanging.
+  const onError = (event: ErrorEvent): void => {
+    fail(new Error(`idb-redis worker failed: ${event.message || 'the worker script could not be loaded'}`));
+  };
+  worker.addEventListener('error', onError);
+
+  return {
+    request(request) {
+      if (failure !== null) return Promise.reject(failure);
+      return new Promise<Response>((resolve, reject) => {
+        pending.add(reject);
+        remote.handle(request).then(
+          (response) => {
+            pending.delete(reject);
+            resolve(response);
+          },
+          (error: unknown) => {
+            pending.delete(reject);
+            reject(error instanceof Error ? error : new Error(String(error)));
+          },
+        );
+      });
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      worker.removeEventListener('error', onError);
+      // Detaches the worker-side listener and closes our port once acknowledged.
+      if (failure === null) remote[Comlink.releaseProxy]();
+      const error = new ClientClosedError();
+      fail(error);
+      failure = error;
+      if (options.terminate) {
+        worker.terminate();
+        channel.port1.close();
+      }
+    },
+  };
+}
