@@ -37,6 +37,7 @@ export const Errors = {
   oom: "OOM command not allowed when used memory > 'maxmemory'.",
   wrongArity: (name: string) => `ERR wrong number of arguments for '${name}' command`,
   invalidExpire: (name: string) => `ERR invalid expire time in '${name}' command`,
+  intOutOfRange: 'ERR value is out of range, value must between -2147483648 and 2147483647',
   invalidClientName: 'ERR Client names cannot contain spaces, newlines or special characters.',
   wrongPass: 'WRONGPASS invalid username-password pair or user is disabled.',
   configSetFailed: (name: string, reason: string) => `ERR CONFIG SET failed (possibly related to argument '${name}') - ${reason}`,

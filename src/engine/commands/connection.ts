@@ -64,7 +64,8 @@ function clientInfoLine(ctx: CommandContext, conn: Connection): string {
     ['omem', 0],
     ['tot-mem', 0],
     ['events', 'r'],
-    ['cmd', current ? ctx.spec.name : conn.lastCommand],
+    // Inside EXEC Redis shows the EXEC itself as the current command.
+    ['cmd', current ? (conn.multi !== null ? 'exec' : ctx.spec.name) : conn.lastCommand],
     ['user', 'default'],
     ['redir', -1],
     ['resp', 2],
@@ -184,12 +185,11 @@ const CLIENT_HELP = [
   '    Prints this help.',
 ];
 
-/** Drop the connection's transaction, WATCHes and name (redis: clearClientConnectionState). */
+/** Drop the transaction, WATCHes and name; NO-EVICT stays (redis: clearClientConnectionState). */
 function resetConnection(ctx: CommandContext): void {
   ctx.conn.multi = null;
   ctx.engine.unwatchAll(ctx.conn);
   ctx.conn.name = '';
-  noEvict.delete(ctx.conn);
 }
 
 /** HELLO [protover [AUTH user pass] [SETNAME name]]: RESP2 only (redis: helloCommand). */
@@ -210,12 +210,15 @@ function hello(ctx: CommandContext, argv: string[]): RawReply {
       j += 2;
     } else if (isToken(argv[j]!, 'SETNAME') && more >= 1) {
       name = argv[j + 1]!;
-      validateClientNameOrThrow(name);
       j++;
     } else fail(`ERR Syntax error in HELLO option '${argv[j]}'`);
   }
+  // Authenticate first, then name the connection (redis: helloCommand).
   if (user !== null && user !== 'default') fail(Errors.wrongPass);
-  if (name !== null) ctx.conn.name = name;
+  if (name !== null) {
+    validateClientNameOrThrow(name);
+    ctx.conn.name = name;
+  }
   return ['server', 'redis', 'version', REDIS_COMPAT_VERSION, 'proto', 2, 'id', ctx.conn.id, 'mode', 'standalone', 'role', 'master', 'modules', []];
 }
 
@@ -387,8 +390,9 @@ export const connectionCommands: readonly CommandSpec[] = [
     complexity: 'O(1)',
     handler: (_ctx, argv) => {
       const index = parseInt64(argv[1]!);
+      if (index === null) fail(Errors.notInteger);
       // An int, as getIntFromObjectOrReply reads it; only database 0 exists here.
-      if (index === null || index < -2147483648 || index > 2147483647) fail(Errors.notInteger);
+      if (index < -2147483648 || index > 2147483647) fail(Errors.intOutOfRange);
       if (index !== 0) fail(Errors.dbIndexOutOfRange);
       return OK;
     },

@@ -35,20 +35,25 @@ export const transactionCommands: readonly CommandSpec[] = [
       const { conn, engine } = ctx;
       const multi = conn.multi;
       if (multi === null) fail(Errors.execWithoutMulti);
-      conn.multi = null;
       if (multi.failed) {
+        conn.multi = null;
         engine.unwatchAll(conn);
         return new ReplyError(Errors.execAbort);
       }
       const aborted = conn.dirtyCAS || engine.watchedKeyExpired(conn);
       engine.unwatchAll(conn);
-      if (aborted) return null;
+      if (aborted) {
+        conn.multi = null;
+        return null;
+      }
       const mark = engine.effectMark;
       const replies: RawReply[] = new Array(multi.queue.length);
+      // The connection stays in MULTI while its commands run, as in Redis (CLIENT INFO shows it).
       for (let i = 0; i < multi.queue.length; i++) {
         const { spec, argv } = multi.queue[i]!;
         replies[i] = engine.run(conn, spec, argv);
       }
+      conn.multi = null;
       engine.wrapEffectsSince(mark);
       return replies;
     },

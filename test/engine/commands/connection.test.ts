@@ -183,7 +183,8 @@ describe('SELECT, QUIT, RESET', () => {
     expect(await errorOf(conn, 'SELECT', '1')).toBe('ERR DB index is out of range');
     expect(await errorOf(conn, 'SELECT', '-1')).toBe('ERR DB index is out of range');
     expect(await errorOf(conn, 'SELECT', 'abc')).toBe('ERR value is not an integer or out of range');
-    expect(await errorOf(conn, 'SELECT', '99999999999')).toBe('ERR value is not an integer or out of range');
+    expect(await errorOf(conn, 'SELECT', '1.5')).toBe('ERR value is not an integer or out of range');
+    expect(await errorOf(conn, 'SELECT', '99999999999')).toBe('ERR value is out of range, value must between -2147483648 and 2147483647');
   });
 
   it('QUIT replies OK and closes the connection', async () => {
