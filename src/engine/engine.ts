@@ -184,9 +184,12 @@ export class Engine {
     return this.pendingEffects.length;
   }
 
-  /** Wrap effects logged since `mark` in MULTI … EXEC so they replay atomically. */
+  /**
+   * Wrap effects logged since `mark` in MULTI … EXEC so they replay atomically. A single
+   * effect is atomic by itself and stays bare, as Redis 7.0 propagates it.
+   */
   wrapEffectsSince(mark: number): void {
-    if (this.pendingEffects.length === mark) return;
+    if (this.pendingEffects.length - mark <= 1) return;
     this.pendingEffects.splice(mark, 0, ['multi']);
     this.pendingEffects.push(['exec']);
   }
