@@ -4,8 +4,7 @@
  */
 import { NO_KEYS, type CommandSpec } from '../command.js';
 import type { CommandContext } from '../context.js';
-import type { ConfigDef } from '../config.js';
-import { parseConfigValue } from '../config.js';
+import { parseConfigValue, type ConfigDef } from '../config.js';
 import { Errors, fail } from '../errors.js';
 import { globMatch } from '../glob.js';
 import { isToken } from '../parse.js';
