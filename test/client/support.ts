@@ -128,7 +128,7 @@ export function describeBackends(title: string, body: (h: () => Harness, backend
 }
 
 /** A transport to a real Redis over RESP2, answering in the wire form the worker uses. */
-class RespTransport implements Transport {
+export class RespTransport implements Transport {
   private buffer: Buffer = Buffer.alloc(0);
   private readonly waiting: Array<(reply: WireReply) => void> = [];
 
