@@ -54,6 +54,8 @@ export function workerTransport(worker: Worker, options: WorkerTransportOptions)
   const pending = new Set<(error: Error) => void>();
   let failure: Error | null = null;
   let closed = false;
+  /** The worker answered once: later uncaught errors in it are its own, not a failed start. */
+  let started = false;
 
   const fail = (error: Error): void => {
     if (failure === null) failure = error;
@@ -62,6 +64,7 @@ export function workerTransport(worker: Worker, options: WorkerTransportOptions)
   };
   // A worker that fails to load or throws at top level would leave every call hanging.
   const onError = (event: ErrorEvent): void => {
+    if (started) return;
     fail(new Error(`idb-redis worker failed: ${event.message || 'the worker script could not be loaded'}`));
   };
   worker.addEventListener('error', onError);
@@ -71,8 +74,9 @@ export function workerTransport(worker: Worker, options: WorkerTransportOptions)
       if (failure !== null) return Promise.reject(failure);
       return new Promise<Response>((resolve, reject) => {
         pending.add(reject);
-        remote.handle(request).then(
+        remote.handle(compact(request)).then(
           (response) => {
+            started = true;
             pending.delete(reject);
             resolve(response);
           },
@@ -98,4 +102,19 @@ export function workerTransport(worker: Worker, options: WorkerTransportOptions)
       }
     },
   };
+}
+
+/**
+ * Structured clone copies a typed array's whole underlying buffer: send a view of a large
+ * buffer (`subarray`) as a compact copy of just its bytes.
+ */
+function compact(request: Request): Request {
+  if (request.type !== 'batch') return request;
+  for (const argv of request.commands) {
+    for (let i = 0; i < argv.length; i++) {
+      const arg = argv[i]!;
+      if (typeof arg !== 'string' && arg.byteLength !== arg.buffer.byteLength) argv[i] = arg.slice();
+    }
+  }
+  return request;
 }

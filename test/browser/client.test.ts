@@ -117,6 +117,9 @@ describe('client → worker', () => {
     expect(await redis.strLen('bin')).toBe(256);
     expect(await redis.sendCommand(['GET', 'bin'], { returnBuffers: true })).toEqual(bytes);
     expect(await redis.sendCommand(['ECHO', bytes], { returnBuffers: true })).toEqual(bytes);
+    // A view into a larger buffer sends just its own bytes.
+    const view = new Uint8Array(1 << 16).map((_, i) => i % 251).subarray(100, 110);
+    expect(await redis.sendCommand(['ECHO', view], { returnBuffers: true })).toEqual(view.slice());
   });
 
   it('strings travel as UTF-8: STRLEN of é is 2', async () => {
