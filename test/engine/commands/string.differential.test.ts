@@ -221,7 +221,8 @@ describe.skipIf(!haveRedis)('string commands against Redis 7.0', () => {
       ['INCRBYFLOAT', 'L', '1'], ['INCRBYFLOAT', 'L', 'abc'], ['SET', 'k', 'v'], ['INCRBYFLOAT', 'k', '1'], ['INCRBYFLOAT', 'nk', 'abc'],
       ['INCRBYFLOAT', 'f', '0.1'], ['INCRBYFLOAT', 'f', '0.2'], ['INCRBYFLOAT', 'f', '1e4932'], ['INCRBYFLOAT', 'f', 'inf'],
       ['INCRBYFLOAT', 'f', '-0.3'], ['INCRBYFLOAT', 'f', '\0'], ['INCRBYFLOAT', 'f', '1\0'], ['SET', 'f', '1\0'], ['INCRBYFLOAT', 'f', '1'],
-      ['SET', 'f', '1'.repeat(5119)], ['INCRBYFLOAT', 'f', '0'], ['SET', 'f', '1'.repeat(5120)], ['INCRBYFLOAT', 'f', '0'],
+      ['SET', 'f', '0'.repeat(5118) + '1'], ['INCRBYFLOAT', 'f', '0'], ['SET', 'f', '0'.repeat(5119) + '1'], ['INCRBYFLOAT', 'f', '0'],
+      ['INCRBYFLOAT', 'f', '0.' + '0'.repeat(5116) + '1'],
     ]);
   });
 
