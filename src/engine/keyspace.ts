@@ -26,7 +26,16 @@ interface EntryBase {
 export interface StringEntry extends EntryBase {
   type: 'string';
   value: string;
-  /** Encoding forced by the last write (APPEND/SETRANGE make 'raw'); undefined = derived. */
+  /**
+   * OBJECT ENCODING forced by the last write; undefined = derived from the content as
+   * Redis's tryObjectEncoding does: 'int' when the value is a canonical int64 (string2ll,
+   * ≤ 20 bytes), else 'embstr' up to 44 bytes, else 'raw'. Checked against Redis 7.0:
+   * - derived: SET, SETNX, SETEX, PSETEX, GETSET, MSET, MSETNX, APPEND to a missing key,
+   *   INCR/DECR/INCRBY/DECRBY (their result is int-encoded);
+   * - 'raw': APPEND to an existing key (even of ""), SETRANGE that writes (new or old key);
+   * - 'embstr' (≤ 44 bytes, else 'raw'): INCRBYFLOAT's result, even when it looks like
+   *   an integer ("3").
+   */
   encoding?: 'raw' | 'embstr';
 }
 
