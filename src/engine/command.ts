@@ -99,6 +99,11 @@ export interface CommandSpec {
   acl?: readonly AclCategory[];
   /** Key specs, when the default derived from `keys` and the flags is not Redis's. */
   keySpecs?: readonly KeySpec[];
+  /**
+   * Access flags of the key at `pos` of this very command line, for key specs marked
+   * `variable_flags` (redis: the command's getkeys_proc, e.g. setGetKeys).
+   */
+  keyFlags?: (argv: readonly string[], pos: number) => readonly string[];
 }
 
 export const NO_KEYS: KeyRange = { first: 0, last: 0, step: 0 };

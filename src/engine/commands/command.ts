@@ -327,7 +327,8 @@ export const introspectionCommands: readonly CommandSpec[] = [
         handler: (ctx, argv) => {
           const { spec, positions } = getKeysOrThrow(ctx.engine.commands, argv);
           const argc = argv.length - 2;
-          return positions.map((pos) => [argv[pos + 2]!, [...keyFlagsAt(spec, argc, pos)]]);
+          const line = argv.slice(2);
+          return positions.map((pos) => [argv[pos + 2]!, [...(spec.keyFlags?.(line, pos) ?? keyFlagsAt(spec, argc, pos))]]);
         },
       }),
       sub({

@@ -178,6 +178,8 @@ const coreCommands: readonly CommandSpec[] = [
     flags: SET_SPEC_FLAGS,
     keys: { first: 1, last: 1, step: 1 },
     keySpecs: oneKeySpec(['RW', 'access', 'update', 'variable_flags'], 'RW and ACCESS due to the optional `GET` argument'),
+    // Only GET reads the key; otherwise SET overwrites it (redis: setGetKeys).
+    keyFlags: (argv) => (argv.some((arg, j) => j >= 3 && optionToken(arg) === 'GET') ? ['RW', 'access', 'update'] : ['OW', 'update']),
     group: 'string',
     summary: 'Set the string value of a key',
     since: '1.0.0',

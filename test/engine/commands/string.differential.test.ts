@@ -144,6 +144,12 @@ describe.skipIf(!haveRedis)('string commands against Redis 7.0', () => {
       };
       expect(await docs(engineReply(conn, ['COMMAND', 'DOCS', spec.name])), spec.name).toEqual(await docs(redis.client.call(['COMMAND', 'DOCS', spec.name])));
     }
+    // SET's key flags depend on its GET argument (variable_flags).
+    await expectSameReplies(conn, redis.client, [
+      ['COMMAND', 'GETKEYSANDFLAGS', 'SET', 'k', 'v'], ['COMMAND', 'GETKEYSANDFLAGS', 'SET', 'k', 'v', 'EX', '1', 'get'],
+      ['COMMAND', 'GETKEYSANDFLAGS', 'SET', 'k', 'v', 'GET'], ['COMMAND', 'GETKEYSANDFLAGS', 'MSET', 'a', '1', 'b', '2'],
+      ['COMMAND', 'GETKEYSANDFLAGS', 'LCS', 'a', 'b'], ['COMMAND', 'GETKEYSANDFLAGS', 'GETEX', 'a', 'PERSIST'],
+    ]);
   });
 
   it('SET options: combinations, repeats and errors', async () => {
