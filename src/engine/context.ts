@@ -35,6 +35,20 @@ export class CommandContext {
     return entry;
   }
 
+  /**
+   * Lookup for reading without marking the key accessed (redis: LOOKUP_NOTOUCH): TYPE,
+   * EXISTS, TTL, OBJECT. Counts hits and misses; `notifyMiss` false skips the keymiss
+   * event (LOOKUP_NONOTIFY).
+   */
+  lookupReadNoTouch(key: string, notifyMiss = true): Entry | undefined {
+    const entry = this.db.peek(key);
+    if (entry === undefined) {
+      this.engine.stats.keyspaceMisses++;
+      if (notifyMiss) this.engine.notify(0x800 /* keyMiss */, 'keymiss', key);
+    } else this.engine.stats.keyspaceHits++;
+    return entry;
+  }
+
   lookupWrite(key: string): Entry | undefined {
     return this.db.lookup(key);
   }

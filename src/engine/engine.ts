@@ -10,6 +10,7 @@ import { Connection, type Arg } from './connection.js';
 import { Config } from './config.js';
 import { ReplyError } from './errors.js';
 import { Keyspace } from './keyspace.js';
+import { lfuSettingsFrom } from './lfu.js';
 import { Notify } from './notify.js';
 import { QUEUED, type RawReply, type Reply } from './reply.js';
 
@@ -81,6 +82,9 @@ export class Engine {
     this.ctx.now = this.clock();
     this.config = new Config((name, stored) => {
       if (name === 'notify-keyspace-events') this.notifyFlags = Number(stored);
+      else if (name === 'maxmemory-policy' || name === 'lfu-log-factor' || name === 'lfu-decay-time') {
+        this.db.lfu = lfuSettingsFrom(this.config, this.random);
+      }
     });
   }
 

@@ -36,6 +36,15 @@ export const Errors = {
   lcsLenAndIdx: 'ERR If you want both the length and indexes, please just use IDX.',
   lcsTooBig: 'ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len',
   lcsNoMemory: 'ERR Insufficient memory, failed allocating transient memory for LCS',
+  sameObject: 'ERR source and destination objects are the same',
+  invalidCursor: 'ERR invalid cursor',
+  expireNxAndOthers: 'ERR NX and XX, GT or LT options at the same time are not compatible',
+  expireGtAndLt: 'ERR GT and LT options at the same time are not compatible',
+  unsupportedOption: (option: string) => `ERR Unsupported option ${option}`,
+  lfuSelected:
+    'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  lfuNotSelected:
+    'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
   execAbort: 'EXECABORT Transaction discarded because of previous errors.',
   nestedMulti: 'ERR MULTI calls can not be nested',
   execWithoutMulti: 'ERR EXEC without MULTI',

@@ -11,6 +11,7 @@
  *   as in Redis).
  */
 import { ExpiryHeap } from './types/expiry-heap.js';
+import { lfuInit, lfuTouch, type LfuSettings } from './lfu.js';
 
 export type RedisType = 'string';
 
@@ -21,6 +22,8 @@ interface EntryBase {
   access: number;
   /** Position in `Keyspace.slots`; maintained by the keyspace. */
   slot: number;
+  /** LFU stamp and counter (lfu.ts), kept only under an LFU maxmemory-policy. */
+  lfu?: number;
 }
 
 export interface StringEntry extends EntryBase {
@@ -55,6 +58,8 @@ export class Keyspace {
   private heap = new ExpiryHeap();
   /** Keys that carry a deadline (INFO keyspace `expires=`). */
   volatileCount = 0;
+  /** Set while an LFU maxmemory-policy is active (the engine's config keeps it current). */
+  lfu: LfuSettings | null = null;
 
   constructor(private readonly host: KeyspaceHost) {}
 
@@ -72,6 +77,7 @@ export class Keyspace {
       return undefined;
     }
     entry.access = now;
+    if (this.lfu !== null) entry.lfu = lfuTouch(entry.lfu, now, this.lfu);
     return entry;
   }
 
@@ -106,6 +112,8 @@ export class Keyspace {
       if (old.expireAt !== 0) this.volatileCount--;
     }
     entry.access = this.host.now();
+    // An overwritten value keeps its key's LFU counter (redis: dbSetValue); a new one starts it.
+    if (this.lfu !== null) entry.lfu = old?.lfu ?? entry.lfu ?? lfuInit(entry.access);
     this.map.set(key, entry);
     if (entry.expireAt !== 0) {
       this.volatileCount++;
