@@ -25,16 +25,18 @@ function matchClass(pattern: string, p: number, c: number, nocase: boolean): [nu
   while (p < end) {
     const pc = pattern.charCodeAt(p);
     if (pc === 92 /* \ */ && p + 1 < end) {
-      if (fold(pattern.charCodeAt(p + 1), nocase) === fc) match = true;
+      // An escaped char in a class compares exactly, even when folding (as Redis does).
+      if (pattern.charCodeAt(p + 1) === c) match = true;
       p += 2;
     } else if (pc === 93 /* ] */) {
       p++;
       return [p, negate ? !match : match];
     } else if (p + 2 < end && pattern.charCodeAt(p + 1) === 45 /* - */) {
-      let start = fold(pc, nocase);
-      let stop = fold(pattern.charCodeAt(p + 2), nocase);
+      // Redis orders the bounds before folding them: [a-Z] folds to the empty z..a.
+      let start = pc;
+      let stop = pattern.charCodeAt(p + 2);
       if (start > stop) [start, stop] = [stop, start];
-      if (fc >= start && fc <= stop) match = true;
+      if (fc >= fold(start, nocase) && fc <= fold(stop, nocase)) match = true;
       p += 3;
     } else {
       if (fold(pc, nocase) === fc) match = true;
@@ -47,6 +49,9 @@ function matchClass(pattern: string, p: number, c: number, nocase: boolean): [nu
 export function globMatch(pattern: string, subject: string, nocase = false): boolean {
   const plen = pattern.length;
   const slen = subject.length;
+  // Redis's loop never runs on an empty subject: only the empty pattern matches it, not
+  // even "*" (KEYS and SCAN special-case a lone "*" before matching).
+  if (slen === 0) return plen === 0;
   let p = 0;
   let s = 0;
   let starP = -1;
