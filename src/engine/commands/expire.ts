@@ -114,8 +114,10 @@ function ttlGeneric(ctx: CommandContext, argv: string[], output: TtlOutput): Raw
   if (entry.expireAt === 0) return -1;
   const absolute = output === 'expiretime' || output === 'pexpiretime';
   const ms = Math.max(0, absolute ? entry.expireAt : entry.expireAt - ctx.now);
-  const reply = output === 'pttl' || output === 'pexpiretime' ? ms : Math.floor((ms + 500) / 1000);
-  return Number.isSafeInteger(reply) ? reply : BigInt(reply);
+  const inMs = output === 'pttl' || output === 'pexpiretime';
+  if (Number.isSafeInteger(ms + 500)) return inMs ? ms : Math.floor((ms + 500) / 1000);
+  // Past 2^53 the deadline is a double (see expireGeneric): exact from there on.
+  return inMs ? BigInt(ms) : (BigInt(ms) + 500n) / 1000n;
 }
 
 /** The key spec of a one-key expiry command. */
