@@ -100,9 +100,12 @@ export class Keyspace {
 
   /**
    * Store `entry` at `key`, replacing any value. The entry's own `expireAt` applies
-   * (callers copy the old deadline for KEEPTTL).
+   * (callers copy the old deadline for KEEPTTL). A replaced key keeps its slot, so a
+   * SCAN in progress still returns it. `keepLfu` false: the entry brings its own LFU
+   * counter instead of inheriting the old value's (RENAME, COPY REPLACE: redis dbDelete
+   * then dbAdd).
    */
-  set(key: string, entry: Entry): void {
+  set(key: string, entry: Entry, keepLfu = true): void {
     const old = this.map.get(key);
     if (old === undefined) {
       entry.slot = this.slots.length;
@@ -113,7 +116,7 @@ export class Keyspace {
     }
     entry.access = this.host.now();
     // An overwritten value keeps its key's LFU counter (redis: dbSetValue); a new one starts it.
-    if (this.lfu !== null) entry.lfu = old?.lfu ?? entry.lfu ?? lfuInit(entry.access);
+    if (this.lfu !== null) entry.lfu = (keepLfu ? old?.lfu : undefined) ?? entry.lfu ?? lfuInit(entry.access);
     this.map.set(key, entry);
     if (entry.expireAt !== 0) {
       this.volatileCount++;

@@ -73,12 +73,12 @@ function renameGeneric(ctx: CommandContext, argv: string[], nx: boolean): RawRep
   const entry = ctx.lookupWrite(src);
   if (entry === undefined) fail(Errors.noSuchKey);
   if (src === dst) return nx ? 0 : OK;
-  if (ctx.lookupWrite(dst) !== undefined) {
-    if (nx) return 0;
-    ctx.db.delete(dst);
-  }
+  // Looked up even for RENAME: an expired destination is expired (and logged) first.
+  const dstExists = ctx.lookupWrite(dst) !== undefined;
+  if (nx && dstExists) return 0;
   ctx.db.delete(src);
-  ctx.db.set(dst, entry);
+  // An existing destination is replaced in place (see Keyspace.set), as if deleted first.
+  ctx.db.set(dst, entry, false);
   ctx.engine.signalModifiedKey(src);
   ctx.engine.signalModifiedKey(dst);
   ctx.engine.notify(Notify.generic, 'rename_from', src);
@@ -111,14 +111,10 @@ function copyCommand(ctx: CommandContext, argv: string[]): RawReply {
   if (src === dst) fail(Errors.sameObject);
   const entry = ctx.lookupRead(src);
   if (entry === undefined) return 0;
-  const expireAt = entry.expireAt;
-  if (ctx.lookupWrite(dst) !== undefined) {
-    if (!replace) return 0;
-    ctx.db.delete(dst);
-  }
+  if (ctx.lookupWrite(dst) !== undefined && !replace) return 0;
   const copy = copyEntry(entry);
-  copy.expireAt = expireAt;
-  ctx.db.set(dst, copy);
+  copy.expireAt = entry.expireAt;
+  ctx.db.set(dst, copy, false);
   ctx.modified(dst, Notify.generic, 'copy_to');
   return 1;
 }

@@ -55,6 +55,16 @@ describe('OBJECT', () => {
     r('CONFIG', 'SET', 'lfu-log-factor', '0');
     for (let i = 0; i < 100; i++) r('GET', 'hot');
     expect(r('OBJECT', 'FREQ', 'hot')).toBe(105);
+    // RENAME moves the source's counter (touched once more by the lookup); COPY starts fresh.
+    r('SET', 'other', 'v');
+    r('RENAME', 'hot', 'other');
+    expect(r('OBJECT', 'FREQ', 'other')).toBe(106);
+    r('SET', 'third', 'v');
+    r('COPY', 'other', 'third', 'REPLACE');
+    expect(r('OBJECT', 'FREQ', 'third')).toBe(5);
+    r('SET', 'other', 'x');
+    expect(r('OBJECT', 'FREQ', 'other')).toBe(108);
+    r('RENAME', 'other', 'hot');
     for (let i = 0; i < 300; i++) r('GET', 'hot');
     expect(r('OBJECT', 'FREQ', 'hot')).toBe(255);
     // Overwriting keeps the key's counter (redis: dbSetValue).
