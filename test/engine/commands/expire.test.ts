@@ -400,7 +400,7 @@ describe('expire: active expiry', () => {
     r('SET', 'e', 'c');
     r('SET', 's', 'c');
     r('SET', 'foo', 'b');
-    expect(r('KEYS', '*').length).toBe(5);
+    expect((r('KEYS', '*') as string[]).length).toBe(5);
     advance(6000);
     engine.runActiveExpire();
     expect((r('KEYS', '*') as string[]).sort()).toEqual(['e', 'foo', 's', 't']);
