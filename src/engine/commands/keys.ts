@@ -77,8 +77,10 @@ function renameGeneric(ctx: CommandContext, argv: string[], nx: boolean): RawRep
   const dstExists = ctx.lookupWrite(dst) !== undefined;
   if (nx && dstExists) return 0;
   ctx.db.delete(src);
-  // An existing destination is replaced in place (see Keyspace.set), as if deleted first.
+  // An existing destination is replaced in place (see Keyspace.set), as if deleted first:
+  // the key is new either way (redis: dbDelete, then dbAdd publishes `new`).
   ctx.db.set(dst, entry, false);
+  ctx.engine.notify(Notify.newKey, 'new', dst);
   ctx.engine.signalModifiedKey(src);
   ctx.engine.signalModifiedKey(dst);
   ctx.engine.notify(Notify.generic, 'rename_from', src);
@@ -115,6 +117,7 @@ function copyCommand(ctx: CommandContext, argv: string[]): RawReply {
   const copy = copyEntry(entry);
   copy.expireAt = entry.expireAt;
   ctx.db.set(dst, copy, false);
+  ctx.engine.notify(Notify.newKey, 'new', dst);
   ctx.modified(dst, Notify.generic, 'copy_to');
   return 1;
 }

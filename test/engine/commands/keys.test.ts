@@ -195,7 +195,7 @@ describe('keys: RENAME and RENAMENX', () => {
     watcher.callSync(['WATCH', 'b']);
     events.length = 0;
     r('RENAME', 'a', 'b');
-    expect(events).toEqual(['rename_from a', 'rename_to b']);
+    expect(events).toEqual(['new b', 'rename_from a', 'rename_to b']);
     watcher.callSync(['MULTI']);
     watcher.callSync(['GET', 'b']);
     expect(watcher.callSync(['EXEC'])).toBe(null);
@@ -220,7 +220,11 @@ describe('keys: COPY', () => {
     events.length = 0;
     expect(r('COPY', 'mykey', 'mynewkey')).toBe(1);
     expect(r('GET', 'mynewkey')).toBe('foobar');
-    expect(events).toEqual(['copy_to mynewkey']);
+    expect(events).toEqual(['new mynewkey', 'copy_to mynewkey']);
+    // Replacing publishes `new` too: Redis deletes the old key first.
+    events.length = 0;
+    r('COPY', 'mykey', 'mynewkey', 'REPLACE');
+    expect(events).toEqual(['new mynewkey', 'copy_to mynewkey']);
   });
 
   it('COPY for string does not replace an existing key without REPLACE option', () => {
@@ -383,6 +387,34 @@ describe('keys: DBSIZE, FLUSHDB, FLUSHALL', () => {
     watcher.callSync(['MULTI']);
     watcher.callSync(['PING']);
     expect(watcher.callSync(['EXEC'])).toBe(null);
+  });
+});
+
+describe('keys: keyspace events', () => {
+  it('events in the order Redis 7.0 publishes them (checked against redis-server)', () => {
+    const { r, events, notifyAll, advance } = setup();
+    notifyAll();
+    for (const argv of [['SET', 'a', '1'], ['SET', 'b', '2'], ['RENAME', 'a', 'b'], ['RENAMENX', 'b', 'c'], ['COPY', 'c', 'd'],
+      ['COPY', 'c', 'd', 'REPLACE'], ['EXPIRE', 'd', '100'], ['PERSIST', 'd'], ['EXPIRE', 'd', '0'], ['DEL', 'c'], ['SET', 'e', '1', 'PX', '1']]) {
+      r(...argv);
+    }
+    advance(5);
+    r('GET', 'e');
+    expect(events).toEqual([
+      'new a', 'set a', 'new b', 'set b', 'new b', 'rename_from a', 'rename_to b', 'new c', 'rename_from b', 'rename_to c',
+      'new d', 'copy_to d', 'new d', 'copy_to d', 'expire d', 'persist d', 'del d', 'del c', 'new e', 'set e', 'expire e', 'expired e',
+    ]);
+  });
+
+  it('keymiss: read lookups publish it, OBJECT and write lookups do not', () => {
+    const { r, events } = setup();
+    r('CONFIG', 'SET', 'notify-keyspace-events', 'KEm');
+    for (const argv of [['OBJECT', 'ENCODING', 'n1'], ['TTL', 'n2'], ['EXISTS', 'n3'], ['TYPE', 'n4'], ['TOUCH', 'n5'], ['COPY', 'n6', 'zz'],
+      ['RENAME', 'n7', 'zz'], ['EXPIRE', 'n8', '1'], ['DEL', 'n9'], ['PERSIST', 'n10'], ['PTTL', 'n11'], ['EXPIRETIME', 'n12'],
+      ['OBJECT', 'FREQ', 'n13'], ['SCAN', '0', 'TYPE', 'string'], ['RANDOMKEY'], ['KEYS', '*'], ['UNLINK', 'n14'], ['RENAMENX', 'n15', 'x']]) {
+      r(...argv);
+    }
+    expect(events).toEqual(['keymiss n2', 'keymiss n3', 'keymiss n4', 'keymiss n5', 'keymiss n6', 'keymiss n11', 'keymiss n12']);
   });
 });
 
