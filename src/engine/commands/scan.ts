@@ -102,10 +102,10 @@ export const scanCommands: readonly CommandSpec[] = [
     handler: (ctx, argv) => {
       const pattern = argv[1]!;
       const all = pattern === '*';
-      const db = ctx.db;
+      const now = ctx.now;
       const out: string[] = [];
-      for (const key of db.map.keys()) {
-        if ((all || globMatch(pattern, key)) && !db.isLogicallyExpired(key)) out.push(key);
+      for (const [key, entry] of ctx.db.map) {
+        if ((all || globMatch(pattern, key)) && (entry.expireAt === 0 || now <= entry.expireAt)) out.push(key);
       }
       return out;
     },
