@@ -51,16 +51,21 @@ function randomCommand(r: Rand): string[] {
   }
 }
 
+/** Deadlines the sequences set in absolute form, in ms: the same on both servers. */
+const ABSOLUTE_DEADLINES = new Set([...ABSOLUTE_MS, ...ABSOLUTE_S.map((s) => `${s}000`)]);
+
 /**
  * Time-free forms: a remaining TTL depends on each server's clock, so it is compared as
  * "a deadline"; EXPIRETIME too (a relative time rounds differently on the two clocks).
- * PEXPIRETIME is exact, except past 2^53 ms where the engine keeps the nearest double.
+ * PEXPIRETIME is exact for absolute deadlines, except past 2^53 ms where the engine keeps
+ * the nearest double.
  */
 function normalize(argv: readonly string[], reply: unknown): unknown {
   const name = argv[0]!.toUpperCase();
   const deadline = (typeof reply === 'number' && reply >= 0) || typeof reply === 'bigint';
   if (['TTL', 'PTTL', 'EXPIRETIME'].includes(name) && deadline) return 'a deadline';
   if (name === 'PEXPIRETIME' && typeof reply === 'bigint') return 'a deadline past 2^53';
+  if (name === 'PEXPIRETIME' && deadline && !ABSOLUTE_DEADLINES.has(String(reply))) return 'a relative deadline';
   return reply;
 }
 
