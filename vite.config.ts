@@ -29,7 +29,6 @@ export default defineConfig({
   test: {
     projects: [
       {
-        extends: false,
         test: {
           name: 'unit',
           environment: 'node',
@@ -40,7 +39,6 @@ export default defineConfig({
         },
       },
       {
-        extends: false,
         worker: { format: 'es' },
         test: {
           name: 'browser',

@@ -14,7 +14,11 @@ const CHUNK = 0x2000;
 
 /** True when every char is 7-bit, so the string is the same in UTF-16 and in bytes. */
 export function isAscii(s: string): boolean {
-  return !NON_ASCII.test(s);
+  const n = s.length;
+  // A char loop beats the regex on the short strings most keys and values are.
+  if (n > 32) return !NON_ASCII.test(s);
+  for (let i = 0; i < n; i++) if (s.charCodeAt(i) > 127) return false;
+  return true;
 }
 
 /** Uint8Array → byte string. */

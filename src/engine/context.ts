@@ -20,7 +20,7 @@ export class CommandContext {
   /** Replacement for the logged form of the current command (redis: rewriteClientCommandVector). */
   rewritten: string[] | null = null;
   /** Extra effects logged after (or, if rewritten is empty, instead of) the command. */
-  extraEffects: string[][] = [];
+  extraEffects: string[][] | null = null;
   preventPropagation = false;
 
   constructor(readonly engine: Engine, readonly db: Keyspace) {}
@@ -75,6 +75,6 @@ export class CommandContext {
 
   /** Log one more effect after this command's own. */
   alsoPropagate(...argv: string[]): void {
-    this.extraEffects.push(argv);
+    (this.extraEffects ??= []).push(argv);
   }
 }

@@ -64,6 +64,8 @@ export class Engine {
   private readonly effectListeners = new Set<EffectListener>();
   private readonly eventListeners = new Set<KeyspaceEventListener>();
   private pendingEffects: string[][] = [];
+  /** Effects are only collected while someone listens (persistence, tests). */
+  private recordEffects = false;
   private nextClientId = 1;
   private defaultConnection: Connection | null = null;
   private readonly activeExpire: boolean;
@@ -115,7 +117,11 @@ export class Engine {
   /** Subscribe to the effect log: write effects in order, delivered once per engine turn. */
   onEffects(listener: EffectListener): () => void {
     this.effectListeners.add(listener);
-    return () => this.effectListeners.delete(listener);
+    this.recordEffects = true;
+    return () => {
+      this.effectListeners.delete(listener);
+      this.recordEffects = this.effectListeners.size > 0;
+    };
   }
 
   /** Subscribe to keyspace notifications (as enabled by `notify-keyspace-events`). */
@@ -158,7 +164,7 @@ export class Engine {
     ctx.spec = spec;
     ctx.dirty = 0;
     ctx.rewritten = null;
-    ctx.extraEffects = [];
+    ctx.extraEffects = null;
     ctx.preventPropagation = false;
     this.depth++;
     let reply: RawReply;
@@ -174,11 +180,11 @@ export class Engine {
     conn.lastCommand = spec.name;
     if (ctx.dirty > 0) {
       this.stats.dirty += ctx.dirty;
-      if (!ctx.preventPropagation) {
-        this.pendingEffects.push(ctx.rewritten ?? argv);
-      }
+      if (this.recordEffects && !ctx.preventPropagation) this.pendingEffects.push(ctx.rewritten ?? argv);
     }
-    if (ctx.extraEffects.length > 0) for (const effect of ctx.extraEffects) this.pendingEffects.push(effect);
+    // The handler may have set it: widen the type the assignment above narrowed.
+    const extra = ctx.extraEffects as string[][] | null;
+    if (extra !== null && this.recordEffects) for (const effect of extra) this.pendingEffects.push(effect);
     if (saved !== null) restoreContext(ctx, saved);
     return reply;
   }
@@ -205,7 +211,11 @@ export class Engine {
       this.pendingEffects = [];
       for (const listener of this.effectListeners) listener(effects);
     }
-    if (this.activeExpire && this.db.volatileCount > 0) this.scheduleActiveExpire();
+    // Re-arm only when a deadline was set this turn: an earlier one may now be due first.
+    if (this.activeExpire && this.db.deadlinesAdded) {
+      this.db.deadlinesAdded = false;
+      this.scheduleActiveExpire();
+    }
   }
 
   // --- WATCH ---------------------------------------------------------------------------
@@ -280,7 +290,7 @@ export class Engine {
     this.stats.expiredKeys++;
     this.signalModifiedKey(key);
     this.notify(Notify.expired, 'expired', key);
-    this.pendingEffects.push(['del', key]);
+    if (this.recordEffects) this.pendingEffects.push(['del', key]);
   }
 
   /**
@@ -305,9 +315,9 @@ export class Engine {
       this.expireTimer = null;
       this.expireTimerAt = Infinity;
       if (this.closed) return;
-      const removed = this.runActiveExpire();
       // A full slice means more may be due: carry on after other work had a turn.
-      if (removed === EXPIRE_SLICE) this.scheduleSoon();
+      if (this.runActiveExpire() === EXPIRE_SLICE) this.scheduleSoon();
+      else this.scheduleActiveExpire();
     }, Math.min(delay, 2 ** 31 - 1));
     unrefTimer(this.expireTimer);
   }
@@ -317,7 +327,9 @@ export class Engine {
     this.expireTimer = setTimeout(() => {
       this.expireTimer = null;
       this.expireTimerAt = Infinity;
-      if (!this.closed && this.runActiveExpire() === EXPIRE_SLICE) this.scheduleSoon();
+      if (this.closed) return;
+      if (this.runActiveExpire() === EXPIRE_SLICE) this.scheduleSoon();
+      else this.scheduleActiveExpire();
     }, 0);
     unrefTimer(this.expireTimer);
   }

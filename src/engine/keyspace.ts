@@ -58,6 +58,8 @@ export class Keyspace {
   private heap = new ExpiryHeap();
   /** Keys that carry a deadline (INFO keyspace `expires=`). */
   volatileCount = 0;
+  /** A deadline was added since the owner last looked: the expiry timer may need re-arming. */
+  deadlinesAdded = false;
   /** Set while an LFU maxmemory-policy is active (the engine's config keeps it current). */
   lfu: LfuSettings | null = null;
 
@@ -121,6 +123,7 @@ export class Keyspace {
     if (entry.expireAt !== 0) {
       this.volatileCount++;
       this.heap.push(entry.expireAt, key);
+      this.deadlinesAdded = true;
       this.maybeRebuildHeap();
     }
   }
@@ -146,6 +149,7 @@ export class Keyspace {
     entry.expireAt = when;
     if (when !== 0) {
       this.heap.push(when, key);
+      this.deadlinesAdded = true;
       this.maybeRebuildHeap();
     }
   }
