@@ -57,6 +57,8 @@ export class Engine {
   };
   /** Cached `notify-keyspace-events` flags: the hot path reads a number. */
   notifyFlags = 0;
+  /** Cached `lazyfree-lazy-expire`: expiry deletions are logged as UNLINK instead of DEL. */
+  lazyExpire = false;
   closed = false;
 
   private readonly ctx: CommandContext;
@@ -84,6 +86,7 @@ export class Engine {
     this.ctx.now = this.clock();
     this.config = new Config((name, stored) => {
       if (name === 'notify-keyspace-events') this.notifyFlags = Number(stored);
+      else if (name === 'lazyfree-lazy-expire') this.lazyExpire = stored === 'yes';
       else if (name === 'maxmemory-policy' || name === 'lfu-log-factor' || name === 'lfu-decay-time') {
         this.db.lfu = lfuSettingsFrom(this.config, this.random);
       }
@@ -290,7 +293,7 @@ export class Engine {
     this.stats.expiredKeys++;
     this.signalModifiedKey(key);
     this.notify(Notify.expired, 'expired', key);
-    if (this.recordEffects) this.pendingEffects.push(['del', key]);
+    if (this.recordEffects) this.pendingEffects.push([this.lazyExpire ? 'unlink' : 'del', key]);
   }
 
   /**

@@ -90,7 +90,7 @@ function expireGeneric(ctx: CommandContext, argv: string[], basetime: number, un
   if (when <= ctx.now) {
     ctx.db.delete(key);
     // Logged as the deletion it was, DEL or UNLINK as Redis's lazyfree-lazy-expire picks.
-    ctx.rewrite(ctx.engine.config.get('lazyfree-lazy-expire') === 'yes' ? 'unlink' : 'del', key);
+    ctx.rewrite(ctx.engine.lazyExpire ? 'unlink' : 'del', key);
     ctx.modified(key, Notify.generic, 'del');
     return 1;
   }

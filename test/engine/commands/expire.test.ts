@@ -137,13 +137,18 @@ describe('expire: EXPIRE family', () => {
     expect(r('EXISTS', 'foo')).toBe(0);
   });
 
-  it('an expire already past is logged as UNLINK under lazyfree-lazy-expire', () => {
-    const { r, effects } = setup();
+  it('deletions by expiry are logged as UNLINK under lazyfree-lazy-expire', () => {
+    const { r, effects, advance, engine } = setup();
     r('CONFIG', 'SET', 'lazyfree-lazy-expire', 'yes');
     r('SET', 'foo', 'bar');
+    r('SET', 'lazy', 'bar', 'PX', '10');
+    r('SET', 'active', 'bar', 'PX', '10');
     effects.length = 0;
     r('EXPIRE', 'foo', '0');
-    expect(effects).toEqual([['unlink', 'foo']]);
+    advance(20);
+    r('GET', 'lazy');
+    engine.runActiveExpire();
+    expect(effects).toEqual([['unlink', 'foo'], ['unlink', 'lazy'], ['unlink', 'active']]);
   });
 
   it('EXPIRE with non-existed key', () => {
