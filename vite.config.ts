@@ -15,6 +15,7 @@ export const CHROMIUM_ARGS = [
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
+  base: './',
   build: {
     target: 'es2022',
     outDir: 'dist',
