@@ -45,6 +45,42 @@ interface Pending {
   fail(error: Error): void;
 }
 
+/** Commands per message when one tick issues more (see #flush). */
+const MAX_BATCH = 4096;
+
+/** How a single command's wire reply becomes its result. */
+type DecodeMode = 0 | 1 | 2;
+/** Typed method: wire → Reply → the definition's decoder; error replies reject. */
+const MODE_TYPED = 0;
+/** sendCommand: the decoder reads the wire form itself; error replies reject. */
+const MODE_RAW = 1;
+/** sendCommand with `resp`: error replies are values. */
+const MODE_RESP = 2;
+
+class PendingCommand implements Pending {
+  readonly commands: readonly WireArg[][];
+  constructor(
+    argv: WireArg[],
+    private readonly decode: (reply: unknown) => unknown,
+    private readonly mode: DecodeMode,
+    private readonly resolve: (value: unknown) => void,
+    readonly fail: (error: Error) => void,
+  ) {
+    this.commands = [argv];
+  }
+
+  settle(replies: readonly WireReply[], offset: number): void {
+    const wire = replies[offset]!;
+    const error = this.mode === MODE_RESP ? null : errorOf(wire);
+    if (error !== null) return this.fail(error);
+    try {
+      this.resolve(this.decode(this.mode === MODE_TYPED ? toReply(wire) : wire));
+    } catch (e) {
+      this.fail(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+}
+
 interface LooseDefinition {
   encode(...args: unknown[]): RedisArgument[];
   decode(reply: Reply): unknown;
@@ -79,7 +115,7 @@ export class RedisClient {
           } catch (error) {
             return Promise.reject(error);
           }
-          return this.#one(argv, (wire) => definition.decode(toReply(wire)), true);
+          return this.#one(argv, definition.decode, MODE_TYPED);
         },
       });
     }
@@ -103,9 +139,9 @@ export class RedisClient {
     if (!isArgv(argv)) {
       return Promise.reject(new TypeError('idb-redis: sendCommand needs a non-empty array of strings or Uint8Arrays'));
     }
-    if (options.resp) return this.#one([...argv], toRespReply, false);
-    if (options.returnBuffers) return this.#one([...argv], toBufferReply, true);
-    return this.#one([...argv], toReply, true);
+    if (options.resp) return this.#one([...argv], toRespReply, MODE_RESP);
+    if (options.returnBuffers) return this.#one([...argv], toBufferReply, MODE_RAW);
+    return this.#one([...argv], toReply, MODE_RAW);
   }
 
   /** A transaction builder with the same typed methods; `exec()` runs it atomically. */
@@ -156,22 +192,13 @@ export class RedisClient {
 
   // --- the pipeline ----------------------------------------------------------------------
 
-  #one<T>(argv: WireArg[], decode: (wire: WireReply) => T, rejectErrors: boolean): Promise<T> {
+  /**
+   * Queue one command. Per command this allocates only the promise and one record (no
+   * closures): at pipelined rates the issuing side is the page's main cost.
+   */
+  #one<T>(argv: WireArg[], decode: (reply: never) => T, mode: DecodeMode): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#enqueue({
-        commands: [argv],
-        settle(replies, offset) {
-          const wire = replies[offset]!;
-          const error = rejectErrors ? errorOf(wire) : null;
-          if (error !== null) return reject(error);
-          try {
-            resolve(decode(wire));
-          } catch (e) {
-            reject(e);
-          }
-        },
-        fail: reject,
-      });
+      this.#enqueue(new PendingCommand(argv, decode as (reply: unknown) => unknown, mode, resolve as (v: unknown) => void, reject));
     });
   }
 
@@ -195,29 +222,51 @@ export class RedisClient {
     }
   }
 
+  /**
+   * Send everything queued this tick. A very large tick goes out as several messages of at
+   * most MAX_BATCH commands (never splitting a MULTI group), back to back on the same port:
+   * the worker starts on the first while the page still serialises the rest, and no single
+   * structured clone grows without bound. Order is unchanged; replies settle in order.
+   */
   #flush(): void {
     if (!this.#scheduled) return;
     this.#scheduled = false;
     const queue = this.#queue;
     this.#queue = [];
-    const commands: WireArg[][] = [];
-    for (const pending of queue) for (const argv of pending.commands) commands.push(argv);
-    this.#lastBatch = this.#transport.request({ v: PROTOCOL_VERSION, type: 'batch', commands }).then(
+    let from = 0;
+    while (from < queue.length) {
+      let to = from;
+      let size = 0;
+      while (to < queue.length && (to === from || size + queue[to]!.commands.length <= MAX_BATCH)) {
+        size += queue[to]!.commands.length;
+        to++;
+      }
+      this.#lastBatch = this.#send(queue.slice(from, to), size);
+      from = to;
+    }
+  }
+
+  #send(batch: Pending[], size: number): Promise<void> {
+    const commands: WireArg[][] = new Array(size);
+    let n = 0;
+    for (const pending of batch) for (const argv of pending.commands) commands[n++] = argv;
+    return this.#transport.request({ v: PROTOCOL_VERSION, type: 'batch', commands }).then(
       (response) => {
         if (response.type !== 'replies' || response.replies.length !== commands.length) {
           throw unexpectedResponse(response);
         }
         let offset = 0;
-        for (const pending of queue) {
+        for (const pending of batch) {
           pending.settle(response.replies, offset);
           offset += pending.commands.length;
         }
       },
     ).catch((error: unknown) => {
       const reason = error instanceof Error ? error : new Error(String(error));
-      for (const pending of queue) pending.fail(reason);
+      for (const pending of batch) pending.fail(reason);
     });
   }
+
 }
 
 function isArgv(argv: unknown): argv is RedisArgument[] {

@@ -8,7 +8,7 @@ import type { Connection } from '../engine/connection.js';
 import { fromByteString } from '../engine/bytes.js';
 import { ReplyError } from '../engine/errors.js';
 import { Status, type RawReply } from '../engine/reply.js';
-import { PROTOCOL_VERSION, isRequest, type HostSession, type Response, type SessionStats, type WireReply } from './protocol.js';
+import { PROTOCOL_VERSION, isRequest, type HostSession, type Response, type SessionStats, type WireReply, type WireStatus } from './protocol.js';
 
 export interface Session extends HostSession {
   readonly stats: Readonly<SessionStats>;
@@ -62,10 +62,25 @@ function refusal(request: unknown): Response {
   return { v: PROTOCOL_VERSION, type: 'error', message };
 }
 
+/**
+ * Statuses come from a handful of values (OK, QUEUED, PONG …). Sharing one wire object per
+ * value lets structured clone send it once per message, however many replies carry it.
+ */
+const wireStatuses = new Map<string, WireStatus>();
+
+function wireStatus(value: string): WireStatus {
+  let wire = wireStatuses.get(value);
+  if (wire === undefined) {
+    wire = Object.freeze({ type: 'status', value });
+    if (wireStatuses.size < 64) wireStatuses.set(value, wire);
+  }
+  return wire;
+}
+
 /** Engine reply → wire form (bulk strings stay byte strings; statuses and errors tagged). */
 export function toWire(raw: RawReply): WireReply {
   if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'bigint' || raw === null) return raw;
-  if (raw instanceof Status) return { type: 'status', value: raw.value };
+  if (raw instanceof Status) return wireStatus(raw.value);
   if (raw instanceof ReplyError) return { type: 'error', message: fromByteString(raw.message) };
   const out: WireReply[] = new Array(raw.length);
   for (let i = 0; i < raw.length; i++) out[i] = toWire(raw[i]!);

@@ -20,6 +20,18 @@ describe('auto-pipelining', () => {
     expect(stats).toEqual({ batches: 1, commands: 1000, rejected: 0 });
   });
 
+  it('a very large tick goes out in messages of at most 4,096 commands, in order, MULTI kept whole', async () => {
+    h = engineHarness();
+    const incrs = Array.from({ length: 4095 }, () => h.client.incr('n'));
+    // A transaction that straddles the 4,096 boundary travels whole in the next message.
+    const tx = h.client.multi().incr('n').incr('n').exec();
+    const more = Array.from({ length: 5000 }, () => h.client.incr('n'));
+    expect(await Promise.all(incrs)).toEqual(Array.from({ length: 4095 }, (_, i) => i + 1));
+    expect(await tx).toEqual([4096, 4097]);
+    expect(await Promise.all(more)).toEqual(Array.from({ length: 5000 }, (_, i) => 4098 + i));
+    expect(h.batches).toBe(3);
+  });
+
   it('commands of later ticks travel in later batches', async () => {
     h = engineHarness();
     expect(await h.client.ping()).toBe('PONG');
