@@ -5,13 +5,13 @@
  *   installed; CI installs it). Real Redis checks the expectations themselves, so a test
  *   failing only on `engine` points at an engine difference, not at the client.
  */
-import { createConnection, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
 import { createClientOver, type RedisClient } from '../../src/client/client.js';
 import { inProcessTransport, type Transport } from '../../src/client/transport.js';
 import { PROTOCOL_VERSION, type Request, type Response, type WireArg, type WireReply } from '../../src/client/protocol.js';
 import { haveRedis, startRedis, type RedisOracle } from '../support/redis-server.js';
+import { RespConnection, type ReplyBuilder } from '../support/resp.js';
 
 export const T0 = 1_700_000_000_000;
 
@@ -127,37 +127,28 @@ export function describeBackends(title: string, body: (h: () => Harness, backend
   }
 }
 
+/** RESP2 → wire form: bulk and status strings as byte strings (latin1), errors as UTF-8. */
+const wireReplies: ReplyBuilder<WireReply> = {
+  status: (buf, from, to) => ({ type: 'status', value: buf.toString('latin1', from, to) }),
+  error: (buf, from, to) => ({ type: 'error', message: buf.toString('utf8', from, to) }),
+  integer: (big) => (big >= -(2n ** 53n) + 1n && big <= 2n ** 53n - 1n ? Number(big) : big),
+  bulk: (buf, from, to) => buf.toString('latin1', from, to),
+  nil: () => null,
+  array: (items) => items,
+};
+
 /** A transport to a real Redis over RESP2, answering in the wire form the worker uses. */
 export class RespTransport implements Transport {
-  private buffer: Buffer = Buffer.alloc(0);
-  private readonly waiting: Array<(reply: WireReply) => void> = [];
+  private constructor(private readonly connection: RespConnection<WireReply>) {}
 
-  private constructor(private readonly socket: Socket) {
-    socket.on('data', (chunk: Buffer) => {
-      this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-      for (;;) {
-        const parsed = parseResp(this.buffer, 0);
-        if (parsed === null) break;
-        this.buffer = this.buffer.subarray(parsed.end);
-        this.waiting.shift()!(parsed.value);
-      }
-    });
-  }
-
-  static connect(port: number): Promise<RespTransport> {
-    return new Promise((resolve, reject) => {
-      const socket = createConnection({ host: '127.0.0.1', port }, () => resolve(new RespTransport(socket)));
-      socket.once('error', reject);
-    });
+  static async connect(port: number): Promise<RespTransport> {
+    return new RespTransport(await RespConnection.open(port, wireReplies));
   }
 
   async request(request: Request): Promise<Response> {
     switch (request.type) {
       case 'batch': {
-        const replies = request.commands.map((argv) => {
-          this.socket.write(encodeResp(argv));
-          return new Promise<WireReply>((resolve) => this.waiting.push(resolve));
-        });
+        const replies = request.commands.map((argv: WireArg[]) => this.connection.call(argv));
         return { v: PROTOCOL_VERSION, type: 'replies', replies: await Promise.all(replies) };
       }
       case 'stats':
@@ -168,55 +159,6 @@ export class RespTransport implements Transport {
   }
 
   close(): void {
-    this.socket.destroy();
-  }
-}
-
-function encodeResp(argv: WireArg[]): Buffer {
-  const parts: Buffer[] = [Buffer.from(`*${argv.length}\r\n`)];
-  for (const arg of argv) {
-    const bytes = typeof arg === 'string' ? Buffer.from(arg, 'utf8') : Buffer.from(arg);
-    parts.push(Buffer.from(`$${bytes.length}\r\n`), bytes, Buffer.from('\r\n'));
-  }
-  return Buffer.concat(parts);
-}
-
-/** RESP2 → wire form: bulk and status strings as byte strings (latin1), errors as UTF-8. */
-function parseResp(buf: Buffer, start: number): { value: WireReply; end: number } | null {
-  const lineEnd = buf.indexOf('\r\n', start);
-  if (lineEnd === -1) return null;
-  const type = String.fromCharCode(buf[start]!);
-  const line = buf.toString('latin1', start + 1, lineEnd);
-  const next = lineEnd + 2;
-  switch (type) {
-    case '+':
-      return { value: { type: 'status', value: line }, end: next };
-    case '-':
-      return { value: { type: 'error', message: buf.toString('utf8', start + 1, lineEnd) }, end: next };
-    case ':': {
-      const big = BigInt(line);
-      return { value: big >= -(2n ** 53n) + 1n && big <= 2n ** 53n - 1n ? Number(big) : big, end: next };
-    }
-    case '$': {
-      const len = Number(line);
-      if (len === -1) return { value: null, end: next };
-      if (buf.length < next + len + 2) return null;
-      return { value: buf.toString('latin1', next, next + len), end: next + len + 2 };
-    }
-    case '*': {
-      const count = Number(line);
-      if (count === -1) return { value: null, end: next };
-      const items: WireReply[] = [];
-      let pos = next;
-      for (let i = 0; i < count; i++) {
-        const item = parseResp(buf, pos);
-        if (item === null) return null;
-        items.push(item.value);
-        pos = item.end;
-      }
-      return { value: items, end: pos };
-    }
-    default:
-      throw new Error(`bad RESP type byte ${type}`);
+    this.connection.close();
   }
 }

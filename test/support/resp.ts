@@ -1,94 +1,120 @@
 /**
- * A minimal RESP2 client for differential tests: replies come back in the engine's
- * public shape (bulk strings decoded as UTF-8, statuses as strings, errors as
- * ReplyError values, integers as numbers or bigints past 2^53), so both sides compare
- * with one `expect(...).toEqual(...)`.
+ * RESP2 over a socket, for tests that talk to a real Redis. One codec, two reply shapes:
+ * `RespClient` answers in the engine's public shape (bulk strings decoded as UTF-8,
+ * statuses as strings, errors as ReplyError values, integers as numbers or bigints past
+ * 2^53) so differential tests compare both sides with one `toEqual`; the client tests'
+ * transport builds the worker's wire form with its own `ReplyBuilder`.
  */
 import { Socket, createConnection } from 'node:net';
 import { ReplyError } from '../../src/engine/errors.js';
 import type { Reply } from '../../src/engine/reply.js';
 
-type Pending = { resolve: (r: Reply) => void };
-
-export class RespClient {
-  private buffer: Buffer = Buffer.alloc(0);
-  private readonly pending: Pending[] = [];
-
-  private constructor(private readonly socket: Socket) {
-    socket.on('data', (chunk: Buffer) => {
-      this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-      this.drain();
-    });
-  }
-
-  static connect(port: number): Promise<RespClient> {
-    return new Promise((resolve, reject) => {
-      const socket = createConnection({ host: '127.0.0.1', port }, () => resolve(new RespClient(socket)));
-      socket.once('error', reject);
-    });
-  }
-
-  /** Send one command; resolves with its reply (errors resolve as ReplyError values). */
-  call(argv: readonly (string | Uint8Array)[]): Promise<Reply> {
-    const parts: Buffer[] = [Buffer.from(`*${argv.length}\r\n`)];
-    for (const arg of argv) {
-      const bytes = typeof arg === 'string' ? Buffer.from(arg, 'utf8') : Buffer.from(arg);
-      parts.push(Buffer.from(`$${bytes.length}\r\n`), bytes, Buffer.from('\r\n'));
-    }
-    this.socket.write(Buffer.concat(parts));
-    return new Promise((resolve) => this.pending.push({ resolve }));
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-
-  private drain(): void {
-    for (;;) {
-      const parsed = parse(this.buffer, 0);
-      if (parsed === null) return;
-      this.buffer = this.buffer.subarray(parsed.end);
-      this.pending.shift()?.resolve(parsed.value);
-    }
-  }
+/** How parsed RESP2 values become replies of type T. */
+export interface ReplyBuilder<T> {
+  status(buf: Buffer, from: number, to: number): T;
+  error(buf: Buffer, from: number, to: number): T;
+  integer(value: bigint): T;
+  bulk(buf: Buffer, from: number, to: number): T;
+  nil(): T;
+  array(items: T[]): T;
 }
 
-function parse(buf: Buffer, start: number): { value: Reply; end: number } | null {
+const safe = (big: bigint): number | bigint =>
+  big >= -9007199254740991n && big <= 9007199254740991n ? Number(big) : big;
+
+/** The engine's public reply shape. */
+export const publicReplies: ReplyBuilder<Reply> = {
+  status: (buf, from, to) => buf.toString('utf8', from, to),
+  error: (buf, from, to) => new ReplyError(buf.toString('utf8', from, to)),
+  integer: safe,
+  bulk: (buf, from, to) => buf.toString('utf8', from, to),
+  nil: () => null,
+  array: (items) => items,
+};
+
+export function encodeCommand(argv: readonly (string | Uint8Array)[]): Buffer {
+  const parts: Buffer[] = [Buffer.from(`*${argv.length}\r\n`)];
+  for (const arg of argv) {
+    const bytes = typeof arg === 'string' ? Buffer.from(arg, 'utf8') : Buffer.from(arg);
+    parts.push(Buffer.from(`$${bytes.length}\r\n`), bytes, Buffer.from('\r\n'));
+  }
+  return Buffer.concat(parts);
+}
+
+/** Parse one reply at `start`; null when the buffer does not hold all of it yet. */
+export function parseReply<T>(buf: Buffer, start: number, build: ReplyBuilder<T>): { value: T; end: number } | null {
   const lineEnd = buf.indexOf('\r\n', start);
   if (lineEnd === -1) return null;
   const type = String.fromCharCode(buf[start]!);
-  const line = buf.toString('utf8', start + 1, lineEnd);
   const next = lineEnd + 2;
   switch (type) {
     case '+':
-      return { value: line, end: next };
+      return { value: build.status(buf, start + 1, lineEnd), end: next };
     case '-':
-      return { value: new ReplyError(line), end: next };
-    case ':': {
-      const big = BigInt(line);
-      const value = big >= -9007199254740991n && big <= 9007199254740991n ? Number(big) : big;
-      return { value, end: next };
-    }
+      return { value: build.error(buf, start + 1, lineEnd), end: next };
+    case ':':
+      return { value: build.integer(BigInt(buf.toString('latin1', start + 1, lineEnd))), end: next };
     case '$': {
-      const len = Number(line);
-      if (len === -1) return { value: null, end: next };
+      const len = Number(buf.toString('latin1', start + 1, lineEnd));
+      if (len === -1) return { value: build.nil(), end: next };
       if (buf.length < next + len + 2) return null;
-      return { value: buf.toString('utf8', next, next + len), end: next + len + 2 };
+      return { value: build.bulk(buf, next, next + len), end: next + len + 2 };
     }
     case '*': {
-      const count = Number(line);
-      if (count === -1) return { value: null, end: next };
-      const items: Reply[] = [];
+      const count = Number(buf.toString('latin1', start + 1, lineEnd));
+      if (count === -1) return { value: build.nil(), end: next };
+      const items: T[] = [];
       let pos = next;
       for (let i = 0; i < count; i++) {
-        const item = parse(buf, pos);
+        const item = parseReply(buf, pos, build);
         if (item === null) return null;
         items.push(item.value);
         pos = item.end;
       }
-      return { value: items, end: pos };
+      return { value: build.array(items), end: pos };
     }
     default:
       throw new Error(`bad RESP type byte ${type}`);
   }
 }
+
+/** A pipelining RESP2 connection: replies resolve in order, built by `build`. */
+export class RespConnection<T> {
+  private buffer: Buffer = Buffer.alloc(0);
+  private readonly waiting: Array<(reply: T) => void> = [];
+
+  private constructor(private readonly socket: Socket, private readonly build: ReplyBuilder<T>) {
+    socket.on('data', (chunk: Buffer) => {
+      this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+      for (;;) {
+        const parsed = parseReply(this.buffer, 0, this.build);
+        if (parsed === null) return;
+        this.buffer = this.buffer.subarray(parsed.end);
+        this.waiting.shift()?.(parsed.value);
+      }
+    });
+  }
+
+  static open<T>(port: number, build: ReplyBuilder<T>): Promise<RespConnection<T>> {
+    return new Promise((resolve, reject) => {
+      const socket = createConnection({ host: '127.0.0.1', port }, () => resolve(new RespConnection(socket, build)));
+      socket.once('error', reject);
+    });
+  }
+
+  /** Send one command; resolves with its reply (error replies resolve too, as built). */
+  call(argv: readonly (string | Uint8Array)[]): Promise<T> {
+    this.socket.write(encodeCommand(argv));
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+/** The differential tests' client: replies in the engine's public shape. */
+export type RespClient = RespConnection<Reply>;
+export const RespClient = {
+  connect: (port: number): Promise<RespClient> => RespConnection.open(port, publicReplies),
+};
