@@ -2,7 +2,7 @@
  * The command table: every family's specs in one registry, and command resolution
  * (lookup → subcommand → arity) with Redis's error texts (redis: processCommand).
  */
-import type { CommandSpec } from './command.js';
+import type { CommandSpec, Handler } from './command.js';
 import { Errors } from './errors.js';
 import { stringCommands } from './commands/string.js';
 import { keyCommands } from './commands/keys.js';
@@ -22,17 +22,46 @@ export const ALL_FAMILIES: readonly (readonly CommandSpec[])[] = [
   introspectionCommands,
 ];
 
+/**
+ * What the hot path needs of a top-level command, in one monomorphic shape: specs come
+ * from object literals of many shapes, so reading their fields directly is megamorphic.
+ */
+export class Route {
+  readonly name: string;
+  readonly arity: number;
+  readonly handler: Handler | undefined;
+  readonly hasSubcommands: boolean;
+  readonly noMulti: boolean;
+  readonly transactionControl: boolean;
+
+  constructor(readonly spec: CommandSpec) {
+    this.name = spec.name;
+    this.arity = spec.arity;
+    this.handler = spec.handler;
+    this.hasSubcommands = spec.subcommands !== undefined;
+    this.noMulti = spec.flags.includes('no_multi');
+    this.transactionControl = TRANSACTION_CONTROL.has(spec.name);
+  }
+}
+
+/** Commands that run at once even inside MULTI (redis: processCommand). */
+const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
 export class CommandTable {
   private readonly byName = new Map<string, CommandSpec>();
   private readonly subByName = new Map<CommandSpec, Map<string, CommandSpec>>();
   /** Names as callers spell them ('GET', 'Get') → spec: skips toLowerCase on the hot path. */
   private readonly bySpelling = new Map<string, CommandSpec>();
+  /** Same, for `route`. */
+  private readonly routeBySpelling = new Map<string, Route>();
+  private readonly routeByName = new Map<string, Route>();
 
   constructor(families: readonly (readonly CommandSpec[])[] = ALL_FAMILIES) {
     for (const family of families) {
       for (const spec of family) {
         if (this.byName.has(spec.name)) throw new Error(`duplicate command spec: ${spec.name}`);
         this.byName.set(spec.name, spec);
+        this.routeByName.set(spec.name, new Route(spec));
         if (spec.subcommands) {
           const subs = new Map<string, CommandSpec>();
           for (const sub of spec.subcommands) subs.set(sub.name.slice(spec.name.length + 1), sub);
@@ -80,6 +109,24 @@ export class CommandTable {
     const arity = spec.arity;
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return Errors.wrongArity(spec.name);
     return spec;
+  }
+
+  /**
+   * `resolve` for the engine's hot path: a top-level command without subcommands comes
+   * back as its Route (arity checked); anything else as `resolve` answers it.
+   */
+  route(argv: readonly string[]): Route | CommandSpec | string {
+    const name = argv[0] ?? '';
+    let route = this.routeBySpelling.get(name);
+    if (route === undefined) {
+      route = this.routeByName.get(name.toLowerCase());
+      if (route === undefined) return unknownCommandError(argv);
+      if (this.routeBySpelling.size < 4096) this.routeBySpelling.set(name, route);
+    }
+    if (route.hasSubcommands) return this.resolve(argv);
+    const arity = route.arity;
+    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return Errors.wrongArity(route.name);
+    return route;
   }
 }
 

@@ -7,7 +7,7 @@ import type { Engine } from './engine.js';
 import type { CommandSpec } from './command.js';
 import { ReplyError } from './errors.js';
 import { Status, type RawReply, type Reply } from './reply.js';
-import { fromByteString, toByteString } from './bytes.js';
+import { fromByteString, isAscii, toByteString } from './bytes.js';
 
 export type Arg = string | Uint8Array;
 
@@ -38,12 +38,13 @@ export class Connection {
 
   /** Run one command. Resolves with its reply; rejects with ReplyError on an error reply. */
   call(argv: readonly Arg[]): Promise<Reply> {
+    let reply: Reply;
     try {
-      const reply = this.callSync(argv);
-      return reply instanceof ReplyError ? Promise.reject(reply) : Promise.resolve(reply);
+      reply = toPublicReply(this.callRawSync(argv, true));
     } catch (e) {
       return Promise.reject(e);
     }
+    return reply instanceof ReplyError ? Promise.reject(reply) : Promise.resolve(reply);
   }
 
   /**
@@ -80,9 +81,7 @@ export class Connection {
   /** One command, reply left raw (byte strings, `Status`). */
   callRawSync(argv: readonly Arg[], endTurn = true): RawReply {
     if (this.closed) return new ReplyError('ERR Connection closed');
-    const bytes: string[] = new Array(argv.length);
-    for (let i = 0; i < argv.length; i++) bytes[i] = toByteString(argv[i]!);
-    const raw = this.engine.execute(this, bytes);
+    const raw = this.engine.execute(this, byteArgv(argv));
     if (endTurn) this.engine.endTurn();
     if (this.closeAfterReply) this.close();
     return raw;
@@ -96,6 +95,28 @@ export class Connection {
     this.closed = true;
     this.engine.clients.delete(this.id);
   }
+}
+
+/**
+ * The caller's arguments as byte strings. When every argument already is one (an ASCII
+ * JS string, the common case) the caller's array is used as is: the engine never
+ * mutates argv, and whatever outlives the command (the MULTI queue, the effect log)
+ * takes its own copy.
+ */
+function byteArgv(argv: readonly Arg[]): string[] {
+  const n = argv.length;
+  for (let i = 0; i < n; i++) {
+    const arg = argv[i];
+    if (typeof arg !== 'string' || !isAscii(arg)) return convertArgv(argv, i);
+  }
+  return argv as string[];
+}
+
+function convertArgv(argv: readonly Arg[], from: number): string[] {
+  const bytes: string[] = new Array(argv.length);
+  for (let i = 0; i < from; i++) bytes[i] = argv[i] as string;
+  for (let i = from; i < argv.length; i++) bytes[i] = toByteString(argv[i]!);
+  return bytes;
 }
 
 /** Raw engine reply → what callers see (UTF-8 decoded strings, statuses as strings). */

@@ -3,8 +3,8 @@
  * events and the effect log. `execute(conn, argv)` is the one entry for every command:
  * resolve → MULTI queueing → handler → propagation. Platform-free.
  */
-import { CommandTable } from './command-table.js';
-import type { CommandSpec } from './command.js';
+import { CommandTable, Route } from './command-table.js';
+import type { CommandSpec, Handler } from './command.js';
 import { CommandContext } from './context.js';
 import { Connection, type Arg } from './connection.js';
 import { Config } from './config.js';
@@ -138,21 +138,31 @@ export class Engine {
    * is an error reply.
    */
   execute(conn: Connection, argv: string[]): RawReply {
-    const resolved = this.commands.resolve(argv);
+    const resolved = this.commands.route(argv);
+    if (resolved instanceof Route) {
+      if (conn.multi !== null && !resolved.transactionControl) return this.queue(conn, resolved.spec, resolved.noMulti, argv);
+      return this.runWith(conn, resolved.spec, resolved.name, resolved.handler!, argv);
+    }
     if (typeof resolved === 'string') {
       if (conn.multi) conn.multi.failed = true;
       return new ReplyError(resolved);
     }
     const spec = resolved;
     if (conn.multi !== null && !TRANSACTION_CONTROL.has(spec.name)) {
-      if (spec.flags.includes('no_multi')) {
-        conn.multi.failed = true;
-        return new ReplyError('ERR Command not allowed inside a transaction');
-      }
-      conn.multi.queue.push({ spec, argv });
-      return QUEUED;
+      return this.queue(conn, spec, spec.flags.includes('no_multi'), argv);
     }
     return this.run(conn, spec, argv);
+  }
+
+  private queue(conn: Connection, spec: CommandSpec, noMulti: boolean, argv: string[]): RawReply {
+    const multi = conn.multi!;
+    if (noMulti) {
+      multi.failed = true;
+      return new ReplyError('ERR Command not allowed inside a transaction');
+    }
+    // argv may be the caller's own array (Connection.callRawSync): keep a copy.
+    multi.queue.push({ spec, argv: argv.slice() });
+    return QUEUED;
   }
 
   /**
@@ -160,9 +170,14 @@ export class Engine {
    * time snapshot, stats, error capture and propagation of the command's effect.
    */
   run(conn: Connection, spec: CommandSpec, argv: string[]): RawReply {
+    return this.runWith(conn, spec, spec.name, spec.handler!, argv);
+  }
+
+  private runWith(conn: Connection, spec: CommandSpec, name: string, handler: Handler, argv: string[]): RawReply {
     const ctx = this.ctx;
-    const saved = this.depth === 0 ? null : saveContext(ctx);
-    if (this.depth === 0) ctx.now = this.clock();
+    const nested = this.depth !== 0;
+    const saved = nested ? saveContext(ctx) : null;
+    if (!nested) ctx.now = this.clock();
     ctx.conn = conn;
     ctx.spec = spec;
     ctx.dirty = 0;
@@ -172,7 +187,7 @@ export class Engine {
     this.depth++;
     let reply: RawReply;
     try {
-      reply = spec.handler!(ctx, argv);
+      reply = handler(ctx, argv);
     } catch (e) {
       reply = e instanceof ReplyError ? e : internalError(e);
     } finally {
@@ -180,10 +195,11 @@ export class Engine {
     }
     this.stats.commandsProcessed++;
     conn.lastCommandAt = ctx.now;
-    conn.lastCommand = spec.name;
+    conn.lastCommand = name;
     if (ctx.dirty > 0) {
       this.stats.dirty += ctx.dirty;
-      if (this.recordEffects && !ctx.preventPropagation) this.pendingEffects.push(ctx.rewritten ?? argv);
+      // argv may be the caller's own array: the log keeps a copy that outlives the turn.
+      if (this.recordEffects && !ctx.preventPropagation) this.pendingEffects.push(ctx.rewritten ?? argv.slice());
     }
     // The handler may have set it: widen the type the assignment above narrowed.
     const extra = ctx.extraEffects as string[][] | null;
