@@ -68,6 +68,14 @@ export class CommandContext {
     if (event !== null) this.engine.notify(notifyClass, event, key);
   }
 
+  /**
+   * True while the effect log is collected: a handler may skip building a rewrite (or an
+   * extra effect) no one will read.
+   */
+  get logging(): boolean {
+    return this.engine.recordEffects;
+  }
+
   /** Log `argv` as this command's effect instead of the command itself. */
   rewrite(...argv: string[]): void {
     this.rewritten = argv;

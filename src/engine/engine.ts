@@ -67,12 +67,14 @@ export class Engine {
   private readonly eventListeners = new Set<KeyspaceEventListener>();
   private pendingEffects: string[][] = [];
   /** Effects are only collected while someone listens (persistence, tests). */
-  private recordEffects = false;
+  recordEffects = false;
   private nextClientId = 1;
   private defaultConnection: Connection | null = null;
   private readonly activeExpire: boolean;
   private expireTimer: ReturnType<typeof setTimeout> | null = null;
   private expireTimerAt = Infinity;
+  /** The armed timer is scheduleActiveExpire's: due at the earliest live deadline + 1. */
+  private expireTimerExact = false;
   /** Nesting depth of execute(): the command time snapshot is taken at depth 0 only. */
   private depth = 0;
 
@@ -233,7 +235,11 @@ export class Engine {
     // Re-arm only when a deadline was set this turn: an earlier one may now be due first.
     if (this.activeExpire && this.db.deadlinesAdded) {
       this.db.deadlinesAdded = false;
-      this.scheduleActiveExpire();
+      const earliest = this.db.minDeadlineAdded;
+      this.db.minDeadlineAdded = Infinity;
+      // The armed timer already fires by every older live deadline (it was armed for the
+      // earliest one): only a new deadline before it can move it.
+      if (!this.expireTimerExact || earliest + 1 < this.expireTimerAt) this.scheduleActiveExpire();
     }
   }
 
@@ -330,9 +336,11 @@ export class Engine {
     if (this.expireTimer !== null) clearTimeout(this.expireTimer);
     const delay = Math.max(0, deadline + 1 - this.clock());
     this.expireTimerAt = deadline + 1;
+    this.expireTimerExact = true;
     this.expireTimer = setTimeout(() => {
       this.expireTimer = null;
       this.expireTimerAt = Infinity;
+      this.expireTimerExact = false;
       if (this.closed) return;
       // A full slice means more may be due: carry on after other work had a turn.
       if (this.runActiveExpire() === EXPIRE_SLICE) this.scheduleSoon();
@@ -343,9 +351,11 @@ export class Engine {
 
   private scheduleSoon(): void {
     this.expireTimerAt = this.clock();
+    this.expireTimerExact = false;
     this.expireTimer = setTimeout(() => {
       this.expireTimer = null;
       this.expireTimerAt = Infinity;
+      this.expireTimerExact = false;
       if (this.closed) return;
       if (this.runActiveExpire() === EXPIRE_SLICE) this.scheduleSoon();
       else this.scheduleActiveExpire();

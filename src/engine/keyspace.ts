@@ -60,6 +60,8 @@ export class Keyspace {
   volatileCount = 0;
   /** A deadline was added since the owner last looked: the expiry timer may need re-arming. */
   deadlinesAdded = false;
+  /** The earliest deadline added since the owner last reset it (Infinity = none). */
+  minDeadlineAdded = Infinity;
   /** Set while an LFU maxmemory-policy is active (the engine's config keeps it current). */
   lfu: LfuSettings | null = null;
 
@@ -124,6 +126,7 @@ export class Keyspace {
       this.volatileCount++;
       this.heap.push(entry.expireAt, key);
       this.deadlinesAdded = true;
+      if (entry.expireAt < this.minDeadlineAdded) this.minDeadlineAdded = entry.expireAt;
       this.maybeRebuildHeap();
     }
   }
@@ -150,6 +153,7 @@ export class Keyspace {
     if (when !== 0) {
       this.heap.push(when, key);
       this.deadlinesAdded = true;
+      if (when < this.minDeadlineAdded) this.minDeadlineAdded = when;
       this.maybeRebuildHeap();
     }
   }

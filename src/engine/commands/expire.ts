@@ -96,7 +96,7 @@ function expireGeneric(ctx: CommandContext, argv: string[], basetime: number, un
   }
   // Deadlines past 2^53 ms (year 287396) are kept to the nearest double.
   ctx.db.setExpire(key, entry, Number(when));
-  if (ctx.spec.name !== 'pexpireat') ctx.rewrite('pexpireat', key, String(when), ...argv.slice(3));
+  if (ctx.logging && ctx.spec.name !== 'pexpireat') ctx.rewrite('pexpireat', key, String(when), ...argv.slice(3));
   ctx.modified(key, Notify.generic, 'expire');
   return 1;
 }

@@ -185,6 +185,8 @@ const coreCommands: readonly CommandSpec[] = [
     since: '1.0.0',
     complexity: 'O(1)',
     handler: (ctx: CommandContext, argv) => {
+      // Plain SET key value: no options to parse.
+      if (argv.length === 3) return setGeneric(ctx, argv, 0, argv[1]!, argv[2]!, null, OK, null);
       const { flags, expire } = parseExtendedArgsOrThrow(argv, true);
       return setGeneric(ctx, argv, flags, argv[1]!, argv[2]!, expire, OK, null);
     },
