@@ -131,6 +131,31 @@ export class Keyspace {
     }
   }
 
+  /**
+   * `set(key, { type: 'string', value, expireAt, encoding })` for a key that holds
+   * `entry`, a string: the same outcome, reusing the entry object (a replaced entry
+   * would only be garbage, and allocations that outlive a turn are what the GC pays for).
+   */
+  overwriteString(key: string, entry: StringEntry, value: string, expireAt: number, encoding: StringEntry['encoding']): void {
+    if (entry.expireAt !== 0) this.volatileCount--;
+    entry.value = value;
+    entry.expireAt = expireAt;
+    if (entry.encoding !== encoding) entry.encoding = encoding;
+    const now = this.host.now();
+    entry.access = now;
+    // An overwritten value keeps its key's LFU counter (redis: dbSetValue); none is kept
+    // while no LFU policy is on, as a fresh entry would have none.
+    if (this.lfu !== null) entry.lfu ??= lfuInit(now);
+    else if (entry.lfu !== undefined) entry.lfu = undefined;
+    if (expireAt !== 0) {
+      this.volatileCount++;
+      this.heap.push(expireAt, key);
+      this.deadlinesAdded = true;
+      if (expireAt < this.minDeadlineAdded) this.minDeadlineAdded = expireAt;
+      this.maybeRebuildHeap();
+    }
+  }
+
   /** Remove a key; true when it existed. */
   delete(key: string): boolean {
     const entry = this.map.get(key);

@@ -29,6 +29,12 @@ export function storeString(
   expireAt: number,
   encoding?: StringEntry['encoding'],
 ): void {
+  const old = ctx.db.map.get(key);
+  if (old !== undefined && old.type === 'string') {
+    ctx.db.overwriteString(key, old, value, expireAt, encoding);
+    if (!existed) ctx.engine.notify(Notify.newKey, 'new', key);
+    return;
+  }
   const entry: StringEntry = { type: 'string', value, expireAt, access: 0, slot: 0 };
   if (encoding !== undefined) entry.encoding = encoding;
   ctx.db.set(key, entry);
