@@ -129,7 +129,12 @@ export function toPublicReply(raw: RawReply): Reply {
     const message = fromByteString(raw.message);
     return message === raw.message ? raw : new ReplyError(message);
   }
-  const out: Reply[] = new Array(raw.length);
-  for (let i = 0; i < raw.length; i++) out[i] = toPublicReply(raw[i]!);
+  const n = raw.length;
+  const out: Reply[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    // Bulk strings and nils first: what array replies mostly hold (MGET).
+    const item = raw[i]!;
+    out[i] = typeof item === 'string' ? fromByteString(item) : item === null ? null : toPublicReply(item);
+  }
   return out;
 }

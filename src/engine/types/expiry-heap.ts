@@ -6,18 +6,28 @@
  * skips. `size` counts stale pairs too, so the owner can rebuild when they pile up.
  */
 export class ExpiryHeap {
-  private whens: number[] = [];
+  /**
+   * Deadlines in a typed array: a plain array's elements kind depends on what the first
+   * pushes held (Smi, double, boxed), and the boxed form made every push allocate.
+   */
+  private whens = new Float64Array(64);
   private keys: string[] = [];
+  private count = 0;
 
   get size(): number {
-    return this.whens.length;
+    return this.count;
   }
 
   push(when: number, key: string): void {
-    const whens = this.whens;
+    let whens = this.whens;
     const keys = this.keys;
-    let i = whens.length;
-    whens.push(when);
+    let i = this.count;
+    if (i === whens.length) {
+      const grown = new Float64Array(whens.length * 2);
+      grown.set(whens);
+      this.whens = whens = grown;
+    }
+    this.count = i + 1;
     keys.push(key);
     while (i > 0) {
       const parent = (i - 1) >> 1;
@@ -32,7 +42,7 @@ export class ExpiryHeap {
 
   /** The earliest deadline, or undefined when empty. */
   peekWhen(): number | undefined {
-    return this.whens[0];
+    return this.count === 0 ? undefined : this.whens[0];
   }
 
   peekKey(): string | undefined {
@@ -40,11 +50,12 @@ export class ExpiryHeap {
   }
 
   pop(): void {
+    if (this.count === 0) return;
     const whens = this.whens;
     const keys = this.keys;
-    const lastWhen = whens.pop()!;
+    const n = --this.count;
+    const lastWhen = whens[n]!;
     const lastKey = keys.pop()!;
-    const n = whens.length;
     if (n === 0) return;
     let i = 0;
     for (;;) {
@@ -62,7 +73,8 @@ export class ExpiryHeap {
   }
 
   clear(): void {
-    this.whens = [];
+    this.whens = new Float64Array(64);
     this.keys = [];
+    this.count = 0;
   }
 }
