@@ -45,7 +45,7 @@ export class Route {
 }
 
 /** Commands that run at once even inside MULTI (redis: processCommand). */
-const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+export const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
 export class CommandTable {
   private readonly byName = new Map<string, CommandSpec>();

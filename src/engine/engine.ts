@@ -3,7 +3,7 @@
  * events and the effect log. `execute(conn, argv)` is the one entry for every command:
  * resolve → MULTI queueing → handler → propagation. Platform-free.
  */
-import { CommandTable, Route } from './command-table.js';
+import { CommandTable, Route, TRANSACTION_CONTROL } from './command-table.js';
 import type { CommandSpec, Handler } from './command.js';
 import { CommandContext } from './context.js';
 import { Connection, type Arg } from './connection.js';
@@ -32,8 +32,6 @@ export interface KeyspaceEvent {
 export type EffectListener = (effects: string[][]) => void;
 export type KeyspaceEventListener = (event: KeyspaceEvent) => void;
 
-/** Commands that run at once even inside MULTI (redis: processCommand). */
-const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
 /** Keys expired per active-expiry slice before yielding to commands. */
 const EXPIRE_SLICE = 1000;
