@@ -48,6 +48,3 @@ export function toByteString(arg: string | Uint8Array): string {
 export function fromByteString(s: string): string {
   return isAscii(s) ? s : utf8Decoder.decode(toUint8Array(s));
 }
-
-/** Encode a JS string as a byte string (UTF-8). */
-export const utf8 = (s: string): string => toByteString(s);

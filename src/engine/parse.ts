@@ -41,13 +41,6 @@ export function parseIntegerOrThrow(s: string, message: string = Errors.notInteg
   return v;
 }
 
-/** An integer argument that must fit a JS number exactly (counts, indexes, offsets). */
-export function parseSafeIntegerOrThrow(s: string, message: string = Errors.notInteger): number {
-  const v = parseInt64(s);
-  if (v === null) fail(message);
-  return typeof v === 'bigint' ? (v < 0n ? Number.MIN_SAFE_INTEGER : Number.MAX_SAFE_INTEGER) : v;
-}
-
 /** Normalise an int64 to number when it is safe, else keep the bigint. */
 export function normalizeInt64(v: bigint): Int64 {
   return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
@@ -62,27 +55,6 @@ export function addInt64(a: Int64, b: Int64): Int64 | null {
   const sum = BigInt(a) + BigInt(b);
   if (sum > INT64_MAX || sum < INT64_MIN) return null;
   return normalizeInt64(sum);
-}
-
-const FLOAT_SYNTAX = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity)$/i;
-
-/**
- * Parse a double like Redis's string2d/getDoubleFromObject: strtod syntax (decimal,
- * exponent, inf), no surrounding spaces, NaN rejected. Returns null when rejected.
- */
-export function parseDouble(s: string): number | null {
-  if (s.length === 0 || !FLOAT_SYNTAX.test(s)) return null;
-  const lower = s.toLowerCase();
-  if (lower.endsWith('inf') || lower.endsWith('infinity')) return lower.startsWith('-') ? -Infinity : Infinity;
-  const v = Number(s);
-  // strtod reports ERANGE for overflow, which Redis rejects.
-  return Number.isFinite(v) ? v : null;
-}
-
-export function parseDoubleOrThrow(s: string, message: string = Errors.notFloat): number {
-  const v = parseDouble(s);
-  if (v === null) fail(message);
-  return v;
 }
 
 /** Case-insensitive match of an ASCII option token. */
