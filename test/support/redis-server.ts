@@ -4,9 +4,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { RespClient } from './resp.js';
 import type { Connection } from '../../src/engine/connection.js';
+import { createEngine, type Engine } from '../../src/engine/engine.js';
 import { ReplyError } from '../../src/engine/errors.js';
 import type { Reply } from '../../src/engine/reply.js';
 
@@ -93,4 +94,33 @@ export async function expectSameReplies(
     const [ours, theirs] = await Promise.all([engineReply(conn, argv), redis.call(argv)]);
     expect(normalize(argv, comparable(ours)), argv.join(' ')).toEqual(normalize(argv, comparable(theirs)));
   }
+}
+
+/** Both sides of a differential test: the block's private Redis, a fresh engine, its connection. */
+export interface DifferentialSides {
+  redis: RedisOracle;
+  engine: Engine;
+  conn: Connection;
+}
+
+/**
+ * The hooks every differential describe block needs: one private Redis for the block, and
+ * before each test an empty Redis beside a fresh engine, handed to `assign`. Returns
+ * `reset`, which does the same again inside a test (between random sequences).
+ */
+export function useDifferentialSides(assign: (sides: DifferentialSides) => void): () => Promise<void> {
+  let redis: RedisOracle | undefined;
+  const reset = async (): Promise<void> => {
+    await redis!.client.call(['FLUSHALL']);
+    const engine = createEngine();
+    assign({ redis: redis!, engine, conn: engine.connect() });
+  };
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  beforeEach(reset);
+  return reset;
 }

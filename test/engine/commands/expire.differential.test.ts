@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import type { Engine } from '../../../src/index.js';
 import type { Connection } from '../../../src/engine/connection.js';
 import { expireCommands } from '../../../src/engine/commands/expire.js';
-import { engineReply, expectSameReplies, haveRedis, startRedis, type RedisOracle } from '../../support/redis-server.js';
+import { engineReply, expectSameReplies, haveRedis, useDifferentialSides, type RedisOracle } from '../../support/redis-server.js';
 
 /** Seeded generator so a failing random sequence reproduces. */
 function rng(seed: number): () => number {
@@ -75,17 +75,7 @@ describe.skipIf(!haveRedis)('expire commands against Redis 7.0', () => {
   let engine: Engine;
   let conn: Connection;
 
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
-  beforeEach(async () => {
-    await redis.client.call(['FLUSHALL']);
-    engine = createEngine();
-    conn = engine.connect();
-  });
+  const reset = useDifferentialSides((sides) => ({ redis, engine, conn } = sides));
 
   const same = (commands: readonly (readonly string[])[]) => expectSameReplies(conn, redis.client, commands, normalize);
 
@@ -138,9 +128,7 @@ describe.skipIf(!haveRedis)('expire commands against Redis 7.0', () => {
 
   it('random command sequences over a few keys (seeded)', async () => {
     for (const seed of [21, 22, 23, 24, 25, 26]) {
-      await redis.client.call(['FLUSHALL']);
-      engine = createEngine();
-      conn = engine.connect();
+      await reset();
       const r = rng(seed);
       const commands = Array.from({ length: 400 }, () => randomCommand(r));
       await same(commands);

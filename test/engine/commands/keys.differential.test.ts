@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../../src/index.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Engine } from '../../../src/index.js';
 import type { Connection } from '../../../src/engine/connection.js';
 import { keyCommands } from '../../../src/engine/commands/keys.js';
-import { engineReply, expectSameReplies, haveRedis, startRedis, type RedisOracle } from '../../support/redis-server.js';
+import { engineReply, expectSameReplies, haveRedis, useDifferentialSides, type RedisOracle } from '../../support/redis-server.js';
 
 /** Seeded generator so a failing random sequence reproduces. */
 function rng(seed: number): () => number {
@@ -81,17 +81,9 @@ describe.skipIf(!haveRedis)('keys commands against Redis 7.0', () => {
   let engine: Engine;
   let conn: Connection;
 
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
+  const reset = useDifferentialSides((sides) => ({ redis, engine, conn } = sides));
   beforeEach(async () => {
-    await redis.client.call(['FLUSHALL']);
     await redis.client.call(['CONFIG', 'SET', 'maxmemory-policy', 'noeviction']);
-    engine = createEngine();
-    conn = engine.connect();
   });
 
   const same = (commands: readonly (readonly string[])[]) => expectSameReplies(conn, redis.client, commands, normalize);
@@ -163,9 +155,7 @@ describe.skipIf(!haveRedis)('keys commands against Redis 7.0', () => {
 
   it('random command sequences over a few keys (seeded)', async () => {
     for (const seed of [11, 12, 13, 14, 15, 16]) {
-      await redis.client.call(['FLUSHALL']);
-      engine = createEngine();
-      conn = engine.connect();
+      await reset();
       const r = rng(seed);
       const commands = Array.from({ length: 400 }, () => randomCommand(r));
       await same(commands);

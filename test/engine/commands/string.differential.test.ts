@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import type { Engine } from '../../../src/index.js';
 import type { Connection } from '../../../src/engine/connection.js';
 import type { Entry } from '../../../src/engine/keyspace.js';
 import { parseInt64 } from '../../../src/engine/parse.js';
 import { stringCommands } from '../../../src/engine/commands/string.js';
-import { comparable, engineReply, expectSameReplies, haveRedis, startRedis, type RedisOracle } from '../../support/redis-server.js';
+import { comparable, engineReply, expectSameReplies, haveRedis, useDifferentialSides, type RedisOracle } from '../../support/redis-server.js';
 
 /** Seeded generator so a failing random sequence reproduces. */
 function rng(seed: number): () => number {
@@ -113,17 +113,7 @@ describe.skipIf(!haveRedis)('string commands against Redis 7.0', () => {
   let engine: Engine;
   let conn: Connection;
 
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
-  beforeEach(async () => {
-    await redis.client.call(['FLUSHALL']);
-    engine = createEngine();
-    conn = engine.connect();
-  });
+  const reset = useDifferentialSides((sides) => ({ redis, engine, conn } = sides));
 
   /** A list at `key` on both sides (the engine gets a stand-in entry of another type). */
   async function putList(key: string): Promise<void> {
@@ -269,9 +259,7 @@ describe.skipIf(!haveRedis)('string commands against Redis 7.0', () => {
 
   it('random command sequences over a few keys (seeded)', async () => {
     for (const seed of [1, 2, 3, 4, 5, 6]) {
-      await redis.client.call(['FLUSHALL']);
-      engine = createEngine();
-      conn = engine.connect();
+      await reset();
       const r = rng(seed);
       const commands = Array.from({ length: 400 }, () => randomCommand(r));
       await expectSameReplies(conn, redis.client, commands);
