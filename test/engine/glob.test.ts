@@ -1,15 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { globMatch } from '../../src/engine/glob.js';
 import { haveRedis, startRedis, type RedisOracle } from '../support/redis-server.js';
+import { rng } from '../support/random.js';
 
 /** Seeded generator so a failing random case reproduces. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 describe('globMatch (redis: stringmatchlen)', () => {
   it('stars, question marks and literals', () => {

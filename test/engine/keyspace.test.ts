@@ -2,15 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/index.js';
 import { Keyspace, type Entry } from '../../src/engine/keyspace.js';
 import { lfuDecay, lfuInit, lfuTouch, LFU_INIT_VAL } from '../../src/engine/lfu.js';
+import { rng } from '../support/random.js';
 
 /** Seeded generator so a failing random sequence reproduces. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 const T0 = 1_700_000_000_000;
 

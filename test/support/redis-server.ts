@@ -124,3 +124,27 @@ export function useDifferentialSides(assign: (sides: DifferentialSides) => void)
   beforeEach(reset);
   return reset;
 }
+
+/**
+ * COMMAND INFO (whole) and COMMAND DOCS (summary, since, group, complexity) of each named
+ * command must match real Redis. `normalizeInfo` may reorder unordered parts first.
+ */
+export async function expectSameCommandMetadata(
+  conn: Connection,
+  redis: RespClient,
+  names: readonly string[],
+  normalizeInfo: (info: unknown) => unknown = (info) => info,
+): Promise<void> {
+  const docs = async (reply: Promise<unknown>) => {
+    const list = ((await reply) as unknown[])[1] as unknown[];
+    const map = new Map<unknown, unknown>();
+    for (let i = 0; i < list.length; i += 2) map.set(list[i], list[i + 1]);
+    return ['summary', 'since', 'group', 'complexity'].map((field) => map.get(field));
+  };
+  for (const name of names) {
+    const [theirs] = (await redis.call(['COMMAND', 'INFO', name])) as unknown[];
+    const [ours] = (await engineReply(conn, ['COMMAND', 'INFO', name])) as unknown[];
+    expect(normalizeInfo(ours), name).toEqual(normalizeInfo(theirs));
+    expect(await docs(engineReply(conn, ['COMMAND', 'DOCS', name])), name).toEqual(await docs(redis.call(['COMMAND', 'DOCS', name])));
+  }
+}

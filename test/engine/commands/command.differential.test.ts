@@ -5,6 +5,7 @@ import { ACL_CATEGORIES, type CommandSpec } from '../../../src/engine/command.js
 import { comparable, engineReply, expectSameReplies, haveRedis, startRedis, type RedisOracle } from '../../support/redis-server.js';
 import type { Connection } from '../../../src/engine/connection.js';
 import type { Reply } from '../../../src/engine/reply.js';
+import { rng } from '../../support/random.js';
 
 /** Every command and subcommand in the table, by full name. */
 const table = new CommandTable();
@@ -29,13 +30,6 @@ function docsMap(reply: Reply): Record<string, unknown> {
 }
 
 /** Seeded generator so a failing random sequence reproduces. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 // Differential: needs a real redis-server (CI installs it); skipped where it is absent.
 describe.skipIf(!haveRedis)('COMMAND against Redis 7.0', () => {

@@ -3,6 +3,7 @@ import { createEngine, type Engine } from '../../../src/index.js';
 import { expectSameReplies, haveRedis, startRedis, type RedisOracle } from '../../support/redis-server.js';
 import { RespClient } from '../../support/resp.js';
 import type { Connection } from '../../../src/engine/connection.js';
+import { rng } from '../../support/random.js';
 
 /** CLIENT LIST/INFO fields that mean the same here and in Redis (no sockets, buffers or ids). */
 const COMPARABLE_FIELDS = ['name', 'flags', 'db', 'sub', 'psub', 'ssub', 'multi', 'cmd', 'user', 'redir', 'resp'];
@@ -33,13 +34,6 @@ function normalizeValue(reply: unknown): unknown {
 }
 
 /** Seeded generator so a failing random sequence reproduces. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 // Differential: needs a real redis-server (CI installs it); skipped where it is absent.
 describe.skipIf(!haveRedis)('connection commands against Redis 7.0', () => {

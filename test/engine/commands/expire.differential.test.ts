@@ -2,19 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../../src/index.js';
 import type { Connection } from '../../../src/engine/connection.js';
 import { expireCommands } from '../../../src/engine/commands/expire.js';
-import { engineReply, expectSameReplies, haveRedis, useDifferentialSides, type RedisOracle } from '../../support/redis-server.js';
+import { expectSameCommandMetadata, expectSameReplies, haveRedis, type RedisOracle, useDifferentialSides } from '../../support/redis-server.js';
+import { rng, pick, type Rand } from '../../support/random.js';
 
 /** Seeded generator so a failing random sequence reproduces. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-type Rand = () => number;
-const pick = <T>(r: Rand, items: readonly T[]): T => items[Math.floor(r() * items.length)]!;
 
 const KEYS = ['k1', 'k2', 'k3', 'hasOwnProperty'];
 /** Relative times: far enough that no key expires during a run, or already past. */
@@ -80,18 +71,7 @@ describe.skipIf(!haveRedis)('expire commands against Redis 7.0', () => {
   const same = (commands: readonly (readonly string[])[]) => expectSameReplies(conn, redis.client, commands, normalize);
 
   it('COMMAND INFO and DOCS of every expire command match', async () => {
-    for (const spec of expireCommands) {
-      const [theirs] = (await redis.client.call(['COMMAND', 'INFO', spec.name])) as unknown[];
-      const [ours] = (await engineReply(conn, ['COMMAND', 'INFO', spec.name])) as unknown[];
-      expect(ours, spec.name).toEqual(theirs);
-      const docs = async (reply: Promise<unknown>) => {
-        const list = ((await reply) as unknown[])[1] as unknown[];
-        const map = new Map<unknown, unknown>();
-        for (let i = 0; i < list.length; i += 2) map.set(list[i], list[i + 1]);
-        return ['summary', 'since', 'group', 'complexity'].map((field) => map.get(field));
-      };
-      expect(await docs(engineReply(conn, ['COMMAND', 'DOCS', spec.name])), spec.name).toEqual(await docs(redis.client.call(['COMMAND', 'DOCS', spec.name])));
-    }
+    await expectSameCommandMetadata(conn, redis.client, expireCommands.map((spec) => spec.name));
   });
 
   it('every NX/XX/GT/LT combination against a key with a TTL, without one, and missing', async () => {

@@ -2,19 +2,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../src/index.js';
 import type { Connection } from '../../../src/engine/connection.js';
 import { keyCommands } from '../../../src/engine/commands/keys.js';
-import { engineReply, expectSameReplies, haveRedis, useDifferentialSides, type RedisOracle } from '../../support/redis-server.js';
+import { expectSameCommandMetadata, expectSameReplies, haveRedis, type RedisOracle, useDifferentialSides } from '../../support/redis-server.js';
+import { rng, pick, type Rand } from '../../support/random.js';
 
 /** Seeded generator so a failing random sequence reproduces. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-type Rand = () => number;
-const pick = <T>(r: Rand, items: readonly T[]): T => items[Math.floor(r() * items.length)]!;
 
 const KEYS = ['a', 'b', 'c', 'key:1', 'key:2', '__proto__', 'constructor', ''];
 const VALUES = ['', 'x', 'hello', '0', '42', '9999', '10000', '-1', '007', '9223372036854775807', '9223372036854775808', 'x'.repeat(44), 'x'.repeat(45)];
@@ -91,18 +82,7 @@ describe.skipIf(!haveRedis)('keys commands against Redis 7.0', () => {
   it('COMMAND INFO and DOCS of every keys command match', async () => {
     const names = keyCommands.flatMap((spec) => [spec.name, ...(spec.subcommands ?? []).map((sub) => sub.name)]);
     expect(names).toContain('object|freq');
-    for (const name of names) {
-      const [theirs] = (await redis.client.call(['COMMAND', 'INFO', name])) as unknown[];
-      const [ours] = (await engineReply(conn, ['COMMAND', 'INFO', name])) as unknown[];
-      expect(sortSubcommands(ours), name).toEqual(sortSubcommands(theirs));
-      const docs = async (reply: Promise<unknown>) => {
-        const list = ((await reply) as unknown[])[1] as unknown[];
-        const map = new Map<unknown, unknown>();
-        for (let i = 0; i < list.length; i += 2) map.set(list[i], list[i + 1]);
-        return ['summary', 'since', 'group', 'complexity'].map((field) => map.get(field));
-      };
-      expect(await docs(engineReply(conn, ['COMMAND', 'DOCS', name])), name).toEqual(await docs(redis.client.call(['COMMAND', 'DOCS', name])));
-    }
+    await expectSameCommandMetadata(conn, redis.client, names, sortSubcommands);
     await same([
       ['COMMAND', 'GETKEYSANDFLAGS', 'RENAME', 'a', 'b'], ['COMMAND', 'GETKEYSANDFLAGS', 'COPY', 'a', 'b', 'DB', '0'],
       ['COMMAND', 'GETKEYSANDFLAGS', 'DEL', 'a', 'b', 'c'], ['COMMAND', 'GETKEYSANDFLAGS', 'OBJECT', 'ENCODING', 'k'],

@@ -3,6 +3,7 @@ import { createEngine, type Engine } from '../../../src/index.js';
 import { CONFIG_DEFS, type ConfigDef } from '../../../src/engine/config.js';
 import { comparable, engineReply, expectSameReplies, haveRedis, startRedis, type RedisOracle } from '../../support/redis-server.js';
 import type { Connection } from '../../../src/engine/connection.js';
+import { rng } from '../../support/random.js';
 
 /** Every name CONFIG knows here, with its definition. */
 const NAMES: Array<[string, ConfigDef]> = CONFIG_DEFS.flatMap((def) => [
@@ -42,13 +43,6 @@ function probesFor(def: ConfigDef): string[] {
 }
 
 /** Seeded generator so a failing random sequence reproduces. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 /** CONFIG GET reply → map (Redis orders it by its dict). */
 const asMap = (reply: unknown): Record<string, string> => {

@@ -4,19 +4,11 @@ import type { Connection } from '../../../src/engine/connection.js';
 import type { Entry } from '../../../src/engine/keyspace.js';
 import { parseInt64 } from '../../../src/engine/parse.js';
 import { stringCommands } from '../../../src/engine/commands/string.js';
-import { comparable, engineReply, expectSameReplies, haveRedis, useDifferentialSides, type RedisOracle } from '../../support/redis-server.js';
+import { comparable, expectSameCommandMetadata, expectSameReplies, haveRedis, type RedisOracle, useDifferentialSides } from '../../support/redis-server.js';
+import { rng, pick, type Rand } from '../../support/random.js';
 
 /** Seeded generator so a failing random sequence reproduces. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
-type Rand = () => number;
-const pick = <T>(r: Rand, items: readonly T[]): T => items[Math.floor(r() * items.length)]!;
 const digits = (r: Rand, n: number): string => Array.from({ length: n }, () => String(Math.floor(r() * 10))).join('');
 
 /** Random INCRBYFLOAT operands: integers, decimals, exponents, hex, tiny, huge, and junk. */
@@ -122,18 +114,7 @@ describe.skipIf(!haveRedis)('string commands against Redis 7.0', () => {
   }
 
   it('COMMAND INFO and DOCS of every string command match', async () => {
-    for (const spec of stringCommands) {
-      const [theirs] = (await redis.client.call(['COMMAND', 'INFO', spec.name])) as unknown[];
-      const [ours] = (await engineReply(conn, ['COMMAND', 'INFO', spec.name])) as unknown[];
-      expect(ours, spec.name).toEqual(theirs);
-      const docs = async (reply: Promise<unknown>) => {
-        const list = ((await reply) as unknown[])[1] as unknown[];
-        const map = new Map<unknown, unknown>();
-        for (let i = 0; i < list.length; i += 2) map.set(list[i], list[i + 1]);
-        return ['summary', 'since', 'group', 'complexity'].map((field) => map.get(field));
-      };
-      expect(await docs(engineReply(conn, ['COMMAND', 'DOCS', spec.name])), spec.name).toEqual(await docs(redis.client.call(['COMMAND', 'DOCS', spec.name])));
-    }
+    await expectSameCommandMetadata(conn, redis.client, stringCommands.map((spec) => spec.name));
     // SET's key flags depend on its GET argument (variable_flags).
     await expectSameReplies(conn, redis.client, [
       ['COMMAND', 'GETKEYSANDFLAGS', 'SET', 'k', 'v'], ['COMMAND', 'GETKEYSANDFLAGS', 'SET', 'k', 'v', 'EX', '1', 'get'],

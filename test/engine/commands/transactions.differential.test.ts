@@ -3,15 +3,9 @@ import { createEngine } from '../../../src/index.js';
 import { expectSameReplies, haveRedis, startRedis, type RedisOracle } from '../../support/redis-server.js';
 import { RespClient } from '../../support/resp.js';
 import type { Connection } from '../../../src/engine/connection.js';
+import { rng } from '../../support/random.js';
 
 /** Seeded generator so a failing random sequence reproduces. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
