@@ -8,6 +8,7 @@ import type { Connection } from './connection.js';
 import type { Entry, Keyspace, RedisType } from './keyspace.js';
 import type { CommandSpec } from './command.js';
 import { Errors, fail } from './errors.js';
+import { Notify } from './notify.js';
 
 export class CommandContext {
   /** The connection running the command. */
@@ -56,6 +57,15 @@ export class CommandContext {
   /** Throw WRONGTYPE unless `entry` is absent or of `type`. */
   checkType<T extends RedisType>(entry: Entry | undefined, type: T): asserts entry is Extract<Entry, { type: T }> | undefined {
     if (entry !== undefined && entry.type !== type) fail(Errors.wrongType);
+  }
+
+  /**
+   * Store a new value at `key`, which the caller's lookupWrite found missing (redis:
+   * dbAdd): the keyspace's `new` event follows. The caller still calls `modified`.
+   */
+  addKey(key: string, entry: Entry): void {
+    this.db.set(key, entry);
+    this.engine.notify(Notify.newKey, 'new', key);
   }
 
   /**

@@ -3,38 +3,19 @@
  * COPY, RANDOMKEY, TOUCH, plus KEYS/SCAN (scan.ts) and OBJECT (object.ts).
  * DBSIZE, FLUSHDB and FLUSHALL live with the server family (server.ts).
  *
- * Everything here is written over `entry.type`, so a new value type only adds its deep
- * copy to `COPIERS` (and its encoding in object.ts).
+ * Everything here is written over `entry.type`; COPY's deep copy is the type's own
+ * (type-ops.ts).
  */
 import { ALL_KEYS, NO_KEYS, type CommandSpec, type KeySpec } from '../command.js';
 import type { CommandContext } from '../context.js';
 import { Errors, fail } from '../errors.js';
-import type { Entry, RedisType } from '../keyspace.js';
 import { Notify } from '../notify.js';
 import { parseInt64 } from '../parse.js';
 import { OK, Status, type RawReply } from '../reply.js';
+import { typeOps } from '../type-ops.js';
 import { objectCommand } from './object.js';
 import { scanCommands } from './scan.js';
 import { optionToken } from './string-common.js';
-
-type EntryOf<T extends RedisType> = Extract<Entry, { type: T }>;
-
-/**
- * A fresh copy of an entry's value, sharing nothing mutable with it (redis: the
- * per-type dup in copyCommand). Deadline, slot, access and LFU are the keyspace's to set.
- */
-const COPIERS: { [T in RedisType]: (entry: EntryOf<T>) => EntryOf<T> } = {
-  // Strings are immutable in JS: the copy shares the value and keeps the encoding.
-  string: (entry) => {
-    const copy: EntryOf<'string'> = { type: 'string', value: entry.value, expireAt: 0, access: 0, slot: 0 };
-    if (entry.encoding !== undefined) copy.encoding = entry.encoding;
-    return copy;
-  },
-};
-
-export function copyEntry(entry: Entry): Entry {
-  return (COPIERS[entry.type] as (entry: Entry) => Entry)(entry);
-}
 
 /** The key spec of a command with one key at `index` (commands/*.json). */
 function keyAt(index: number, flags: readonly string[]): KeySpec {
@@ -114,7 +95,7 @@ function copyCommand(ctx: CommandContext, argv: string[]): RawReply {
   const entry = ctx.lookupRead(src);
   if (entry === undefined) return 0;
   if (ctx.lookupWrite(dst) !== undefined && !replace) return 0;
-  const copy = copyEntry(entry);
+  const copy = typeOps(entry).copy(entry);
   copy.expireAt = entry.expireAt;
   ctx.db.set(dst, copy, false);
   ctx.engine.notify(Notify.newKey, 'new', dst);

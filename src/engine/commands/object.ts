@@ -2,38 +2,24 @@
  * OBJECT ENCODING | FREQ | IDLETIME | REFCOUNT | HELP (redis: object.c objectCommand).
  *
  * There are no shared objects or encodings here, so both are derived the way Redis would
- * have made them: a new value type adds its rule to `ENCODINGS`.
+ * have made them: each type's encoding rule is in its row of type-ops.ts.
  */
 import type { CommandSpec } from '../command.js';
 import type { CommandContext } from '../context.js';
 import { Errors, fail } from '../errors.js';
-import type { Entry, RedisType } from '../keyspace.js';
+import type { Entry } from '../keyspace.js';
 import { lfuDecay, lfuInit } from '../lfu.js';
-import { parseInt64 } from '../parse.js';
 import { Status, type RawReply } from '../reply.js';
-
-type EntryOf<T extends RedisType> = Extract<Entry, { type: T }>;
+import { typeOps } from '../type-ops.js';
 
 /** Redis shares the integers 0..9999 as one object (redis: OBJ_SHARED_INTEGERS). */
 const SHARED_INTEGERS = 10000;
 /** The refcount Redis reports for a shared object (redis: OBJ_SHARED_REFCOUNT). */
 const SHARED_REFCOUNT = 2147483647;
-/** Longest string Redis embeds in its object header (redis: OBJ_ENCODING_EMBSTR_SIZE_LIMIT). */
-const EMBSTR_LIMIT = 44;
-
-const ENCODINGS: { [T in RedisType]: (entry: EntryOf<T>) => string } = {
-  // redis: tryObjectEncoding, unless the writing command forced its own (keyspace.ts).
-  string: (entry) => {
-    if (entry.encoding !== undefined) return entry.encoding;
-    const value = entry.value;
-    if (value.length <= 20 && parseInt64(value) !== null) return 'int';
-    return value.length <= EMBSTR_LIMIT ? 'embstr' : 'raw';
-  },
-};
 
 /** OBJECT ENCODING's answer for an entry. */
 export function encodingOf(entry: Entry): string {
-  return (ENCODINGS[entry.type] as (entry: Entry) => string)(entry);
+  return typeOps(entry).encoding(entry);
 }
 
 /**

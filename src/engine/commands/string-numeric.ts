@@ -10,10 +10,8 @@ import { Notify } from '../notify.js';
 import { INT64_MIN, addInt64, parseIntegerOrThrow, type Int64 } from '../parse.js';
 import type { RawReply } from '../reply.js';
 import { LONG_DOUBLE_ZERO, addLongDouble, formatLongDouble, parseLongDouble } from '../types/long-double.js';
+import { EMBSTR_LIMIT } from '../types/string.js';
 import { oneKeySpec, storeString } from './string-common.js';
-
-/** Longest value Redis stores in an embedded (embstr) object. */
-const EMBSTR_MAX = 44;
 
 /**
  * Add `incr` to the integer at `key` (0 when missing), keeping its TTL
@@ -95,7 +93,7 @@ export const numericStringCommands: readonly CommandSpec[] = [
       if (sum.kind !== 'finite') fail(Errors.nanOrInfinity);
       const text = formatLongDouble(sum);
       // Redis builds the result with createStringObject: embstr however number-like it looks.
-      const encoding = text.length <= EMBSTR_MAX ? 'embstr' : 'raw';
+      const encoding = text.length <= EMBSTR_LIMIT ? 'embstr' : 'raw';
       storeString(ctx, key, entry !== undefined, text, entry === undefined ? 0 : entry.expireAt, encoding);
       ctx.modified(key, Notify.string, 'incrbyfloat');
       // Logged as the value it produced, so replay never depends on float formatting.
