@@ -11,6 +11,7 @@ import { serverCommands } from './commands/server.js';
 import { connectionCommands } from './commands/connection.js';
 import { transactionCommands } from './commands/transactions.js';
 import { introspectionCommands } from './commands/command.js';
+import { pubsubCommands } from './commands/pubsub.js';
 
 export const ALL_FAMILIES: readonly (readonly CommandSpec[])[] = [
   stringCommands,
@@ -20,6 +21,7 @@ export const ALL_FAMILIES: readonly (readonly CommandSpec[])[] = [
   connectionCommands,
   transactionCommands,
   introspectionCommands,
+  pubsubCommands,
 ];
 
 /**

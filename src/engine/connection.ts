@@ -8,6 +8,7 @@ import type { CommandSpec } from './command.js';
 import { ReplyError } from './errors.js';
 import { Status, type RawReply, type Reply } from './reply.js';
 import { fromByteString, isAscii, toByteString } from './bytes.js';
+import type { ClientPubSub, RawPushListener } from './pubsub.js';
 
 export type Arg = string | Uint8Array;
 
@@ -30,6 +31,8 @@ export class Connection {
   lastCommand = 'NULL';
   /** Set by QUIT: the connection closes once the reply is out. */
   closeAfterReply = false;
+  /** Subscriptions, MONITOR and push listeners (src/engine/pubsub.ts); null while unused. */
+  pubsub: ClientPubSub | null = null;
 
   constructor(readonly engine: Engine, readonly id: number) {
     this.createdAt = engine.clock();
@@ -87,10 +90,26 @@ export class Connection {
     return raw;
   }
 
-  /** End the connection: drop its WATCHes and transaction state. */
+  /**
+   * Receive what Redis would write to this connection outside of command replies, in order:
+   * pub/sub messages and (un)subscribe confirmations as RESP2-shaped arrays
+   * (`['message', channel, payload]`, `['pmessage', pattern, channel, payload]`,
+   * `['subscribe', channel, count]` …) and MONITOR lines as strings. Returns the remover.
+   */
+  onPush(listener: (push: Reply) => void): () => void {
+    return this.engine.pubsub.listen(this, (raw) => listener(toPublicReply(raw)));
+  }
+
+  /** `onPush` for hosts with their own wire format: byte strings, MONITOR lines as `Status`. */
+  onPushRaw(listener: RawPushListener): () => void {
+    return this.engine.pubsub.listen(this, listener);
+  }
+
+  /** End the connection: drop its WATCHes, transaction state and subscriptions. */
   close(): void {
     if (this.closed) return;
     this.engine.unwatchAll(this);
+    if (this.pubsub !== null) this.engine.pubsub.disconnect(this);
     this.multi = null;
     this.closed = true;
     this.engine.clients.delete(this.id);

@@ -12,6 +12,7 @@ import { ReplyError } from './errors.js';
 import { Keyspace } from './keyspace.js';
 import { lfuSettingsFrom } from './lfu.js';
 import { Notify } from './notify.js';
+import { PubSub } from './pubsub.js';
 import { QUEUED, type RawReply, type Reply } from './reply.js';
 
 export interface EngineOptions {
@@ -43,6 +44,8 @@ export class Engine {
   readonly db: Keyspace;
   readonly config: Config;
   readonly clients = new Map<number, Connection>();
+  /** Channels, patterns, MONITORs and the push queue (pubsub.ts). */
+  readonly pubsub: PubSub = new PubSub(this);
   readonly stats = {
     startedAt: 0,
     commandsProcessed: 0,
@@ -140,6 +143,11 @@ export class Engine {
   execute(conn: Connection, argv: string[]): RawReply {
     const resolved = this.commands.route(argv);
     if (resolved instanceof Route) {
+      // Subscribed mode (RESP2): only the pub/sub commands, PING, QUIT, RESET.
+      if (conn.pubsub !== null) {
+        const refused = this.pubsub.refusal(conn, resolved.spec);
+        if (refused !== null) return refused;
+      }
       if (conn.multi !== null && !resolved.transactionControl) return this.queue(conn, resolved.spec, resolved.noMulti, argv);
       return this.runWith(conn, resolved.spec, resolved.name, resolved.handler!, argv);
     }
@@ -148,6 +156,10 @@ export class Engine {
       return new ReplyError(resolved);
     }
     const spec = resolved;
+    if (conn.pubsub !== null) {
+      const refused = this.pubsub.refusal(conn, spec);
+      if (refused !== null) return refused;
+    }
     if (conn.multi !== null && !TRANSACTION_CONTROL.has(spec.name)) {
       return this.queue(conn, spec, spec.flags.includes('no_multi'), argv);
     }
@@ -194,6 +206,7 @@ export class Engine {
       this.depth--;
     }
     this.stats.commandsProcessed++;
+    if (this.pubsub.monitors.size !== 0) this.pubsub.feedMonitors(conn, spec, argv, ctx.now);
     conn.lastCommandAt = ctx.now;
     conn.lastCommand = name;
     if (ctx.dirty > 0) {
@@ -239,6 +252,8 @@ export class Engine {
       // earliest one): only a new deadline before it can move it.
       if (!this.expireTimerExact || earliest + 1 < this.expireTimerAt) this.scheduleActiveExpire();
     }
+    // Last: a push listener may run commands, which start turns of their own.
+    if (this.pubsub.pending) this.pubsub.flush();
   }
 
   // --- WATCH ---------------------------------------------------------------------------

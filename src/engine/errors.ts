@@ -59,6 +59,36 @@ export const Errors = {
   configSetFailed: (name: string, reason: string) => `ERR CONFIG SET failed (possibly related to argument '${name}') - ${reason}`,
   unknownSubcommand: (sub: string, container: string) =>
     `ERR unknown subcommand '${sub}'. Try ${container.toUpperCase()} HELP.`,
+  // --- pub/sub (commands/pubsub.ts, pubsub.ts) ---
+  subscribedOnly: (name: string) =>
+    `Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+  ssubscribeDenyBlocking: "ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client",
+  monitorDenyBlocking: "ERR MONITOR isn't allowed for DENY BLOCKING client",
+  subcommandSyntax: (sub: string, container: string) =>
+    `ERR unknown subcommand or wrong number of arguments for '${sub}'. Try ${container.toUpperCase()} HELP.`,
+  // --- sorted sets (commands/zset*.ts, parse-score.ts) ---
+  minMaxNotFloat: 'ERR min or max is not a float',
+  lexRangeItem: 'ERR min or max not valid string range item',
+  scoreNaN: 'ERR resulting score is not a number (NaN)',
+  zaddXxAndNx: 'ERR XX and NX options at the same time are not compatible',
+  zaddGtLtNx: 'ERR GT, LT, and/or NX options at the same time are not compatible',
+  zaddIncrPair: 'ERR INCR option supports a single increment-element pair',
+  weightNotFloat: 'ERR weight value is not a float',
+  inputKeyNeeded: (name: string) => `ERR at least 1 input key is needed for '${name}' command`,
+  numkeysPositive: 'ERR numkeys should be greater than 0',
+  countPositive: 'ERR count should be greater than 0',
+  limitNegative: "ERR LIMIT can't be negative",
+  mustBePositive: 'ERR value is out of range, must be positive',
+  valueOutOfRange: 'ERR value is out of range',
+  int64OutOfRange: 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807',
+  limitNeedsBy: 'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX',
+  withscoresWithBylex: 'ERR syntax error, WITHSCORES not supported in combination with BYLEX',
+  // --- hashes and sets (commands/hash.ts, set.ts, set-algebra.ts) ---
+  hashNotInteger: 'ERR hash value is not an integer',
+  hashNotFloat: 'ERR hash value is not a float',
+  nanOrInfinityValue: 'ERR value is NaN or Infinity',
+  keysMoreThanArgs: "ERR Number of keys can't be greater than number of args",
+  replyTooLarge: 'ERR reply too large: more than 16777216 elements (an idb-redis limit)',
 } as const;
 
 /** Throw a reply error: the handler's way to answer with an error (redis: addReplyError). */

@@ -82,6 +82,9 @@ export function parseReply<T>(buf: Buffer, start: number, build: ReplyBuilder<T>
 export class RespConnection<T> {
   private buffer: Buffer = Buffer.alloc(0);
   private readonly waiting: Array<(reply: T) => void> = [];
+  /** Replies no `call` waits for (pub/sub pushes, extra confirmations), for `read`. */
+  private readonly unclaimed: T[] = [];
+  private readonly readers: Array<(reply: T) => void> = [];
 
   private constructor(private readonly socket: Socket, private readonly build: ReplyBuilder<T>) {
     socket.on('data', (chunk: Buffer) => {
@@ -90,7 +93,9 @@ export class RespConnection<T> {
         const parsed = parseReply(this.buffer, 0, this.build);
         if (parsed === null) return;
         this.buffer = this.buffer.subarray(parsed.end);
-        this.waiting.shift()?.(parsed.value);
+        const waiter = this.waiting.shift() ?? this.readers.shift();
+        if (waiter !== undefined) waiter(parsed.value);
+        else this.unclaimed.push(parsed.value);
       }
     });
   }
@@ -106,6 +111,17 @@ export class RespConnection<T> {
   call(argv: readonly (string | Uint8Array)[]): Promise<T> {
     this.socket.write(encodeCommand(argv));
     return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Send without claiming a reply: what arrives is taken with `read` (subscribed mode). */
+  send(argv: readonly (string | Uint8Array)[]): void {
+    this.socket.write(encodeCommand(argv));
+  }
+
+  /** The next reply no `call` claimed, in arrival order (waits for it). */
+  read(): Promise<T> {
+    if (this.unclaimed.length > 0) return Promise.resolve(this.unclaimed.shift()!);
+    return new Promise((resolve) => this.readers.push(resolve));
   }
 
   close(): void {

@@ -153,8 +153,9 @@ function lookupFullCommand(table: CommandTable, argv: readonly string[]): Comman
   return sub.includes('|') ? undefined : table.lookup(`${name}|${sub}`);
 }
 
+/** Keys to report: a key spec not flagged not_key (shard channels are not keys; redis: doesCommandHaveKeys). */
 function hasKeys(spec: CommandSpec): boolean {
-  return spec.getKeys !== undefined || spec.keys.first !== 0 || (spec.keySpecs?.length ?? 0) > 0;
+  return spec.getKeys !== undefined || keySpecs(spec).some((ks) => !ks.flags.includes('not_key'));
 }
 
 /** Validate a COMMAND GETKEYS line and return its spec and key positions. */

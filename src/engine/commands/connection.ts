@@ -34,6 +34,8 @@ const clientAddr = (conn: Connection): string => `local:${conn.id}`;
 function clientInfoLine(ctx: CommandContext, conn: Connection): string {
   const current = conn === ctx.conn;
   let flags = '';
+  if (conn.pubsub?.monitor) flags += 'O';
+  if (conn.pubsub?.subscribed) flags += 'P';
   if (conn.multi !== null) flags += 'x';
   if (conn.dirtyCAS) flags += 'd';
   if (conn.closeAfterReply) flags += 'c';
@@ -49,9 +51,9 @@ function clientInfoLine(ctx: CommandContext, conn: Connection): string {
     ['idle', current ? 0 : Math.max(0, Math.floor((now - conn.lastCommandAt) / 1000))],
     ['flags', flags || 'N'],
     ['db', 0],
-    ['sub', 0],
-    ['psub', 0],
-    ['ssub', 0],
+    ['sub', conn.pubsub?.channels.size ?? 0],
+    ['psub', conn.pubsub?.patterns.size ?? 0],
+    ['ssub', conn.pubsub?.shardChannels.size ?? 0],
     ['multi', conn.multi === null ? -1 : conn.multi.queue.length],
     ['qbuf', 0],
     ['qbuf-free', 0],
@@ -73,8 +75,10 @@ function clientInfoLine(ctx: CommandContext, conn: Connection): string {
   return `${fields.map(([k, v]) => `${k}=${v}`).join(' ')}\n`;
 }
 
-/** Client types (redis: getClientTypeByName); every connection here is `normal`. */
+/** Client types (redis: getClientTypeByName); a connection is `pubsub` while subscribed, else `normal`. */
 const CLIENT_TYPES = new Set(['normal', 'slave', 'replica', 'pubsub', 'master']);
+
+const clientType = (conn: Connection): string => (conn.pubsub?.subscribed ? 'pubsub' : 'normal');
 
 function clientTypeOrThrow(name: string): string {
   const type = name.toLowerCase();
@@ -87,7 +91,8 @@ function clientList(ctx: CommandContext, argv: string[]): RawReply {
   const clients = ctx.engine.clients;
   let out = '';
   if (argv.length === 4 && isToken(argv[2]!, 'TYPE')) {
-    if (clientTypeOrThrow(argv[3]!) === 'normal') for (const conn of clients.values()) out += clientInfoLine(ctx, conn);
+    const type = clientTypeOrThrow(argv[3]!);
+    for (const conn of clients.values()) if (clientType(conn) === type) out += clientInfoLine(ctx, conn);
   } else if (argv.length >= 4 && isToken(argv[2]!, 'ID')) {
     for (const arg of argv.slice(3)) {
       const id = parseInt64(arg);
@@ -138,7 +143,7 @@ function clientKill(ctx: CommandContext, argv: string[]): RawReply {
   for (const conn of [...ctx.engine.clients.values()]) {
     if (filter.addr !== undefined && clientAddr(conn) !== filter.addr) continue;
     if (filter.laddr !== undefined && filter.laddr !== 'local:0') continue;
-    if (filter.type !== undefined && filter.type !== 'normal') continue;
+    if (filter.type !== undefined && filter.type !== clientType(conn)) continue;
     if (filter.id !== undefined && conn.id !== filter.id) continue;
     if (conn === ctx.conn && filter.skipMe) continue;
     // The caller's own connection closes once this reply is out.
@@ -190,6 +195,7 @@ function resetConnection(ctx: CommandContext): void {
   ctx.conn.multi = null;
   ctx.engine.unwatchAll(ctx.conn);
   ctx.conn.name = '';
+  ctx.engine.pubsub.clear(ctx.conn);
 }
 
 /** HELLO [protover [AUTH user pass] [SETNAME name]]: RESP2 only (redis: helloCommand). */
@@ -242,8 +248,10 @@ export const connectionCommands: readonly CommandSpec[] = [
     since: '1.0.0',
     complexity: 'O(1)',
     tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
-    handler: (_ctx, argv) => {
+    handler: (ctx, argv) => {
       if (argv.length > 2) fail(Errors.wrongArity('ping'));
+      // A subscribed RESP2 connection gets PING's answer as a push-shaped array.
+      if (ctx.conn.pubsub?.subscribed) return ['pong', argv.length === 2 ? argv[1]! : ''];
       return argv.length === 2 ? argv[1]! : PONG;
     },
   },
