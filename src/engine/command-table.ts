@@ -11,6 +11,8 @@ import { serverCommands } from './commands/server.js';
 import { connectionCommands } from './commands/connection.js';
 import { transactionCommands } from './commands/transactions.js';
 import { introspectionCommands } from './commands/command.js';
+import { hashCommands } from './commands/hash.js';
+import { setCommands } from './commands/set.js';
 import { pubsubCommands } from './commands/pubsub.js';
 
 export const ALL_FAMILIES: readonly (readonly CommandSpec[])[] = [
@@ -21,6 +23,8 @@ export const ALL_FAMILIES: readonly (readonly CommandSpec[])[] = [
   connectionCommands,
   transactionCommands,
   introspectionCommands,
+  hashCommands,
+  setCommands,
   pubsubCommands,
 ];
 

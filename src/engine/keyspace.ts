@@ -12,8 +12,10 @@
  */
 import { ExpiryHeap } from './types/expiry-heap.js';
 import { lfuInit, lfuTouch, type LfuSettings } from './lfu.js';
+import type { DenseIndex } from './types/scan-cursor.js';
+import type { SortedSet } from './types/zset.js';
 
-export type RedisType = 'string';
+export type RedisType = 'string' | 'hash' | 'set' | 'zset';
 
 interface EntryBase {
   /** Absolute expiry in ms since the epoch; 0 = persistent. */
@@ -42,7 +44,55 @@ export interface StringEntry extends EntryBase {
   encoding?: 'raw' | 'embstr';
 }
 
-export type Entry = StringEntry;
+/**
+ * A hash (types/hash.ts): field → value in insertion order. `encoding` is what Redis 7.0
+ * would hold it in: 'listpack' until a hash-max-listpack-* limit is crossed, then
+ * 'hashtable' for good (conversions are one-way, as in Redis).
+ */
+export interface HashEntry extends EntryBase {
+  type: 'hash';
+  value: Map<string, string>;
+  encoding: 'listpack' | 'hashtable';
+  /** HSCAN cursors and random picks on a big hash (types/scan-cursor.ts); null until needed. */
+  index: DenseIndex | null;
+}
+
+/**
+ * A set (types/set.ts). `encoding` as in Redis 7.0: 'intset' while every member is an
+ * int64 and set-max-intset-entries is not exceeded, then 'hashtable' for good.
+ */
+export interface SetEntry extends EntryBase {
+  type: 'set';
+  value: Set<string>;
+  encoding: 'intset' | 'hashtable';
+  /** SSCAN cursors and random picks on a big set (types/scan-cursor.ts); null until needed. */
+  index: DenseIndex | null;
+}
+
+/**
+ * A sorted set (types/zset.ts). `encoding` as in Redis 7.0: 'listpack' until a
+ * zset-max-listpack-* limit is crossed, then 'skiplist' for good.
+ */
+export interface ZsetEntry extends EntryBase {
+  type: 'zset';
+  value: SortedSet;
+  encoding: 'listpack' | 'skiplist';
+}
+
+export type Entry = StringEntry | HashEntry | SetEntry | ZsetEntry;
+
+/**
+ * Told before the keyspace changes while a snapshot walks it (persistence's key-level
+ * copy-on-write, src/persistence/snapshot.ts). Null, and free, the rest of the time.
+ */
+export interface WriteHook {
+  /** `key` is about to be replaced, changed, deleted or given a deadline. */
+  beforeWrite(key: string): void;
+  /** `delete` is about to move `key` (the last slot) into `toSlot`. */
+  slotMoved(key: string, toSlot: number): void;
+  /** `clear` is about to empty the keyspace. */
+  beforeClear(): void;
+}
 
 /** What the keyspace needs from its owner. */
 export interface KeyspaceHost {
@@ -64,6 +114,8 @@ export class Keyspace {
   minDeadlineAdded = Infinity;
   /** Set while an LFU maxmemory-policy is active (the engine's config keeps it current). */
   lfu: LfuSettings | null = null;
+  /** Set while a snapshot runs (see WriteHook). */
+  writeHook: WriteHook | null = null;
 
   constructor(private readonly host: KeyspaceHost) {}
 
@@ -110,6 +162,7 @@ export class Keyspace {
    * then dbAdd).
    */
   set(key: string, entry: Entry, keepLfu = true): void {
+    if (this.writeHook !== null) this.writeHook.beforeWrite(key);
     const old = this.map.get(key);
     if (old === undefined) {
       entry.slot = this.slots.length;
@@ -137,6 +190,7 @@ export class Keyspace {
    * would only be garbage, and allocations that outlive a turn are what the GC pays for).
    */
   overwriteString(key: string, entry: StringEntry, value: string, expireAt: number, encoding: StringEntry['encoding']): void {
+    if (this.writeHook !== null) this.writeHook.beforeWrite(key);
     if (entry.expireAt !== 0) this.volatileCount--;
     entry.value = value;
     entry.expireAt = expireAt;
@@ -160,6 +214,12 @@ export class Keyspace {
   delete(key: string): boolean {
     const entry = this.map.get(key);
     if (entry === undefined) return false;
+    const hook = this.writeHook;
+    if (hook !== null) {
+      hook.beforeWrite(key);
+      const moved = this.slots[this.slots.length - 1]!;
+      if (moved !== key) hook.slotMoved(moved, entry.slot);
+    }
     this.map.delete(key);
     if (entry.expireAt !== 0) this.volatileCount--;
     const last = this.slots.pop()!;
@@ -172,6 +232,7 @@ export class Keyspace {
 
   /** Set or clear (0) the deadline of an existing entry. */
   setExpire(key: string, entry: Entry, when: number): void {
+    if (this.writeHook !== null) this.writeHook.beforeWrite(key);
     if (entry.expireAt === 0 && when !== 0) this.volatileCount++;
     else if (entry.expireAt !== 0 && when === 0) this.volatileCount--;
     entry.expireAt = when;
@@ -184,6 +245,7 @@ export class Keyspace {
   }
 
   clear(): void {
+    if (this.writeHook !== null) this.writeHook.beforeClear();
     this.map.clear();
     this.slots = [];
     this.heap.clear();

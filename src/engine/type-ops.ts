@@ -6,6 +6,9 @@
  */
 import type { Entry, RedisType } from './keyspace.js';
 import { stringOps } from './types/string.js';
+import { hashOps } from './types/hash.js';
+import { setOps } from './types/set.js';
+import { zsetOps } from './types/zset.js';
 
 export type EntryOf<T extends RedisType> = Extract<Entry, { type: T }>;
 
@@ -27,6 +30,9 @@ export interface TypeOps<E extends Entry> {
 
 export const TYPE_OPS: { [T in RedisType]: TypeOps<EntryOf<T>> } = {
   string: stringOps,
+  hash: hashOps,
+  set: setOps,
+  zset: zsetOps,
 };
 
 /** The ops of an entry's type. */

@@ -13,6 +13,7 @@ import { Errors, fail } from '../errors.js';
 import { globMatch } from '../glob.js';
 import { parseInt64 } from '../parse.js';
 import type { RawReply } from '../reply.js';
+import { scanStep, type DenseIndex } from '../types/scan-cursor.js';
 import { optionToken } from './string-common.js';
 
 const ULONG_MAX = 18446744073709551615n;
@@ -31,7 +32,7 @@ export function parseScanCursorOrThrow(arg: string): bigint {
   return negative ? BigInt.asUintN(64, -magnitude) : magnitude;
 }
 
-interface ScanOptions {
+export interface ScanOptions {
   count: number;
   /** null: every key ("*" is a no-op as in Redis). */
   pattern: string | null;
@@ -39,7 +40,11 @@ interface ScanOptions {
   type: string | null;
 }
 
-function parseScanOptionsOrThrow(argv: string[], from: number): ScanOptions {
+/**
+ * SCAN-family options from argv[from] on (redis: scanGenericCommand step 1): COUNT ≥ 1,
+ * MATCH, and TYPE only where `allowType` (SCAN itself; HSCAN/SSCAN/ZSCAN refuse it).
+ */
+export function parseScanOptionsOrThrow(argv: readonly string[], from: number, allowType = true): ScanOptions {
   const options: ScanOptions = { count: 10, pattern: null, type: null };
   for (let j = from; j < argv.length; j += 2) {
     const token = optionToken(argv[j]!);
@@ -52,7 +57,7 @@ function parseScanOptionsOrThrow(argv: string[], from: number): ScanOptions {
       options.count = Number(count);
     } else if (token === 'MATCH') {
       options.pattern = value === '*' ? null : value;
-    } else if (token === 'TYPE') {
+    } else if (token === 'TYPE' && allowType) {
       // Compared with strcasecmp: the name ends at a NUL byte, an unknown one matches nothing.
       options.type = optionToken(value).toLowerCase();
     } else fail(Errors.syntax);
@@ -83,6 +88,43 @@ function scanCommand(ctx: CommandContext, argv: string[]): RawReply {
     keys.push(key);
   }
   return [String(end), keys];
+}
+
+/** How HSCAN / SSCAN / ZSCAN see one collection (see `scanCollection`). */
+export interface CollectionScanSource {
+  /** True for small encodings (listpack, intset): Redis replies them whole, cursor 0. */
+  whole: boolean;
+  /** Every member in the collection's order (used when `whole`). */
+  members(): Iterable<string>;
+  /** The collection's dense index (used when not `whole`; types/scan-cursor.ts). */
+  index(): DenseIndex;
+  /** The string replied after each member (a hash value, a score), or null for sets. */
+  valueOf: ((member: string) => string) | null;
+}
+
+/**
+ * HSCAN / SSCAN / ZSCAN after the key was found and type-checked (redis:
+ * scanGenericCommand): parse the options from argv[3], visit the members, drop those
+ * MATCH rejects (a pair is kept or dropped by its member), reply [cursor, items].
+ */
+export function scanCollection(argv: readonly string[], cursor: bigint, source: CollectionScanSource): RawReply {
+  const { count, pattern } = parseScanOptionsOrThrow(argv, 3, false);
+  let next = 0;
+  let visited: Iterable<string>;
+  if (source.whole) visited = source.members();
+  else {
+    const step = scanStep(source.index(), cursor, count);
+    next = step.cursor;
+    visited = step.members;
+  }
+  const items: string[] = [];
+  const valueOf = source.valueOf;
+  for (const member of visited) {
+    if (pattern !== null && !globMatch(pattern, member)) continue;
+    items.push(member);
+    if (valueOf !== null) items.push(valueOf(member));
+  }
+  return [String(next), items];
 }
 
 export const scanCommands: readonly CommandSpec[] = [

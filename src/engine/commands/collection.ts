@@ -1,0 +1,42 @@
+/**
+ * Helpers shared by the hash and set families: the count argument of HRANDFIELD /
+ * SRANDMEMBER / SPOP with Redis's range rules, and the engine's cap on how many items
+ * one reply may hold.
+ */
+import { Errors, fail } from '../errors.js';
+import { INT64_MIN, parseIntegerOrThrow } from '../parse.js';
+
+/**
+ * Redis streams a reply of any length; an engine in a browser builds it in memory. A
+ * repeat-allowed count past this (HRANDFIELD/SRANDMEMBER with a huge negative count) is
+ * refused rather than exhausting the worker.
+ */
+export const MAX_REPLY_ITEMS = 1 << 24;
+
+/**
+ * A count in [-LONG_MAX, LONG_MAX] (redis: getRangeLongFromObjectOrReply with
+ * -LONG_MAX..LONG_MAX): not an integer → "not an integer", LONG_MIN → Redis's range text.
+ * Beyond 2^53 the exact value no longer matters (it exceeds every collection), so it is
+ * returned as a number.
+ */
+export function parseCountOrThrow(arg: string): number {
+  const value = parseIntegerOrThrow(arg);
+  if (value === INT64_MIN) fail(Errors.int64OutOfRange);
+  return Number(value);
+}
+
+/**
+ * A count ≥ 0 (redis: getPositiveLongFromObjectOrReply): with a `message`, it is the
+ * answer to both a non-integer and a negative value (as Redis passes it to both checks);
+ * without, those are "not an integer" and "must be positive" (SPOP's count).
+ */
+export function parsePositiveCountOrThrow(arg: string, message?: string): number {
+  const value = parseIntegerOrThrow(arg, message);
+  if (value < 0) fail(message ?? Errors.mustBePositive);
+  return Number(value);
+}
+
+/** Throw unless a reply of `items` elements can be built. */
+export function checkReplySizeOrThrow(items: number): void {
+  if (items > MAX_REPLY_ITEMS) fail(Errors.replyTooLarge);
+}
