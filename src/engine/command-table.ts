@@ -14,6 +14,7 @@ import { introspectionCommands } from './commands/command.js';
 import { hashCommands } from './commands/hash.js';
 import { setCommands } from './commands/set.js';
 import { pubsubCommands } from './commands/pubsub.js';
+import { zsetCommands } from './commands/zset.js';
 
 export const ALL_FAMILIES: readonly (readonly CommandSpec[])[] = [
   stringCommands,
@@ -26,6 +27,7 @@ export const ALL_FAMILIES: readonly (readonly CommandSpec[])[] = [
   hashCommands,
   setCommands,
   pubsubCommands,
+  zsetCommands,
 ];
 
 /**

@@ -1,0 +1,294 @@
+/**
+ * Sorted-set range commands (redis: zrangeGenericCommand, zremrangeGenericCommand,
+ * zcountCommand, zlexcountCommand): ZRANGE and its legacy forms, ZRANGESTORE, ZCOUNT,
+ * ZLEXCOUNT and ZREMRANGEBY{RANK,SCORE,LEX}.
+ *
+ * Every range becomes a rank interval [lo, hi) of the skiplist first (skiplist.ts: one
+ * O(log n) descent per bound), so LIMIT offsets are rank arithmetic instead of the element
+ * skipping Redis does, with the same results: a negative offset gives nothing, a negative
+ * count means no limit.
+ */
+import { ONE_KEY, type CommandSpec } from '../command.js';
+import type { CommandContext } from '../context.js';
+import { Errors, fail } from '../errors.js';
+import type { ZsetEntry } from '../keyspace.js';
+import { Notify } from '../notify.js';
+import { parseIntegerOrThrow } from '../parse.js';
+import {
+  lexRangeEmpty, parseLexRangeOrThrow, parseScoreRangeOrThrow, scoreRangeEmpty, type LexRange, type ScoreRange,
+} from '../parse-score.js';
+import type { RawReply } from '../reply.js';
+import type { ZNode } from '../types/skiplist.js';
+import { newZsetEntry, type SortedSet } from '../types/zset.js';
+import { oneKeySpec, optionToken } from './string-common.js';
+import { deleteIfEmpty, keyAtSpec, pushNode, readZset, storeZset, writeZset } from './zset-common.js';
+
+type RangeBy = 'rank' | 'score' | 'lex';
+
+/** The 0-based rank interval [lo, hi) of the elements of `set` in a score range. */
+export function scoreRanks(set: SortedSet, range: ScoreRange): [number, number] {
+  if (scoreRangeEmpty(range) || set.size === 0) return [0, 0];
+  const lo = set.list.countBelowScore(range.min, range.minex);
+  const hi = set.list.countBelowScore(range.max, !range.maxex);
+  return [lo, Math.max(lo, hi)];
+}
+
+/** The 0-based rank interval [lo, hi) of the members of `set` in a lex range. */
+export function lexRanks(set: SortedSet, range: LexRange): [number, number] {
+  if (lexRangeEmpty(range) || set.size === 0) return [0, 0];
+  const { min, max } = range;
+  const lo = set.list.countBelowLex(min.kind, min.value, min.ex);
+  const hi = set.list.countBelowLex(max.kind, max.value, !max.ex);
+  return [lo, Math.max(lo, hi)];
+}
+
+/** Rank indexes as Redis sanitises them (negative from the end): [lo, hi), maybe empty. */
+function rankInterval(size: number, start: number, end: number): [number, number] {
+  if (start < 0) start += size;
+  if (end < 0) end += size;
+  if (start < 0) start = 0;
+  if (start > end || start >= size) return [0, 0];
+  return [start, Math.min(end, size - 1) + 1];
+}
+
+/** Visit the nodes at ranks [lo, hi) upwards, or (`reverse`) downwards from hi - 1. */
+function eachInRanks(set: SortedSet, lo: number, hi: number, reverse: boolean, visit: (node: ZNode) => void): void {
+  if (lo >= hi) return;
+  if (reverse) {
+    let node: ZNode | null = set.at(hi - 1);
+    for (let i = hi - 1; i >= lo && node !== null; i--, node = node.backward) visit(node);
+  } else {
+    let node: ZNode | null = set.at(lo);
+    for (let i = lo; i < hi && node !== null; i++, node = node.next[0]!) visit(node);
+  }
+}
+
+/**
+ * Z[REV]RANGE[BYSCORE|BYLEX] and ZRANGESTORE (redis: zrangeGenericCommand). `at` is the
+ * source key's position; `by`/`reverse` null mean "from the options" (ZRANGE's BYSCORE,
+ * BYLEX, REV). Options are checked, then the range, then the key.
+ */
+function zrangeGeneric(ctx: CommandContext, argv: string[], at: number, store: boolean, by: RangeBy | null, reverse: boolean | null): RawReply {
+  let withScores = false;
+  let offset = 0;
+  let limit = -1;
+  let limited = false;
+  for (let j = at + 3; j < argv.length; j++) {
+    const token = optionToken(argv[j]!);
+    const left = argv.length - j - 1;
+    if (!store && token === 'WITHSCORES') withScores = true;
+    else if (token === 'LIMIT' && left >= 2) {
+      offset = Number(parseIntegerOrThrow(argv[j + 1]!));
+      limit = Number(parseIntegerOrThrow(argv[j + 2]!));
+      limited = true;
+      j += 2;
+    } else if (reverse === null && token === 'REV') reverse = true;
+    else if (by === null && token === 'BYLEX') by = 'lex';
+    else if (by === null && token === 'BYSCORE') by = 'score';
+    else fail(Errors.syntax);
+  }
+  reverse ??= false;
+  by ??= 'rank';
+  if (limited && limit !== -1 && by === 'rank') fail(Errors.limitNeedsBy);
+  if (withScores && by === 'lex') fail(Errors.withscoresWithBylex);
+  // BYSCORE/BYLEX in reverse take the range as max, min.
+  let minArg = argv[at + 1]!;
+  let maxArg = argv[at + 2]!;
+  if (reverse && by !== 'rank') [minArg, maxArg] = [maxArg, minArg];
+  let start = 0;
+  let end = 0;
+  let scoreRange: ScoreRange | undefined;
+  let lexRange: LexRange | undefined;
+  if (by === 'rank') {
+    start = Number(parseIntegerOrThrow(minArg));
+    end = Number(parseIntegerOrThrow(maxArg));
+  } else if (by === 'score') scoreRange = parseScoreRangeOrThrow(minArg, maxArg);
+  else lexRange = parseLexRangeOrThrow(minArg, maxArg);
+
+  const entry = readZset(ctx, argv[at]!);
+  let lo = 0;
+  let hi = 0;
+  if (entry !== undefined) {
+    const set = entry.value;
+    if (by === 'rank') {
+      [lo, hi] = rankInterval(set.size, start, end);
+      if (reverse) [lo, hi] = [set.size - hi, set.size - lo];
+    } else {
+      [lo, hi] = by === 'score' ? scoreRanks(set, scoreRange!) : lexRanks(set, lexRange!);
+      // LIMIT offset count: a negative offset selects nothing, a negative count everything.
+      if (offset < 0) hi = lo;
+      else if (reverse) {
+        hi = Math.max(lo, hi - offset);
+        if (limit >= 0) lo = Math.max(lo, hi - limit);
+      } else {
+        lo = Math.min(hi, lo + offset);
+        if (limit >= 0) hi = Math.min(hi, lo + limit);
+      }
+    }
+  }
+  if (store) {
+    const dst = newZsetEntry('skiplist');
+    if (entry !== undefined) eachInRanks(entry.value, lo, hi, false, (node) => dst.value.insert(node.member, node.score));
+    return storeZset(ctx, argv[1]!, dst, 'zrangestore', true);
+  }
+  const out: RawReply[] = [];
+  if (entry !== undefined) eachInRanks(entry.value, lo, hi, reverse, (node) => pushNode(out, node, withScores));
+  return out;
+}
+
+/** ZREMRANGEBY{RANK,SCORE,LEX} (redis: zremrangeGenericCommand): parse, look up, remove. */
+function zremrangeGeneric(ctx: CommandContext, argv: string[], by: RangeBy): RawReply {
+  const key = argv[1]!;
+  let start = 0;
+  let end = 0;
+  let scoreRange: ScoreRange | undefined;
+  let lexRange: LexRange | undefined;
+  if (by === 'rank') {
+    start = Number(parseIntegerOrThrow(argv[2]!));
+    end = Number(parseIntegerOrThrow(argv[3]!));
+  } else if (by === 'score') scoreRange = parseScoreRangeOrThrow(argv[2]!, argv[3]!);
+  else lexRange = parseLexRangeOrThrow(argv[2]!, argv[3]!);
+  const entry: ZsetEntry | undefined = writeZset(ctx, key);
+  if (entry === undefined) return 0;
+  const set = entry.value;
+  const [lo, hi] = by === 'rank' ? rankInterval(set.size, start, end) : by === 'score' ? scoreRanks(set, scoreRange!) : lexRanks(set, lexRange!);
+  const deleted = set.removeRange(lo, hi);
+  if (deleted > 0) {
+    ctx.modified(key, Notify.zset, `zremrangeby${by}`, deleted);
+    deleteIfEmpty(ctx, key, entry);
+  }
+  return deleted;
+}
+
+const RANGE = {
+  group: 'sorted_set',
+  keys: ONE_KEY,
+  flags: ['readonly'],
+  since: '2.8.9',
+  complexity:
+    'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).',
+} as const satisfies Partial<CommandSpec>;
+
+const REMRANGE = {
+  group: 'sorted_set',
+  keys: ONE_KEY,
+  arity: 4,
+  flags: ['write'],
+  keySpecs: oneKeySpec(['RW', 'delete']),
+  complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.',
+} as const satisfies Partial<CommandSpec>;
+
+export const zsetRangeCommands: readonly CommandSpec[] = [
+  {
+    ...RANGE,
+    name: 'zrange',
+    arity: -4,
+    summary: 'Return a range of members in a sorted set',
+    since: '1.2.0',
+    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.',
+    handler: (ctx, argv) => zrangeGeneric(ctx, argv, 1, false, null, null),
+  },
+  {
+    ...RANGE,
+    name: 'zrangestore',
+    arity: -5,
+    flags: ['write', 'denyoom'],
+    keys: { first: 1, last: 2, step: 1 },
+    keySpecs: [keyAtSpec(['OW', 'update'], 1), keyAtSpec(['RO', 'access'], 2)],
+    summary: 'Store a range of members from sorted set into another key',
+    since: '6.2.0',
+    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.',
+    handler: (ctx, argv) => zrangeGeneric(ctx, argv, 2, true, null, null),
+  },
+  {
+    ...RANGE,
+    name: 'zrevrange',
+    arity: -4,
+    summary: 'Return a range of members in a sorted set, by index, with scores ordered from high to low',
+    since: '1.2.0',
+    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.',
+    handler: (ctx, argv) => zrangeGeneric(ctx, argv, 1, false, 'rank', true),
+  },
+  {
+    ...RANGE,
+    name: 'zrangebyscore',
+    arity: -4,
+    summary: 'Return a range of members in a sorted set, by score',
+    since: '1.0.5',
+    handler: (ctx, argv) => zrangeGeneric(ctx, argv, 1, false, 'score', false),
+  },
+  {
+    ...RANGE,
+    name: 'zrevrangebyscore',
+    arity: -4,
+    summary: 'Return a range of members in a sorted set, by score, with scores ordered from high to low',
+    since: '2.2.0',
+    handler: (ctx, argv) => zrangeGeneric(ctx, argv, 1, false, 'score', true),
+  },
+  {
+    ...RANGE,
+    name: 'zrangebylex',
+    arity: -4,
+    summary: 'Return a range of members in a sorted set, by lexicographical range',
+    handler: (ctx, argv) => zrangeGeneric(ctx, argv, 1, false, 'lex', false),
+  },
+  {
+    ...RANGE,
+    name: 'zrevrangebylex',
+    arity: -4,
+    summary: 'Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.',
+    handler: (ctx, argv) => zrangeGeneric(ctx, argv, 1, false, 'lex', true),
+  },
+  {
+    ...RANGE,
+    name: 'zcount',
+    arity: 4,
+    flags: ['readonly', 'fast'],
+    summary: 'Count the members in a sorted set with scores within the given values',
+    since: '2.0.0',
+    complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
+    handler: (ctx, argv) => {
+      const range = parseScoreRangeOrThrow(argv[2]!, argv[3]!);
+      const entry = readZset(ctx, argv[1]!);
+      if (entry === undefined) return 0;
+      const [lo, hi] = scoreRanks(entry.value, range);
+      return hi - lo;
+    },
+  },
+  {
+    ...RANGE,
+    name: 'zlexcount',
+    arity: 4,
+    flags: ['readonly', 'fast'],
+    summary: 'Count the number of members in a sorted set between a given lexicographical range',
+    complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
+    handler: (ctx, argv) => {
+      const range = parseLexRangeOrThrow(argv[2]!, argv[3]!);
+      const entry = readZset(ctx, argv[1]!);
+      if (entry === undefined) return 0;
+      const [lo, hi] = lexRanks(entry.value, range);
+      return hi - lo;
+    },
+  },
+  {
+    ...REMRANGE,
+    name: 'zremrangebyrank',
+    summary: 'Remove all members in a sorted set within the given indexes',
+    since: '2.0.0',
+    handler: (ctx, argv) => zremrangeGeneric(ctx, argv, 'rank'),
+  },
+  {
+    ...REMRANGE,
+    name: 'zremrangebyscore',
+    summary: 'Remove all members in a sorted set within the given scores',
+    since: '1.2.0',
+    handler: (ctx, argv) => zremrangeGeneric(ctx, argv, 'score'),
+  },
+  {
+    ...REMRANGE,
+    name: 'zremrangebylex',
+    summary: 'Remove all members in a sorted set between the given lexicographical range',
+    since: '2.8.9',
+    handler: (ctx, argv) => zremrangeGeneric(ctx, argv, 'lex'),
+  },
+];
