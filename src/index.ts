@@ -19,3 +19,5 @@ export type { CopyOptions, ScanOptions, ScanReply } from './client/commands/keys
 export type { ExpireMode } from './client/commands/expiry.js';
 export type { TimeReply, FlushMode, CommandReply, CommandListOptions, CommandKeyAndFlags } from './client/commands/server.js';
 export type { AuthOptions, HelloOptions, HelloReply, ClientInfoReply, ClientListFilter } from './client/commands/connection.js';
+export { isSubscribeFamily } from './engine/commands/pubsub.js';
+export type { PubSubListener, PubSubMessage } from './client/pubsub.js';

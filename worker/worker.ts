@@ -19,7 +19,8 @@ function engineFor(name: string): Engine {
 self.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = event.data;
   if (isConnectMessage(message)) {
-    const session = createSession(engineFor(message.name).connect());
+    const port = message.port;
+    const session = createSession(engineFor(message.name).connect(), (push) => port.postMessage(push));
     // Comlink calls the finalizer when the page releases its proxy.
     Comlink.expose(Object.assign(session, { [Comlink.finalizer]: () => session.close() }), message.port);
     return;

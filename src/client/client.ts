@@ -14,6 +14,7 @@ import { RedisMulti } from './multi.js';
 import { PROTOCOL_VERSION, type Response, type SessionStats, type WireArg, type WireReply } from './protocol.js';
 import { errorOf, toBufferReply, toReply, toRespReply, type BufferReply, type Reply, type RespReply } from './replies.js';
 import { workerTransport, type Transport } from './transport.js';
+import { Subscriber, type PubSubListener, type PubSubMessage } from './pubsub.js';
 
 export interface ClientOptions {
   /** Database name (default 'default'); clients of one name share a keyspace. */
@@ -96,10 +97,14 @@ export class RedisClient {
   /** Settles after the last batch sent so far was answered: graceful close waits on it. */
   #lastBatch: Promise<void> = Promise.resolve();
   #closing: Promise<void> | null = null;
+  /** The subscriber side: a second session, opened on the first subscribe (pubsub.ts). */
+  readonly #subscriber: Subscriber | null;
 
-  constructor(transport: Transport, name = 'default') {
+  /** `openSubscriber` opens the second session subscriptions run on (none: no pub/sub). */
+  constructor(transport: Transport, name = 'default', openSubscriber?: () => Transport) {
     this.#transport = transport;
     this.name = name;
+    this.#subscriber = openSubscriber === undefined ? null : new Subscriber(openSubscriber);
   }
 
   static {
@@ -159,6 +164,60 @@ export class RedisClient {
     } while (cursor !== 0);
   }
 
+  // --- pub/sub (node-redis v4 shape; served on the client's own subscriber session) -------
+
+  /** SUBSCRIBE: `listener(message, channel)` for each message; `bufferMode` gives bytes. */
+  subscribe<B extends boolean = false>(channels: string | string[], listener: PubSubListener<B>, bufferMode?: B): Promise<void> {
+    return this.#pubsub((s) => s.subscribe('channels', channels, listener as PubSubListener<boolean>, bufferMode === true));
+  }
+
+  /** UNSUBSCRIBE `listener` (or all listeners) from `channels` (or from every channel). */
+  unsubscribe<B extends boolean = false>(channels?: string | string[], listener?: PubSubListener<B>): Promise<void> {
+    return this.#pubsub((s) => s.unsubscribe('channels', channels, listener as PubSubListener<boolean> | undefined));
+  }
+
+  /** PSUBSCRIBE: Redis glob patterns; `listener(message, channel)`. */
+  pSubscribe<B extends boolean = false>(patterns: string | string[], listener: PubSubListener<B>, bufferMode?: B): Promise<void> {
+    return this.#pubsub((s) => s.subscribe('patterns', patterns, listener as PubSubListener<boolean>, bufferMode === true));
+  }
+
+  pUnsubscribe<B extends boolean = false>(patterns?: string | string[], listener?: PubSubListener<B>): Promise<void> {
+    return this.#pubsub((s) => s.unsubscribe('patterns', patterns, listener as PubSubListener<boolean> | undefined));
+  }
+
+  /** SSUBSCRIBE: shard channels (one shard here), published with `sPublish`. */
+  sSubscribe<B extends boolean = false>(channels: string | string[], listener: PubSubListener<B>, bufferMode?: B): Promise<void> {
+    return this.#pubsub((s) => s.subscribe('shardChannels', channels, listener as PubSubListener<boolean>, bufferMode === true));
+  }
+
+  sUnsubscribe<B extends boolean = false>(channels?: string | string[], listener?: PubSubListener<B>): Promise<void> {
+    return this.#pubsub((s) => s.unsubscribe('shardChannels', channels, listener as PubSubListener<boolean> | undefined));
+  }
+
+  /** Messages of `channels` as an async iterator; ending the loop unsubscribes. */
+  subscribeIterator(channels: string | string[]): AsyncIterableIterator<PubSubMessage> {
+    return this.#requireSubscriber().iterate('channels', channels);
+  }
+
+  /** Messages of channels matching `patterns` (`pattern` set on each); ending the loop unsubscribes. */
+  pSubscribeIterator(patterns: string | string[]): AsyncIterableIterator<PubSubMessage> {
+    return this.#requireSubscriber().iterate('patterns', patterns);
+  }
+
+  #pubsub(run: (subscriber: Subscriber) => Promise<void>): Promise<void> {
+    try {
+      return run(this.#requireSubscriber());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #requireSubscriber(): Subscriber {
+    if (this.#closing !== null) throw new ClientClosedError();
+    if (this.#subscriber === null) throw new Error('idb-redis: this client was created without a subscriber session');
+    return this.#subscriber;
+  }
+
   /**
    * Close after the commands already issued are answered: the session's WATCHes and any
    * open MULTI are dropped, the transport is released. Resolves 'OK' as QUIT does.
@@ -179,7 +238,10 @@ export class RedisClient {
         () => undefined,
         () => undefined, // A failed transport has nothing left to close.
       )
-      .finally(() => transport.close());
+      .finally(() => {
+        this.#subscriber?.close();
+        transport.close();
+      });
     return this.#closing;
   }
 
@@ -284,8 +346,8 @@ function unexpectedResponse(response: Response): Error {
 }
 
 /** A client over any transport (in-process engine in Node and tests, or a worker). */
-export function createClientOver(transport: Transport, name?: string): RedisClient {
-  return new RedisClient(transport, name);
+export function createClientOver(transport: Transport, name?: string, openSubscriber?: () => Transport): RedisClient {
+  return new RedisClient(transport, name, openSubscriber);
 }
 
 /**
@@ -297,7 +359,9 @@ export function createClient(options: ClientOptions = {}): RedisClient {
   const given = options.worker;
   const worker = given === undefined ? spawnWorker() : typeof given === 'function' ? given() : given;
   const terminate = given === undefined || typeof given === 'function';
-  return new RedisClient(workerTransport(worker, { name, terminate }), name);
+  // The subscriber session is a second port to the same worker; the main one owns the worker.
+  const openSubscriber = (): Transport => workerTransport(worker, { name, terminate: false });
+  return new RedisClient(workerTransport(worker, { name, terminate }), name, openSubscriber);
 }
 
 function spawnWorker(): Worker {

@@ -12,7 +12,8 @@
  * difference between a status and a bulk string.
  */
 
-export const PROTOCOL_VERSION = 1;
+/** 2: adds `PushMessage` (pub/sub messages and confirmations, host → client). */
+export const PROTOCOL_VERSION = 2;
 export type ProtocolVersion = typeof PROTOCOL_VERSION;
 
 /** A command argument: a JS string (sent as UTF-8) or raw bytes. */
@@ -66,9 +67,28 @@ export type Response =
   /** The request itself was refused (malformed, wrong version, session closed). */
   | { v: ProtocolVersion; type: 'error'; message: string };
 
+/**
+ * Host → client, unsolicited: what Redis writes to a connection outside of replies, in
+ * order (pub/sub `message` / `pmessage` / `smessage` arrays, (un)subscribe confirmations,
+ * MONITOR lines as statuses). In a worker it travels on the session's own port, beside
+ * Comlink's replies (Comlink ignores messages without its call id).
+ */
+export interface PushMessage {
+  v: ProtocolVersion;
+  type: 'push';
+  push: WireReply;
+}
+
+/** Shape check for a push from the host. */
+export function isPushMessage(value: unknown): value is PushMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const message = value as { v?: unknown; type?: unknown; push?: unknown };
+  return message.v === PROTOCOL_VERSION && message.type === 'push' && message.push !== undefined;
+}
+
 /** What a host serves for one session (through Comlink in the worker, directly in-process). */
 export interface HostSession {
-  handle(request: Request): Response;
+  handle(request: Request): Response | Promise<Response>;
 }
 
 /** Shape check for a request from an untrusted sender. */

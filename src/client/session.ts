@@ -8,32 +8,47 @@ import type { Connection } from '../engine/connection.js';
 import { fromByteString } from '../engine/bytes.js';
 import { ReplyError } from '../engine/errors.js';
 import { Status, type RawReply } from '../engine/reply.js';
-import { PROTOCOL_VERSION, isRequest, type HostSession, type Response, type SessionStats, type WireReply, type WireStatus } from './protocol.js';
+import { PROTOCOL_VERSION, isRequest, type HostSession, type PushMessage, type Response, type SessionStats, type WireReply, type WireStatus } from './protocol.js';
 
 export interface Session extends HostSession {
+  handle(request: unknown): Response | Promise<Response>;
   readonly stats: Readonly<SessionStats>;
   /** Close the engine connection (idempotent). */
   close(): void;
 }
 
-/** Serve the protocol on `conn`. */
-export function createSession(conn: Connection): Session {
+/** Serve the protocol on `conn`; `push` receives the connection's pushes in wire form. */
+export function createSession(conn: Connection, push?: (message: PushMessage) => void): Session {
   const stats: SessionStats = { batches: 0, commands: 0, rejected: 0 };
-  return {
+  if (push !== undefined) conn.onPushRaw((raw) => push({ v: PROTOCOL_VERSION, type: 'push', push: toWire(raw) }));
+  const session: Session = {
     stats,
-    handle(request: unknown): Response {
+    handle(request: unknown): Response | Promise<Response> {
       if (!isRequest(request)) {
         stats.rejected++;
         return refusal(request);
       }
       switch (request.type) {
         case 'batch': {
+          // A persisted engine (src/persistence): wait for loading; with appendfsync always
+          // the replies go once the batch's writes are committed.
+          const store = conn.engine.persistence;
+          if (store !== null && store.loading !== null) {
+            return store.loading.then(() => session.handle(request), (e: Error) => refusalOf(e.message));
+          }
           stats.batches++;
           stats.commands += request.commands.length;
           const raw = conn.callBatchRaw(request.commands);
           const replies: WireReply[] = new Array(raw.length);
           for (let i = 0; i < raw.length; i++) replies[i] = toWire(raw[i]!);
-          return { v: PROTOCOL_VERSION, type: 'replies', replies };
+          const response: Response = { v: PROTOCOL_VERSION, type: 'replies', replies };
+          const gate = store === null ? null : store.pendingGate();
+          if (gate === null) return response;
+          // A failed commit acknowledges none of the batch: every reply is its error.
+          return gate.then(
+            () => response,
+            (e: Error) => ({ v: PROTOCOL_VERSION, type: 'replies', replies: replies.map(() => ({ type: 'error', message: e.message })) }),
+          );
         }
         case 'stats':
           return { v: PROTOCOL_VERSION, type: 'stats', ...stats };
@@ -46,11 +61,16 @@ export function createSession(conn: Connection): Session {
       conn.close();
     },
   };
+  return session;
 }
 
 /** A session that refuses everything: the answer to a connect this host cannot serve. */
 export function refusingSession(message: string): HostSession {
   return { handle: () => ({ v: PROTOCOL_VERSION, type: 'error', message }) };
+}
+
+function refusalOf(message: string): Response {
+  return { v: PROTOCOL_VERSION, type: 'error', message };
 }
 
 function refusal(request: unknown): Response {

@@ -6,7 +6,7 @@
 import * as Comlink from 'comlink';
 import type { Engine } from '../engine/engine.js';
 import { ClientClosedError } from './errors.js';
-import { PROTOCOL_VERSION, type ConnectMessage, type HostSession, type Request, type Response } from './protocol.js';
+import { PROTOCOL_VERSION, isPushMessage, type ConnectMessage, type HostSession, type Request, type Response, type WireReply } from './protocol.js';
 import { createSession, type Session } from './session.js';
 
 export interface Transport {
@@ -14,14 +14,25 @@ export interface Transport {
   request(request: Request): Promise<Response>;
   /** Release every resource (port, proxy, the worker if owned). Pending requests reject. */
   close(): void;
+  /**
+   * Receive the session's pushes (pub/sub messages, confirmations), in order with replies.
+   * Optional: a transport without it cannot serve subscriptions.
+   */
+  onPush?(listener: (push: WireReply) => void): void;
 }
 
 /** A transport to a fresh connection of an engine in this process. */
 export function inProcessTransport(engine: Engine): Transport & { readonly session: Session } {
-  const session = createSession(engine.connect());
+  const pushListeners = new Set<(push: WireReply) => void>();
+  const session = createSession(engine.connect(), (message) => {
+    for (const listener of pushListeners) listener(message.push);
+  });
   let closed = false;
   return {
     session,
+    onPush(listener) {
+      pushListeners.add(listener);
+    },
     request(request) {
       if (closed) return Promise.reject(new ClientClosedError());
       // Answer asynchronously, as a worker would: callers never see a reply in their own tick.
@@ -69,7 +80,18 @@ export function workerTransport(worker: Worker, options: WorkerTransportOptions)
   };
   worker.addEventListener('error', onError);
 
+  const pushListeners = new Set<(push: WireReply) => void>();
+  // Pushes share the session's port with Comlink's replies; Comlink skips them (no call id).
+  const onPort = (event: MessageEvent<unknown>): void => {
+    if (!isPushMessage(event.data)) return;
+    for (const listener of pushListeners) listener(event.data.push);
+  };
+  channel.port1.addEventListener('message', onPort);
+
   return {
+    onPush(listener) {
+      pushListeners.add(listener);
+    },
     request(request) {
       if (failure !== null) return Promise.reject(failure);
       return new Promise<Response>((resolve, reject) => {
@@ -91,6 +113,8 @@ export function workerTransport(worker: Worker, options: WorkerTransportOptions)
       if (closed) return;
       closed = true;
       worker.removeEventListener('error', onError);
+      channel.port1.removeEventListener('message', onPort);
+      pushListeners.clear();
       // Detaches the worker-side listener and closes our port once acknowledged.
       if (failure === null) remote[Comlink.releaseProxy]();
       const error = new ClientClosedError();

@@ -58,9 +58,10 @@ function harnessOver(
   engine: Engine | null,
   advance: (ms: number) => void,
   cleanup: () => void,
+  openSubscriber?: () => Transport,
 ): Harness {
   const record: SentLog = { sent: [], batches: 0 };
-  const client = createClientOver(recording(transport, record));
+  const client = createClientOver(recording(transport, record), undefined, openSubscriber);
   return {
     client,
     sent: record.sent,
@@ -83,7 +84,7 @@ export function engineHarness(): Harness {
   const advance = (ms: number): void => {
     now += ms;
   };
-  return harnessOver(inProcessTransport(engine), engine, advance, () => engine.close());
+  return harnessOver(inProcessTransport(engine), engine, advance, () => engine.close(), () => inProcessTransport(engine));
 }
 
 async function redisHarness(oracle: RedisOracle): Promise<Harness> {
@@ -92,7 +93,7 @@ async function redisHarness(oracle: RedisOracle): Promise<Harness> {
   const advance = (): void => {
     throw new Error('no fake clock on real Redis');
   };
-  return harnessOver(transport, null, advance, () => undefined);
+  return harnessOver(transport, null, advance, () => undefined, () => new RespSubscriberTransport(oracle.port));
 }
 
 export const BACKENDS: Backend[] = [
@@ -160,5 +161,63 @@ export class RespTransport implements Transport {
 
   close(): void {
     this.connection.close();
+  }
+}
+
+/**
+ * The client's subscriber session on a real Redis: a RESP2 connection in subscribed mode,
+ * where a (P|S)(UN)SUBSCRIBE of n names is answered by n confirmations and messages arrive
+ * unasked. Requests are batches of one command, as the client's Subscriber sends them.
+ */
+class RespSubscriberTransport implements Transport {
+  private readonly connection: Promise<RespConnection<WireReply>>;
+  private readonly listeners = new Set<(push: WireReply) => void>();
+  /** Requests waiting for their confirmations, in order. */
+  private readonly waiting: Array<{ left: number; replies: WireReply[]; resolve: (r: WireReply) => void }> = [];
+  private closed = false;
+
+  constructor(port: number) {
+    this.connection = RespConnection.open(port, wireReplies);
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    const connection = await this.connection;
+    while (!this.closed) {
+      const reply = await connection.read();
+      if (Array.isArray(reply) && typeof reply[0] === 'string' && /^[ps]?message$/.test(reply[0])) {
+        for (const listener of this.listeners) listener(reply);
+        continue;
+      }
+      const head = this.waiting[0];
+      if (head === undefined) continue;
+      head.replies.push(reply);
+      if (--head.left === 0 || !Array.isArray(reply)) {
+        this.waiting.shift();
+        head.resolve(Array.isArray(reply) ? head.replies : reply);
+      }
+    }
+  }
+
+  onPush(listener: (push: WireReply) => void): void {
+    this.listeners.add(listener);
+  }
+
+  async request(request: Request): Promise<Response> {
+    if (request.type !== 'batch') return { v: PROTOCOL_VERSION, type: 'closed' };
+    const connection = await this.connection;
+    const replies: WireReply[] = [];
+    for (const argv of request.commands) {
+      const left = /subscribe$/i.test(String(argv[0])) ? Math.max(1, argv.length - 1) : 1;
+      const reply = new Promise<WireReply>((resolve) => this.waiting.push({ left, replies: [], resolve }));
+      connection.send(argv);
+      replies.push(await reply);
+    }
+    return { v: PROTOCOL_VERSION, type: 'replies', replies };
+  }
+
+  close(): void {
+    this.closed = true;
+    void this.connection.then((c) => c.close());
   }
 }

@@ -1,0 +1,134 @@
+/**
+ * The client's pub/sub API (node-redis v4 shape) on both backends: the in-process engine
+ * and a real Redis 7, through the same client. Subscriptions run on the client's own
+ * subscriber session, so the client keeps running commands while subscribed.
+ */
+import { expect, it, vi } from 'vitest';
+import { describeBackends } from './support.js';
+import type { PubSubMessage } from '../../src/client/pubsub.js';
+
+/** Messages arrive asynchronously on a real Redis: wait for a condition, no timing asserted. */
+const eventually = (check: () => void): Promise<void> => vi.waitFor(check, { timeout: 5_000, interval: 5 });
+
+describeBackends('pub/sub client', (h) => {
+  it('subscribe(channel, listener) receives (message, channel); publish counts receivers', async () => {
+    const { client } = h();
+    const got: Array<[string, string]> = [];
+    await client.subscribe('news', (message, channel) => got.push([message, channel]));
+    expect(await client.publish('news', 'hello')).toBe(1);
+    expect(await client.publish('other', 'x')).toBe(0);
+    expect(await client.publish('news', 'é😀')).toBe(1);
+    await eventually(() => expect(got).toEqual([['hello', 'news'], ['é😀', 'news']]));
+    // The main session is not in subscribed mode: other commands still run.
+    expect(await client.set('k', 'v')).toBe('OK');
+  });
+
+  it('several channels, several listeners; unsubscribe one listener, then the channel', async () => {
+    const { client } = h();
+    const a: string[] = [];
+    const b: string[] = [];
+    const listenA = (message: string) => a.push(message);
+    const listenB = (message: string) => b.push(message);
+    await client.subscribe(['c1', 'c2'], listenA);
+    await client.subscribe('c1', listenB);
+    expect(await client.pubSubNumSub(['c1', 'c2', 'c3'])).toEqual({ c1: 1, c2: 1, c3: 0 });
+    await client.publish('c1', 'one');
+    await client.publish('c2', 'two');
+    await eventually(() => expect([a, b]).toEqual([['one', 'two'], ['one']]));
+    await client.unsubscribe('c1', listenA);
+    await client.publish('c1', 'three');
+    await eventually(() => expect(b).toEqual(['one', 'three']));
+    expect(a).toEqual(['one', 'two']);
+    await client.unsubscribe('c1');
+    expect(await client.publish('c1', 'nobody')).toBe(0);
+    expect(await client.pubSubChannels()).toEqual(['c2']);
+    await client.unsubscribe();
+    expect(await client.pubSubChannels()).toEqual([]);
+  });
+
+  it('pSubscribe gets (message, channel) for matching channels; pUnsubscribe', async () => {
+    const { client } = h();
+    const got: Array<[string, string]> = [];
+    await client.pSubscribe('user:*', (message, channel) => got.push([message, channel]));
+    expect(await client.pubSubNumPat()).toBe(1);
+    expect(await client.publish('user:1', 'a')).toBe(1);
+    expect(await client.publish('order:1', 'b')).toBe(0);
+    await eventually(() => expect(got).toEqual([['a', 'user:1']]));
+    await client.pUnsubscribe('user:*');
+    expect(await client.pubSubNumPat()).toBe(0);
+  });
+
+  it('sSubscribe and sPublish on the one shard', async () => {
+    const { client } = h();
+    const got: string[] = [];
+    await client.sSubscribe('s', (message) => got.push(message));
+    expect(await client.pubSubShardChannels()).toEqual(['s']);
+    expect(await client.pubSubShardNumSub('s')).toEqual({ s: 1 });
+    expect(await client.sPublish('s', 'm')).toBe(1);
+    await eventually(() => expect(got).toEqual(['m']));
+    await client.sUnsubscribe('s');
+    expect(await client.sPublish('s', 'm')).toBe(0);
+  });
+
+  it('bufferMode delivers the exact bytes', async () => {
+    const { client } = h();
+    const got: Uint8Array[] = [];
+    await client.subscribe('bin', (message) => got.push(message), true);
+    await client.publish('bin', new Uint8Array([0, 255, 128]));
+    await eventually(() => expect(got).toEqual([new Uint8Array([0, 255, 128])]));
+  });
+
+  it('subscribeIterator yields messages in order and unsubscribes when the loop ends', async () => {
+    const { client } = h();
+    const iterator = client.subscribeIterator('feed');
+    const first = iterator.next();
+    await eventually(async () => expect(await client.pubSubNumSub('feed')).toEqual({ feed: 1 }));
+    for (const n of ['1', '2', '3']) await client.publish('feed', n);
+    const seen: PubSubMessage[] = [(await first).value as PubSubMessage];
+    for await (const item of iterator) {
+      seen.push(item);
+      if (seen.length === 3) break;
+    }
+    expect(seen).toEqual([1, 2, 3].map((n) => ({ channel: 'feed', message: String(n) })));
+    expect(await client.pubSubNumSub('feed')).toEqual({ feed: 0 });
+  });
+
+  it('pSubscribeIterator names the pattern', async () => {
+    const { client } = h();
+    const iterator = client.pSubscribeIterator('t.*');
+    const next = iterator.next();
+    await eventually(async () => expect(await client.pubSubNumPat()).toBe(1));
+    await client.publish('t.x', 'hi');
+    expect((await next).value).toEqual({ channel: 't.x', message: 'hi', pattern: 't.*' });
+    await iterator.return!();
+    expect(await client.pubSubNumPat()).toBe(0);
+  });
+
+  it('a throwing listener does not stop the others', async () => {
+    const { client } = h();
+    const got: string[] = [];
+    const errors: unknown[] = [];
+    const onError = (e: unknown) => errors.push(e);
+    process.on('uncaughtException', onError);
+    try {
+      await client.subscribe('c', () => {
+        throw new Error('listener failed');
+      });
+      await client.subscribe('c', (message) => got.push(message));
+      await client.publish('c', 'x');
+      await eventually(() => expect(got).toEqual(['x']));
+      await eventually(() => expect(errors).toHaveLength(1));
+    } finally {
+      process.off('uncaughtException', onError);
+    }
+  });
+
+  it('close() ends the subscriptions with the client', async () => {
+    const { client } = h();
+    await client.subscribe('gone', () => undefined);
+    const other = client; // publish through the same client before closing
+    expect(await other.publish('gone', 'x')).toBe(1);
+    await client.close();
+    await expect(client.subscribe('x', () => undefined)).rejects.toThrow();
+  });
+});
