@@ -15,6 +15,7 @@ import { hashCommands } from './commands/hash.js';
 import { setCommands } from './commands/set.js';
 import { pubsubCommands } from './commands/pubsub.js';
 import { zsetCommands } from './commands/zset.js';
+import { persistenceCommands } from './commands/persistence.js';
 
 export const ALL_FAMILIES: readonly (readonly CommandSpec[])[] = [
   stringCommands,
@@ -28,6 +29,7 @@ export const ALL_FAMILIES: readonly (readonly CommandSpec[])[] = [
   setCommands,
   pubsubCommands,
   zsetCommands,
+  persistenceCommands,
 ];
 
 /**

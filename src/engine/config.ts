@@ -138,8 +138,14 @@ export const CONFIG_DEFS: readonly ConfigDef[] = [
   { name: 'maxclients', type: int(1n, UINT_MAX), default: '10000', hint: true },
   { name: 'client-query-buffer-limit', type: bytes(1024n * 1024n), default: '1073741824', hint: true },
   { name: 'save', type: { kind: 'custom', parse: parseSave }, default: '3600 1 300 100 60 10000', hint: true },
-  { name: 'appendonly', type: bool, default: 'no', hint: true },
-  { name: 'appendfsync', type: { kind: 'enum', values: ['everysec', 'always', 'no'] }, default: 'everysec', hint: true },
+  // Persistence (src/persistence): real on an engine with a store, which sets its own
+  // defaults (appendonly yes, appendfsync always); hints on an engine without one.
+  { name: 'appendonly', type: bool, default: 'no' },
+  { name: 'appendfsync', type: { kind: 'enum', values: ['everysec', 'always', 'no'] }, default: 'everysec' },
+  { name: 'auto-aof-rewrite-percentage', type: int(0n, INT_MAX), default: '100' },
+  { name: 'auto-aof-rewrite-min-size', type: bytes(0n), default: '67108864' },
+  // Read when the store loads (createEngine's persistence.loadTruncated sets it).
+  { name: 'aof-load-truncated', type: bool, default: 'yes', hint: true },
   { name: 'loglevel', type: { kind: 'enum', values: ['debug', 'verbose', 'notice', 'warning'] }, default: 'notice', hint: true },
   { name: 'slowlog-log-slower-than', type: int(-1n, LLONG_MAX), default: '10000', hint: true },
   { name: 'slowlog-max-len', type: int(0n, LLONG_MAX), default: '128', hint: true },

@@ -41,12 +41,18 @@ export class Connection {
 
   /** Run one command. Resolves with its reply; rejects with ReplyError on an error reply. */
   call(argv: readonly Arg[]): Promise<Reply> {
+    // With a store: wait until it is loaded; reply once the turn's writes are committed
+    // (appendfsync always, src/persistence).
+    const store = this.engine.persistence;
+    if (store !== null && store.loading !== null) return store.loading.then(() => this.call(argv));
     let reply: Reply;
     try {
       reply = toPublicReply(this.callRawSync(argv, true));
     } catch (e) {
       return Promise.reject(e);
     }
+    const gate = store === null ? null : store.pendingGate();
+    if (gate !== null) return gate.then(() => (reply instanceof ReplyError ? Promise.reject(reply) : reply));
     return reply instanceof ReplyError ? Promise.reject(reply) : Promise.resolve(reply);
   }
 
@@ -55,10 +61,15 @@ export class Connection {
    * stay in place as ReplyError values; nothing is rejected.
    */
   callBatch(commands: readonly (readonly Arg[])[]): Promise<Reply[]> {
+    const store = this.engine.persistence;
+    if (store !== null && store.loading !== null) return store.loading.then(() => this.callBatch(commands));
     try {
       const out: Reply[] = new Array(commands.length);
       for (let i = 0; i < commands.length; i++) out[i] = this.callSync(commands[i]!, false);
       this.engine.endTurn();
+      const gate = store === null ? null : store.pendingGate();
+      // A failed commit acknowledges none of the batch: every reply is its error.
+      if (gate !== null) return gate.then(() => out, (e: Error) => out.map(() => e as ReplyError));
       return Promise.resolve(out);
     } catch (e) {
       return Promise.reject(e);
@@ -84,6 +95,9 @@ export class Connection {
   /** One command, reply left raw (byte strings, `Status`). */
   callRawSync(argv: readonly Arg[], endTurn = true): RawReply {
     if (this.closed) return new ReplyError('ERR Connection closed');
+    const store = this.engine.persistence;
+    // Loading (LOADING …) or failed to load: synchronous callers cannot wait.
+    if (store !== null && store.unavailable !== null) return new ReplyError(store.unavailable);
     const raw = this.engine.execute(this, byteArgv(argv));
     if (endTurn) this.engine.endTurn();
     if (this.closeAfterReply) this.close();

@@ -51,6 +51,8 @@ export class CommandContext {
   }
 
   lookupWrite(key: string): Entry | undefined {
+    // A snapshot in progress copies the key's current value before it can change.
+    if (this.db.writeHook !== null) this.db.writeHook.beforeWrite(key);
     return this.db.lookup(key);
   }
 

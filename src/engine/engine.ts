@@ -14,6 +14,8 @@ import { lfuSettingsFrom } from './lfu.js';
 import { Notify } from './notify.js';
 import { PubSub } from './pubsub.js';
 import { QUEUED, type RawReply, type Reply } from './reply.js';
+import { Persistence, refuseWrite, type PersistenceOptions } from '../persistence/persistence.js';
+import type { Storage } from '../persistence/storage.js';
 
 export interface EngineOptions {
   /** Milliseconds since the epoch; inject a fake clock in tests. Default `Date.now`. */
@@ -22,6 +24,13 @@ export interface EngineOptions {
   activeExpire?: boolean;
   /** Random source for RANDOMKEY and friends (default `Math.random`). */
   random?: () => number;
+  /**
+   * Persist to this store (src/persistence): the engine loads it first (`ready`; calls made
+   * meanwhile wait), then logs every write. Default: nothing persists.
+   */
+  storage?: Storage;
+  /** Durability mode and loading options for `storage`. */
+  persistence?: PersistenceOptions;
 }
 
 /** One keyspace event as Redis would publish it. */
@@ -61,6 +70,12 @@ export class Engine {
   /** Cached `lazyfree-lazy-expire`: expiry deletions are logged as UNLINK instead of DEL. */
   lazyExpire = false;
   closed = false;
+  /** The store this engine persists to, or null (src/persistence). */
+  readonly persistence: Persistence | null = null;
+  /** Settles once the store is loaded (at once without one); rejects when loading failed. */
+  readonly ready: Promise<void>;
+  /** Set while writes to the store fail: write commands get this error (MISCONF). */
+  writeDenied: string | null = null;
 
   private readonly ctx: CommandContext;
   private readonly watchers = new Map<string, Set<Connection>>();
@@ -92,8 +107,17 @@ export class Engine {
       else if (name === 'lazyfree-lazy-expire') this.lazyExpire = stored === 'yes';
       else if (name === 'maxmemory-policy' || name === 'lfu-log-factor' || name === 'lfu-decay-time') {
         this.db.lfu = lfuSettingsFrom(this.config, this.random);
-      }
+      } else if (name === 'appendonly' || name === 'appendfsync') this.persistence?.configChanged(name, stored);
     });
+    if (options.storage !== undefined) {
+      this.persistence = new Persistence(this, options.storage, options.persistence);
+      this.ready = this.persistence.ready;
+    } else this.ready = Promise.resolve();
+  }
+
+  /** Commit every logged write to the store now (no-op without one). */
+  flush(): Promise<void> {
+    return this.persistence?.flush() ?? Promise.resolve();
   }
 
   /** Open a new client connection with its own transaction and WATCH state. */
@@ -118,6 +142,8 @@ export class Engine {
     if (this.expireTimer !== null) clearTimeout(this.expireTimer);
     this.expireTimer = null;
     this.closed = true;
+    // Pending log records are still written; the store is released after.
+    void this.persistence?.close();
   }
 
   /** Subscribe to the effect log: write effects in order, delivered once per engine turn. */
@@ -148,6 +174,10 @@ export class Engine {
         const refused = this.pubsub.refusal(conn, resolved.spec);
         if (refused !== null) return refused;
       }
+      if (this.writeDenied !== null) {
+        const refused = refuseWrite(conn, resolved.spec, this.writeDenied);
+        if (refused !== null) return refused;
+      }
       if (conn.multi !== null && !resolved.transactionControl) return this.queue(conn, resolved.spec, resolved.noMulti, argv);
       return this.runWith(conn, resolved.spec, resolved.name, resolved.handler!, argv);
     }
@@ -158,6 +188,10 @@ export class Engine {
     const spec = resolved;
     if (conn.pubsub !== null) {
       const refused = this.pubsub.refusal(conn, spec);
+      if (refused !== null) return refused;
+    }
+    if (this.writeDenied !== null) {
+      const refused = refuseWrite(conn, spec, this.writeDenied);
       if (refused !== null) return refused;
     }
     if (conn.multi !== null && !TRANSACTION_CONTROL.has(spec.name)) {

@@ -89,6 +89,12 @@ export const Errors = {
   nanOrInfinityValue: 'ERR value is NaN or Infinity',
   keysMoreThanArgs: "ERR Number of keys can't be greater than number of args",
   replyTooLarge: 'ERR reply too large: more than 16777216 elements (an idb-redis limit)',
+  // --- persistence (commands/persistence.ts, src/persistence) ---
+  noStorage: 'ERR this engine has no storage to save to (createEngine({ storage }), or a client with persistence)',
+  bgsaveInProgress: 'ERR Background save already in progress',
+  bgsaveBusy:
+    "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+  rewriteInProgress: 'ERR Background append only file rewriting already in progress',
 } as const;
 
 /** Throw a reply error: the handler's way to answer with an error (redis: addReplyError). */

@@ -22,7 +22,7 @@ import type { RawReply } from '../reply.js';
 /** Flags in the order COMMAND INFO prints them; may_replicate is hidden as in Redis. */
 const FLAG_ORDER: readonly (CommandFlag | 'movablekeys')[] = [
   'write', 'readonly', 'denyoom', 'admin', 'pubsub', 'noscript', 'blocking', 'loading', 'stale',
-  'skip_monitor', 'skip_slowlog', 'fast', 'no_auth', 'no_mandatory_keys', 'no_multi', 'movablekeys',
+  'skip_monitor', 'skip_slowlog', 'fast', 'no_auth', 'no_mandatory_keys', 'no_async_loading', 'no_multi', 'movablekeys',
   'allow_busy',
 ];
 

@@ -201,6 +201,8 @@ function memorySection(engine: Engine, now: number): Fields {
 }
 
 function persistenceSection(engine: Engine): Fields {
+  // With a store, src/persistence reports what it does; without one, an idle Redis.
+  if (engine.persistence !== null) return engine.persistence.info();
   return [
     ['loading', 0],
     ['async_loading', 0],

@@ -1,0 +1,196 @@
+/**
+ * The stored format: what a manifest, a snapshot chunk and a log record hold.
+ *
+ * Design note:
+ * - Commands are stored as RESP arrays of bulk strings (`*3\r\n$3\r\nSET\r\n…`), the AOF's
+ *   own format. Arguments are byte strings (one char per byte), so a packed batch is one
+ *   Latin-1 JS string: IndexedDB structured-clones it as one compact value, however many
+ *   commands it holds (the cost is per record, not per command), and an export is the same
+ *   bytes.
+ * - Every stored object carries `format`. A reader refuses a format newer than its own with
+ *   a `PersistenceError` naming the object, never guessing at it.
+ * - Decoding is strict: a record whose RESP does not parse, or whose command count differs
+ *   from its header, is reported with its sequence number and byte offset.
+ */
+
+/** The format this build writes and the newest it reads. */
+export const FORMAT_VERSION = 1;
+
+/** The root of a store: which snapshot is current and which log records follow it. */
+export interface Manifest {
+  format: number;
+  /** Current snapshot id (0 = none yet: the log alone rebuilds the data). */
+  snapshotId: number;
+  /** Log records with `seq <= snapshotSeq` are covered by the snapshot. */
+  snapshotSeq: number;
+  /** Number of chunks of the current snapshot (indexes 0 … chunks-1). */
+  chunks: number;
+  /** Bytes of RESP in the snapshot (auto-aof-rewrite compares the log with it). */
+  snapshotBytes: number;
+  /** Keys written into the snapshot. */
+  keys: number;
+  /** When the snapshot was taken (ms since the epoch; LASTSAVE). */
+  savedAt: number;
+}
+
+/** One group commit: the effects of one or more engine turns, packed as RESP. */
+export interface LogRecord {
+  seq: number;
+  format: number;
+  /** Commands in `data`. */
+  count: number;
+  data: string;
+}
+
+/** A slice of a snapshot: RESP commands that rebuild some keys. */
+export interface SnapshotChunk {
+  snapshot: number;
+  index: number;
+  format: number;
+  count: number;
+  data: string;
+}
+
+/** A store that cannot be read as it is: names the object and what is wrong with it. */
+export class PersistenceError extends Error {
+  override name = 'PersistenceError';
+  constructor(
+    message: string,
+    /** Sequence number of the bad log record, when a record is at fault. */
+    readonly seq?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Append one command to a RESP string being built. */
+export function packCommand(out: string, argv: readonly string[]): string {
+  out += `*${argv.length}\r\n`;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    out += `$${arg.length}\r\n${arg}\r\n`;
+  }
+  return out;
+}
+
+/** Commands → one RESP string. */
+export function packCommands(commands: readonly (readonly string[])[]): string {
+  let out = '';
+  for (const argv of commands) out = packCommand(out, argv);
+  return out;
+}
+
+/** Parse a non-negative decimal from `from` up to the CR; -1 when malformed. */
+function readLength(data: string, from: number, end: number): number {
+  let n = 0;
+  let i = from;
+  if (i >= end) return -1;
+  for (; i < end; i++) {
+    const c = data.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/**
+ * Parse RESP commands from `data`, calling `each` per command. Returns the offset where
+ * parsing stopped and whether it stopped on an error (else at the end of the data, or
+ * mid-command when `partial`: the unread tail is the start of an incomplete command).
+ */
+export function unpackCommands(
+  data: string,
+  each: (argv: string[]) => void,
+  partial = false,
+): { offset: number; error: string | null } {
+  let pos = 0;
+  const n = data.length;
+  while (pos < n) {
+    const start = pos;
+    if (data.charCodeAt(pos) !== 42 /* * */) return { offset: pos, error: `expected '*' at byte ${pos}` };
+    let eol = data.indexOf('\r\n', pos);
+    if (eol === -1) return partial ? { offset: start, error: null } : { offset: pos, error: `truncated command at byte ${pos}` };
+    const argc = readLength(data, pos + 1, eol);
+    if (argc < 1) return { offset: pos, error: `bad argument count at byte ${pos}` };
+    pos = eol + 2;
+    const argv: string[] = new Array(argc);
+    for (let a = 0; a < argc; a++) {
+      if (pos >= n) return partial ? { offset: start, error: null } : { offset: pos, error: `truncated command at byte ${pos}` };
+      if (data.charCodeAt(pos) !== 36 /* $ */) return { offset: pos, error: `expected '$' at byte ${pos}` };
+      eol = data.indexOf('\r\n', pos);
+      if (eol === -1) return partial ? { offset: start, error: null } : { offset: pos, error: `truncated command at byte ${pos}` };
+      const len = readLength(data, pos + 1, eol);
+      if (len < 0) return { offset: pos, error: `bad bulk length at byte ${pos}` };
+      const from = eol + 2;
+      if (from + len + 2 > n) return partial ? { offset: start, error: null } : { offset: pos, error: `truncated argument at byte ${pos}` };
+      if (data.charCodeAt(from + len) !== 13 || data.charCodeAt(from + len + 1) !== 10) {
+        return { offset: from + len, error: `missing CRLF after argument at byte ${from + len}` };
+      }
+      argv[a] = data.slice(from, from + len);
+      pos = from + len + 2;
+    }
+    each(argv);
+  }
+  return { offset: pos, error: null };
+}
+
+/** Shape and version check of a manifest read from a store. */
+export function checkManifest(value: unknown, store: string): Manifest {
+  const m = value as Partial<Manifest> | null;
+  if (typeof m !== 'object' || m === null || typeof m.format !== 'number') {
+    throw new PersistenceError(`idb-redis store '${store}': the manifest is unreadable`);
+  }
+  if (m.format > FORMAT_VERSION) {
+    throw new PersistenceError(
+      `idb-redis store '${store}' was written by a newer idb-redis (format ${m.format}; this build reads up to ${FORMAT_VERSION})`,
+    );
+  }
+  for (const field of ['snapshotId', 'snapshotSeq', 'chunks', 'snapshotBytes', 'keys', 'savedAt'] as const) {
+    if (typeof m[field] !== 'number') throw new PersistenceError(`idb-redis store '${store}': the manifest has no valid '${field}'`);
+  }
+  return m as Manifest;
+}
+
+/**
+ * Decode one log record: `each` gets its commands in order. Throws a PersistenceError
+ * naming the record when it is not a record, is of a newer format, or does not parse.
+ */
+export function decodeRecord(value: unknown, store: string, each: (argv: string[]) => void): void {
+  const r = value as Partial<LogRecord> | null;
+  const seq = typeof r === 'object' && r !== null && typeof r.seq === 'number' ? r.seq : undefined;
+  const where = `idb-redis store '${store}': log record ${seq ?? '?'}`;
+  if (seq === undefined || typeof r!.format !== 'number' || typeof r!.data !== 'string' || typeof r!.count !== 'number') {
+    throw new PersistenceError(`${where} is not a log record`, seq);
+  }
+  if (r!.format > FORMAT_VERSION) {
+    throw new PersistenceError(`${where} was written by a newer idb-redis (format ${r!.format}; this build reads up to ${FORMAT_VERSION})`, seq);
+  }
+  // Parse fully before applying any of it: a damaged record is applied not at all.
+  const commands: string[][] = [];
+  const { error } = unpackCommands(r!.data, (argv) => commands.push(argv));
+  if (error !== null) throw new PersistenceError(`${where} cannot be decoded: ${error}`, seq);
+  if (commands.length !== r!.count) {
+    throw new PersistenceError(`${where} cannot be decoded: ${commands.length} commands where its header says ${r!.count}`, seq);
+  }
+  for (const argv of commands) each(argv);
+}
+
+/** Decode one snapshot chunk (same rules as records). */
+export function decodeChunk(value: unknown, store: string, snapshot: number, index: number, each: (argv: string[]) => void): void {
+  const c = value as Partial<SnapshotChunk> | null | undefined;
+  const where = `idb-redis store '${store}': snapshot ${snapshot} chunk ${index}`;
+  if (c === undefined || c === null) throw new PersistenceError(`${where} is missing`);
+  if (typeof c.format !== 'number' || typeof c.data !== 'string' || typeof c.count !== 'number') {
+    throw new PersistenceError(`${where} is not a snapshot chunk`);
+  }
+  if (c.format > FORMAT_VERSION) {
+    throw new PersistenceError(`${where} was written by a newer idb-redis (format ${c.format}; this build reads up to ${FORMAT_VERSION})`);
+  }
+  let count = 0;
+  const { error } = unpackCommands(c.data, (argv) => {
+    count++;
+    each(argv);
+  });
+  if (error !== null) throw new PersistenceError(`${where} cannot be decoded: ${error}`);
+  if (count !== c.count) throw new PersistenceError(`${where} cannot be decoded: ${count} commands where its header says ${c.count}`);
+}

@@ -1,0 +1,132 @@
+/**
+ * Recovery: manifest → snapshot chunks → the log after the snapshot, replayed through the
+ * engine on a private connection (redis: loadDataFromDisk, loadSingleAppendOnlyFile).
+ *
+ * Contract:
+ * - Nothing is skipped silently. A missing or unreadable chunk, a newer format, a gap in the
+ *   log's sequence or an unreadable record rejects with a PersistenceError naming it.
+ * - With `loadTruncated`, a bad *log record* ends loading instead: the data is what the
+ *   records before it built, the bad record and everything after it are deleted from the
+ *   store (as Redis truncates a damaged AOF tail), and a warning names what was cut.
+ * - Keys whose deadline passed while the store was closed are dropped by the replayed
+ *   PEXPIREAT / PXAT themselves (the engine deletes a key given a past deadline).
+ * - A transaction left open at the end of the log (it cannot be, records are atomic, but a
+ *   damaged store might) is discarded, as Redis reverts an incomplete MULTI.
+ */
+import type { Engine } from '../engine/engine.js';
+import { ReplyError } from '../engine/errors.js';
+import { checkManifest, decodeChunk, decodeRecord, FORMAT_VERSION, PersistenceError, type Manifest } from './codec.js';
+import type { Storage } from './storage.js';
+
+export interface LoadProgress {
+  phase: 'snapshot' | 'log' | 'done';
+  chunksLoaded: number;
+  chunksTotal: number;
+  recordsLoaded: number;
+  /** Unknown until the log is read to its end: the records read so far plus one more page. */
+  recordsTotal: number;
+  /** Keys in the keyspace so far. */
+  keys: number;
+}
+
+export interface RecoveryResult {
+  manifest: Manifest;
+  /** Highest seq loaded (the snapshot's when the log is empty). */
+  lastSeq: number;
+  /** Bytes of log loaded, and [seq, bytes] per record (compaction sizes). */
+  logBytes: number;
+  records: Array<[number, number]>;
+  keysLoaded: number;
+  keysExpired: number;
+  /** Commands that failed on replay (a consistent log has none). */
+  replayErrors: number;
+  warnings: string[];
+}
+
+export interface RecoveryOptions {
+  loadTruncated: boolean;
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+const CHUNKS_PER_READ = 4;
+const RECORDS_PER_READ = 512;
+
+export async function recover(engine: Engine, storage: Storage, options: RecoveryOptions): Promise<RecoveryResult> {
+  const raw = await storage.readManifest();
+  const manifest: Manifest =
+    raw === null
+      ? { format: FORMAT_VERSION, snapshotId: 0, snapshotSeq: 0, chunks: 0, snapshotBytes: 0, keys: 0, savedAt: 0 }
+      : checkManifest(raw, storage.name);
+  const conn = engine.connect();
+  const progress: LoadProgress = { phase: 'snapshot', chunksLoaded: 0, chunksTotal: manifest.chunks, recordsLoaded: 0, recordsTotal: 0, keys: 0 };
+  const report = () => {
+    progress.keys = engine.db.size;
+    options.onProgress?.({ ...progress });
+  };
+  let replayErrors = 0;
+  let keysExpired = 0;
+  const now = engine.clock();
+  const apply = (argv: string[]) => {
+    if (argv.length === 3 && argv[0] === 'PEXPIREAT' && Number(argv[2]) <= now) keysExpired++;
+    const reply = engine.execute(conn, argv);
+    if (reply instanceof ReplyError) replayErrors++;
+  };
+  try {
+    report();
+    // The snapshot.
+    for (let from = 0; from < manifest.chunks; from += CHUNKS_PER_READ) {
+      const count = Math.min(CHUNKS_PER_READ, manifest.chunks - from);
+      const chunks = await storage.readChunks(manifest.snapshotId, from, count);
+      for (let i = 0; i < count; i++) {
+        const chunk = chunks.find((c) => c.index === from + i);
+        decodeChunk(chunk, storage.name, manifest.snapshotId, from + i, apply);
+        progress.chunksLoaded++;
+      }
+      report();
+    }
+    const keysLoaded = engine.db.size;
+    // The log after it.
+    progress.phase = 'log';
+    let lastSeq = manifest.snapshotSeq;
+    let logBytes = 0;
+    const records: Array<[number, number]> = [];
+    const warnings: string[] = [];
+    read: for (;;) {
+      const page = await storage.readLog(lastSeq, RECORDS_PER_READ);
+      if (page.length === 0) break;
+      progress.recordsTotal = progress.recordsLoaded + page.length + (page.length === RECORDS_PER_READ ? RECORDS_PER_READ : 0);
+      for (const record of page) {
+        const seq = (record as { seq?: unknown }).seq;
+        try {
+          if (typeof seq === 'number' && seq !== lastSeq + 1) {
+            throw new PersistenceError(
+              `idb-redis store '${storage.name}': log records ${lastSeq + 1}..${seq - 1} are missing`,
+              lastSeq + 1,
+            );
+          }
+          decodeRecord(record, storage.name, apply);
+        } catch (error) {
+          if (!(error instanceof PersistenceError) || !options.loadTruncated) throw error;
+          const from = error.seq ?? lastSeq + 1;
+          await storage.truncateLog(from);
+          warnings.push(`${error.message}; loaded up to record ${lastSeq} and removed the log from record ${from} on (loadTruncated)`);
+          break read;
+        }
+        lastSeq = seq as number;
+        logBytes += record.data.length;
+        records.push([lastSeq, record.data.length]);
+        progress.recordsLoaded++;
+      }
+      report();
+    }
+    if (conn.multi !== null) engine.execute(conn, ['DISCARD']);
+    progress.phase = 'done';
+    progress.recordsTotal = progress.recordsLoaded;
+    report();
+    return { manifest, lastSeq, logBytes, records, keysLoaded, keysExpired, replayErrors, warnings };
+  } finally {
+    conn.close();
+    // Arms the active expirer for the deadlines just loaded.
+    engine.endTurn();
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * A point-in-time walk of the keyspace that does not stop the world (snapshots, export).
+ *
+ * Design note (key-level copy-on-write over the keyspace's dense slots):
+ * - The walk starts between engine turns, so the data it captures is exactly the data every
+ *   effect logged so far produced. It then visits slots from the last one down to 0, a
+ *   time-boxed slice per macrotask, while commands keep running between slices.
+ * - Slots 0..cursor are "not visited yet". Before any write to a key there (the keyspace's
+ *   WriteHook, fired by set/delete/overwriteString/setExpire and ctx.lookupWrite), the key's
+ *   current value is serialised first and the key is marked done. Keys created during the
+ *   walk live in slots past the cursor, so they are never captured.
+ * - `delete` fills the freed slot with the last key. When that moves an already visited
+ *   (or new) key into the unvisited range, it is marked done so the walk skips it.
+ * - FLUSHALL/FLUSHDB (`clear`) during a walk: the unvisited entries are detached into an
+ *   array first (references only: one pass, no serialisation) and the walk finishes from
+ *   there; the hook is then no longer needed.
+ * - With no walk running the keyspace's hook is null: one field check per write.
+ *
+ * Output is RESP commands from TYPE_OPS[type].rewrite plus PEXPIREAT for deadlines, cut
+ * into chunks of about `chunkBytes`.
+ */
+import type { Engine } from '../engine/engine.js';
+import type { Entry, Keyspace, WriteHook } from '../engine/keyspace.js';
+import { typeOps } from '../engine/type-ops.js';
+import { packCommand } from './codec.js';
+
+export interface WalkSink {
+  /**
+   * A chunk is ready: `count` commands rebuilding `keys` keys. A returned promise holds the
+   * walk until it settles (backpressure); a rejection aborts the walk with that error.
+   */
+  chunk(data: string, count: number, keys: number): void | Promise<void>;
+}
+
+export interface WalkOptions {
+  /** Target bytes per chunk (default 1 MiB). */
+  chunkBytes?: number;
+  /** Work per slice before yielding to commands, in ms (default 8). */
+  sliceMs?: number;
+}
+
+export interface WalkResult {
+  keys: number;
+  bytes: number;
+  chunks: number;
+}
+
+const locks = new WeakMap<Keyspace, Promise<void>>();
+
+/** Serialise one entry: its rebuild commands, then its deadline. */
+export function entryCommands(key: string, entry: Entry): string[][] {
+  const commands = typeOps(entry).rewrite(key, entry);
+  if (entry.expireAt !== 0) commands.push(['PEXPIREAT', key, String(entry.expireAt)]);
+  return commands;
+}
+
+export class SnapshotWalk implements WriteHook {
+  private cursor: number;
+  /** Keys in 0..cursor already captured (or never to be): the walk skips them. */
+  private readonly done = new Set<string>();
+  /** After a clear: the entries not visited yet, detached from the keyspace. */
+  private detached: Array<[string, Entry]> | null = null;
+  private buf = '';
+  private count = 0;
+  private keysInBuf = 0;
+  private keys = 0;
+  private bytes = 0;
+  private chunks = 0;
+  private aborted: Error | null = null;
+  private readonly db: Keyspace;
+  private readonly chunkBytes: number;
+  private readonly sliceMs: number;
+
+  constructor(
+    engine: Engine,
+    private sink: WalkSink,
+    options: WalkOptions = {},
+  ) {
+    this.db = engine.db;
+    this.chunkBytes = options.chunkBytes ?? 1 << 20;
+    this.sliceMs = options.sliceMs ?? 8;
+    this.cursor = this.db.slotCount - 1;
+  }
+
+  /**
+   * Walk in slices, commands running in between. Call between engine turns. Only one walk
+   * runs per keyspace at a time: a second one waits for the first.
+   */
+  async run(): Promise<WalkResult> {
+    const previous = locks.get(this.db) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const chained = previous.then(() => mine);
+    locks.set(this.db, chained);
+    await previous;
+    try {
+      // Start at a turn boundary of our own: the caller's tick may still be running commands.
+      this.cursor = this.db.slotCount - 1;
+      this.db.writeHook = this;
+      while (!this.finished()) {
+        const pending = this.slice(performance.now() + this.sliceMs);
+        if (pending !== null) await pending;
+        if (this.aborted) throw this.aborted;
+        if (!this.finished()) await yieldToCommands();
+      }
+      this.unhook();
+      await this.emitChunk();
+      if (this.aborted) throw this.aborted;
+      return { keys: this.keys, bytes: this.bytes, chunks: this.chunks };
+    } finally {
+      this.unhook();
+      release();
+      if (locks.get(this.db) === chained) locks.delete(this.db);
+    }
+  }
+
+  /** Walk everything now, in one go (SAVE: Redis blocks for it too). Call between turns. */
+  runSync(): { chunks: Array<{ data: string; count: number; keys: number }>; result: WalkResult } {
+    const chunks: Array<{ data: string; count: number; keys: number }> = [];
+    const sink = this.sink;
+    this.sink = { chunk: (data, count, keys) => void chunks.push({ data, count, keys }) };
+    this.cursor = this.db.slotCount - 1;
+    while (!this.finished()) this.slice(Infinity);
+    void this.emitChunk();
+    this.sink = sink;
+    return { chunks, result: { keys: this.keys, bytes: this.bytes, chunks: this.chunks } };
+  }
+
+  /** Stop: the walk's run() rejects with `reason`. */
+  abort(reason: Error): void {
+    this.aborted ??= reason;
+    this.unhook();
+    this.cursor = -1;
+    this.detached = null;
+  }
+
+  // --- WriteHook ------------------------------------------------------------------------
+
+  beforeWrite(key: string): void {
+    const entry = this.db.map.get(key);
+    if (entry === undefined || entry.slot > this.cursor || this.done.has(key)) return;
+    this.capture(key, entry);
+    this.done.add(key);
+  }
+
+  slotMoved(key: string, toSlot: number): void {
+    const entry = this.db.map.get(key);
+    if (entry !== undefined && toSlot <= this.cursor && entry.slot > this.cursor) this.done.add(key);
+  }
+
+  beforeClear(): void {
+    const rest: Array<[string, Entry]> = [];
+    for (let slot = Math.min(this.cursor, this.db.slotCount - 1); slot >= 0; slot--) {
+      const key = this.db.keyAtSlot(slot)!;
+      if (!this.done.has(key)) rest.push([key, this.db.map.get(key)!]);
+    }
+    this.detached = rest;
+    this.done.clear();
+    this.cursor = -1;
+    this.unhook();
+  }
+
+  // --- the walk -------------------------------------------------------------------------
+
+  private finished(): boolean {
+    return this.cursor < 0 && (this.detached === null || this.detached.length === 0);
+  }
+
+  private unhook(): void {
+    if (this.db.writeHook === this) this.db.writeHook = null;
+  }
+
+  /** Visit keys until `deadline` (performance.now() ms); returns a pending chunk write, if any. */
+  private slice(deadline: number): Promise<void> | null {
+    let n = 0;
+    while (!this.finished()) {
+      if (this.detached !== null && this.cursor < 0) {
+        const [key, entry] = this.detached.pop()!;
+        this.capture(key, entry);
+      } else {
+        if (this.cursor >= this.db.slotCount) this.cursor = this.db.slotCount - 1;
+        if (this.cursor < 0) continue;
+        const key = this.db.keyAtSlot(this.cursor--)!;
+        if (this.done.size !== 0 && this.done.delete(key)) continue;
+        this.capture(key, this.db.map.get(key)!);
+      }
+      if (this.buf.length >= this.chunkBytes) {
+        const pending = this.emitChunk();
+        if (pending !== undefined) return pending;
+      }
+      if ((++n & 127) === 0 && performance.now() >= deadline) break;
+    }
+    if (this.cursor < 0) this.unhook();
+    return null;
+  }
+
+  private capture(key: string, entry: Entry): void {
+    const commands = entryCommands(key, entry);
+    for (const argv of commands) this.buf = packCommand(this.buf, argv);
+    this.count += commands.length;
+    this.keysInBuf++;
+  }
+
+  private emitChunk(): Promise<void> | undefined {
+    if (this.count === 0) return undefined;
+    const data = this.buf;
+    const count = this.count;
+    const keys = this.keysInBuf;
+    this.buf = '';
+    this.count = 0;
+    this.keysInBuf = 0;
+    this.keys += keys;
+    this.bytes += data.length;
+    this.chunks++;
+    try {
+      const result = this.sink.chunk(data, count, keys);
+      if (result === undefined) return undefined;
+      return result.catch((e: unknown) => this.abort(e instanceof Error ? e : new Error(String(e))));
+    } catch (e) {
+      this.abort(e instanceof Error ? e : new Error(String(e)));
+      return undefined;
+    }
+  }
+}
+
+/** Let queued commands (messages, timers) run before the next slice. */
+function yieldToCommands(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}

@@ -1,0 +1,87 @@
+/**
+ * Persisted engines: write, reopen, read back, on the memory store and on IndexedDB
+ * (fake-indexeddb in Node), in every appendfsync mode.
+ */
+import { describe, expect, it } from 'vitest';
+import { createEngine, type Engine } from '../../src/engine/engine.js';
+import { indexedDBStorage } from '../../src/persistence/indexeddb.js';
+import { memoryStorage, type Storage } from '../../src/persistence/storage.js';
+import type { AppendFsync } from '../../src/persistence/persistence.js';
+
+let counter = 0;
+const stores: Array<[string, () => Storage]> = [
+  ['memory', () => memoryStorage()],
+  ['indexedDB', () => indexedDBStorage(`engine-test-${counter++}`)],
+];
+
+async function reopen(storage: Storage, engine: Engine): Promise<Engine> {
+  engine.close();
+  await engine.persistence!.close();
+  const next = createEngine({ storage, clock: engine.clock });
+  await next.ready;
+  return next;
+}
+
+describe.each(stores)('persistence on %s', (_name, make) => {
+  it('writes survive a reopen', async () => {
+    const storage = make();
+    const engine = createEngine({ storage });
+    expect(await engine.call(['SET', 'a', '1'])).toBe('OK');
+    expect(await engine.call(['INCR', 'a'])).toBe(2);
+    await engine.call(['SET', 'b', 'x', 'PX', '100000']);
+    await engine.call(['SET', 'gone', 'x']);
+    await engine.call(['DEL', 'gone']);
+    const again = await reopen(storage, engine);
+    expect(await again.call(['GET', 'a'])).toBe('2');
+    expect(await again.call(['GET', 'b'])).toBe('x');
+    expect(await again.call(['PTTL', 'b'])).toBeGreaterThan(90_000);
+    expect(await again.call(['EXISTS', 'gone'])).toBe(0);
+    again.close();
+  });
+
+  it.each(['always', 'everysec', 'no'] as AppendFsync[])('appendfsync %s: flushed writes survive', async (mode) => {
+    const storage = make();
+    const engine = createEngine({ storage, persistence: { appendfsync: mode } });
+    expect(await engine.call(['CONFIG', 'GET', 'appendfsync'])).toEqual(['appendfsync', mode]);
+    for (let i = 0; i < 100; i++) await engine.call(['SET', `k${i}`, String(i)]);
+    await engine.flush();
+    const again = await reopen(storage, engine);
+    expect(await again.call(['DBSIZE'])).toBe(100);
+    expect(await again.call(['GET', 'k42'])).toBe('42');
+    again.close();
+  });
+
+  it('calls made before loading completes wait for it', async () => {
+    const storage = make();
+    const first = createEngine({ storage });
+    await first.call(['SET', 'x', 'before']);
+    first.close();
+    await first.persistence!.close();
+    const engine = createEngine({ storage });
+    // Issued at once, before the store has been read.
+    const reply = engine.call(['GET', 'x']);
+    expect(engine.connect().callSync(['GET', 'x'])).toMatchObject({ message: expect.stringMatching(/^LOADING/) });
+    expect(await reply).toBe('before');
+    engine.close();
+  });
+
+  it('SAVE writes a snapshot and drops the log it covers; LASTSAVE moves', async () => {
+    const storage = make();
+    const engine = createEngine({ storage, clock: () => 1_700_000_000_000 });
+    await engine.ready;
+    for (let i = 0; i < 50; i++) await engine.call(['SET', `k${i}`, 'v'.repeat(i)]);
+    await engine.call(['EXPIRE', 'k1', '1000']);
+    expect(await engine.call(['SAVE'])).toBe('OK');
+    expect(await engine.call(['LASTSAVE'])).toBe(1_700_000_000);
+    const info = String(await engine.call(['INFO', 'persistence']));
+    expect(info).toMatch(/rdb_saves:1/);
+    expect(info).toMatch(/idb_log_records:0/);
+    await engine.call(['SET', 'after', 'save']);
+    const again = await reopen(storage, engine);
+    expect(await again.call(['DBSIZE'])).toBe(51);
+    expect(await again.call(['GET', 'k49'])).toBe('v'.repeat(49));
+    expect(await again.call(['GET', 'after'])).toBe('save');
+    expect(await again.call(['PEXPIRETIME', 'k1'])).toBe(1_700_000_000_000 + 1_000_000);
+    again.close();
+  });
+});
