@@ -4,7 +4,7 @@
  * one reply may hold.
  */
 import { Errors, fail } from '../errors.js';
-import { INT64_MIN, parseIntegerOrThrow } from '../parse.js';
+import { INT64_MIN, parseIntegerOrThrow, type Int64 } from '../parse.js';
 
 /**
  * Redis streams a reply of any length; an engine in a browser builds it in memory. A
@@ -16,23 +16,22 @@ export const MAX_REPLY_ITEMS = 1 << 24;
 /**
  * A count in [-LONG_MAX, LONG_MAX] (redis: getRangeLongFromObjectOrReply with
  * -LONG_MAX..LONG_MAX): not an integer → "not an integer", LONG_MIN → Redis's range text.
- * Beyond 2^53 the exact value no longer matters (it exceeds every collection), so it is
- * returned as a number.
+ * Exact (a bigint past 2^53) for range checks; callers then read it as a number, as
+ * beyond 2^53 it exceeds every collection anyway.
  */
-export function parseCountOrThrow(arg: string): number {
+export function parseCountOrThrow(arg: string): Int64 {
   const value = parseIntegerOrThrow(arg);
   if (value === INT64_MIN) fail(Errors.int64OutOfRange);
-  return Number(value);
+  return value;
 }
 
 /**
- * A count ≥ 0 (redis: getPositiveLongFromObjectOrReply): with a `message`, it is the
- * answer to both a non-integer and a negative value (as Redis passes it to both checks);
- * without, those are "not an integer" and "must be positive" (SPOP's count).
+ * A count ≥ 0 (redis: getPositiveLongFromObjectOrReply): `message` answers both a
+ * non-integer and a negative value, as Redis passes it to both checks.
  */
-export function parsePositiveCountOrThrow(arg: string, message?: string): number {
+export function parsePositiveCountOrThrow(arg: string, message: string = Errors.mustBePositive): number {
   const value = parseIntegerOrThrow(arg, message);
-  if (value < 0) fail(message ?? Errors.mustBePositive);
+  if (value < 0) fail(message);
   return Number(value);
 }
 

@@ -31,7 +31,7 @@ import { parseScanCursorOrThrow, scanCollection } from './scan.js';
 import { oneKeySpec, optionToken } from './string-common.js';
 
 /** HRANDFIELD … WITHVALUES refuses counts whose reply length would overflow (LONG_MAX/2). */
-const HALF_LONG_MAX = 4611686018427387903;
+const HALF_LONG_MAX = 4611686018427387903n;
 
 let cachedEntries = '';
 let cachedValue = '';
@@ -192,8 +192,8 @@ function hrandfield(ctx: CommandContext, argv: string[]): RawReply {
     const l = parseCountOrThrow(argv[2]!);
     if (argv.length > 4 || (argv.length === 4 && optionToken(argv[3]!) !== 'WITHVALUES')) fail(Errors.syntax);
     const withValues = argv.length === 4;
-    if (withValues && (l < -HALF_LONG_MAX || l > HALF_LONG_MAX)) fail(Errors.valueOutOfRange);
-    return hrandfieldWithCount(ctx, key, l, withValues);
+    if (withValues && (BigInt(l) < -HALF_LONG_MAX || BigInt(l) > HALF_LONG_MAX)) fail(Errors.valueOutOfRange);
+    return hrandfieldWithCount(ctx, key, Number(l), withValues);
   }
   const entry = readHash(ctx, key);
   return entry === undefined ? null : randomField(entry, ctx.engine.random);

@@ -138,7 +138,7 @@ function srandmember(ctx: CommandContext, argv: string[]): RawReply {
     const entry = readSet(ctx, key);
     return entry === undefined ? null : randomMember(entry, ctx.engine.random);
   }
-  const l = parseCountOrThrow(argv[2]!);
+  const l = Number(parseCountOrThrow(argv[2]!));
   const entry = readSet(ctx, key);
   if (entry === undefined || l === 0) return [];
   const count = Math.abs(l);
