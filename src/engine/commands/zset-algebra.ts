@@ -169,6 +169,8 @@ const ALGEBRA_STORE = {
   keys: { first: 1, last: 1, step: 1 },
   getKeys: (argv: readonly string[]) => numkeysPositions(argv, 2, true),
   keySpecs: [keyAtSpec(['OW', 'update'], 1), keynumSpec(['RO', 'access'], 2)],
+  // COMMAND GETKEYSANDFLAGS: the destination is written, the inputs read.
+  keyFlags: (_argv: readonly string[], pos: number) => (pos === 1 ? ['OW', 'update'] : ['RO', 'access']),
 } as const satisfies Partial<CommandSpec>;
 
 const UNION_COMPLEXITY =

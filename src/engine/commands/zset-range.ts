@@ -33,13 +33,53 @@ export function scoreRanks(set: SortedSet, range: ScoreRange): [number, number] 
   return [lo, Math.max(lo, hi)];
 }
 
-/** The 0-based rank interval [lo, hi) of the members of `set` in a lex range. */
-export function lexRanks(set: SortedSet, range: LexRange): [number, number] {
-  if (lexRangeEmpty(range) || set.size === 0) return [0, 0];
-  const { min, max } = range;
-  const lo = set.list.countBelowLex(min.kind, min.value, min.ex);
-  const hi = set.list.countBelowLex(max.kind, max.value, !max.ex);
-  return [lo, Math.max(lo, hi)];
+/** True when `member` is at or above the range's minimum (redis: zslLexValueGteMin). */
+function lexGteMin(member: string, range: LexRange): boolean {
+  const { kind, value, ex } = range.min;
+  return kind !== 0 ? kind < 0 : ex ? member > value : member >= value;
+}
+
+/** True when `member` is at or below the range's maximum (redis: zslLexValueLteMax). */
+function lexLteMax(member: string, range: LexRange): boolean {
+  const { kind, value, ex } = range.max;
+  return kind !== 0 ? kind > 0 : ex ? member < value : member <= value;
+}
+
+/**
+ * The 0-based rank interval [lo, hi) of the members of `entry` in a lex range, walked
+ * from the low end (or, `reverse`, the high end). Members sort by lex only when every
+ * score is equal, and Redis leaves other sets unspecified; for a listpack-encoded set we
+ * still give what Redis's linear listpack walk gives (redis: zzlFirstInLexRange and
+ * zzlLastInLexRange: the first member past the near bound starts a run that ends at the
+ * first member past the far bound). A skiplist-encoded set is answered by rank descents.
+ */
+export function lexRanks(entry: ZsetEntry, range: LexRange, reverse = false): [number, number] {
+  const set = entry.value;
+  const size = set.size;
+  if (lexRangeEmpty(range) || size === 0) return [0, 0];
+  const list = set.list;
+  if (entry.encoding === 'skiplist') {
+    const { min, max } = range;
+    const lo = list.countBelowLex(min.kind, min.value, min.ex);
+    const hi = list.countBelowLex(max.kind, max.value, !max.ex);
+    return [lo, Math.max(lo, hi)];
+  }
+  // zzlIsInLexRange: the last member must reach the minimum, the first the maximum.
+  if (!lexGteMin(list.tail!.member, range) || !lexLteMax(list.first()!.member, range)) return [0, 0];
+  if (!reverse) {
+    let i = 0;
+    let x = list.first();
+    for (; x !== null && !lexGteMin(x.member, range); x = x.next[0]!) i++;
+    const lo = i;
+    for (; x !== null && lexLteMax(x.member, range); x = x.next[0]!) i++;
+    return [lo, i];
+  }
+  let i = size;
+  let x = list.tail;
+  for (; x !== null && !lexLteMax(x.member, range); x = x.backward) i--;
+  const hi = i;
+  for (; x !== null && lexGteMin(x.member, range); x = x.backward) i--;
+  return [i, hi];
 }
 
 /** Rank indexes as Redis sanitises them (negative from the end): [lo, hi), maybe empty. */
@@ -114,7 +154,7 @@ function zrangeGeneric(ctx: CommandContext, argv: string[], at: number, store: b
       [lo, hi] = rankInterval(set.size, start, end);
       if (reverse) [lo, hi] = [set.size - hi, set.size - lo];
     } else {
-      [lo, hi] = by === 'score' ? scoreRanks(set, scoreRange!) : lexRanks(set, lexRange!);
+      [lo, hi] = by === 'score' ? scoreRanks(set, scoreRange!) : lexRanks(entry, lexRange!, reverse);
       // LIMIT offset count: a negative offset selects nothing, a negative count everything.
       if (offset < 0) hi = lo;
       else if (reverse) {
@@ -151,7 +191,7 @@ function zremrangeGeneric(ctx: CommandContext, argv: string[], by: RangeBy): Raw
   const entry: ZsetEntry | undefined = writeZset(ctx, key);
   if (entry === undefined) return 0;
   const set = entry.value;
-  const [lo, hi] = by === 'rank' ? rankInterval(set.size, start, end) : by === 'score' ? scoreRanks(set, scoreRange!) : lexRanks(set, lexRange!);
+  const [lo, hi] = by === 'rank' ? rankInterval(set.size, start, end) : by === 'score' ? scoreRanks(set, scoreRange!) : lexRanks(entry, lexRange!);
   const deleted = set.removeRange(lo, hi);
   if (deleted > 0) {
     ctx.modified(key, Notify.zset, `zremrangeby${by}`, deleted);
@@ -266,7 +306,7 @@ export const zsetRangeCommands: readonly CommandSpec[] = [
       const range = parseLexRangeOrThrow(argv[2]!, argv[3]!);
       const entry = readZset(ctx, argv[1]!);
       if (entry === undefined) return 0;
-      const [lo, hi] = lexRanks(entry.value, range);
+      const [lo, hi] = lexRanks(entry, range);
       return hi - lo;
     },
   },
