@@ -4,6 +4,14 @@
 export { createEngine, Engine } from './engine/engine.js';
 export type { EngineOptions, KeyspaceEvent, EffectListener, KeyspaceEventListener } from './engine/engine.js';
 export { Connection } from './engine/connection.js';
+export { memoryStorage } from './persistence/storage.js';
+export type { Storage, MemoryStorage, Durability } from './persistence/storage.js';
+export { indexedDBStorage } from './persistence/indexeddb.js';
+export type { IndexedDBStorageOptions } from './persistence/indexeddb.js';
+export { PersistenceError } from './persistence/codec.js';
+export type { Manifest, LogRecord, SnapshotChunk } from './persistence/codec.js';
+export type { PersistenceOptions, AppendFsync } from './persistence/persistence.js';
+export type { LoadProgress } from './persistence/recovery.js';
 export type { Arg } from './engine/connection.js';
 export { ReplyError } from './engine/errors.js';
 export type { Reply } from './engine/reply.js';

@@ -130,6 +130,7 @@ export class Persistence {
   // --- snapshot state ---
   private walk: { kind: SnapshotKind; walker: SnapshotWalk | null; startedAt: number; done: Promise<void> } | null = null;
   private scheduled: SnapshotKind | null = null;
+  private autoPending = false;
 
   // --- INFO ---
   readonly stats = {
@@ -411,7 +412,9 @@ export class Persistence {
    */
   save(): void {
     const done = new Promise<void>((resolve, reject) => {
-      queueMicrotask(() => this.startSnapshot('save').then(resolve, reject));
+      queueMicrotask(() =>
+        this.startSnapshot('save').then(resolve, (error: unknown) => reject(new ReplyError(`ERR Error saving the snapshot: ${describe(error)}`))),
+      );
     });
     done.catch(() => {});
     const previous = this.gate;
@@ -443,9 +446,12 @@ export class Persistence {
   private async writeSnapshot(state: NonNullable<Persistence['walk']>): Promise<void> {
     await this.cleanup;
     if (this.closed) throw new Error('engine closed');
-    // The snapshot covers every effect delivered so far: cut them into a record now.
-    this.cut();
-    const seq = this.nextSeq - 1;
+    // The snapshot covers every effect delivered up to its start: the log is cut there.
+    let seq = 0;
+    const start = () => {
+      this.cut();
+      seq = this.nextSeq - 1;
+    };
     const id = this.manifest.snapshotId + 1;
     const dirtyAtStart = this.engine.stats.dirty;
     let index = 0;
@@ -459,10 +465,11 @@ export class Persistence {
     const walker = new SnapshotWalk(this.engine, { chunk: writeChunk }, { chunkBytes: this.options.chunkBytes });
     state.walker = walker;
     if (state.kind === 'save') {
+      start();
       const { chunks } = walker.runSync();
       for (const c of chunks) await writeChunk(c.data, c.count, c.keys);
     } else {
-      await walker.run();
+      await walker.run(start);
     }
     const manifest: Manifest = {
       format: FORMAT_VERSION,
@@ -504,7 +511,7 @@ export class Persistence {
 
   /** auto-aof-rewrite-percentage / -min-size (redis: serverCron's rewrite trigger). */
   private maybeAutoRewrite(): void {
-    if (this.walk !== null || this.closed) return;
+    if (this.walk !== null || this.closed || this.autoPending) return;
     const percentage = Number(this.engine.config.get('auto-aof-rewrite-percentage'));
     if (percentage <= 0) return;
     const minSize = Number(this.engine.config.get('auto-aof-rewrite-min-size'));
@@ -513,7 +520,11 @@ export class Persistence {
     const base = this.manifest.snapshotBytes || 1;
     if ((current * 100) / base - 100 >= percentage) {
       // From a timer: this runs in a commit callback, possibly inside a caller's tick.
-      setTimeout(() => void this.startSnapshot('rewrite').catch(() => {}), 0);
+      this.autoPending = true;
+      setTimeout(() => {
+        this.autoPending = false;
+        if (this.walk === null && !this.closed) void this.startSnapshot('rewrite').catch(() => {});
+      }, 0);
     }
   }
 

@@ -83,10 +83,11 @@ export class SnapshotWalk implements WriteHook {
   }
 
   /**
-   * Walk in slices, commands running in between. Call between engine turns. Only one walk
-   * runs per keyspace at a time: a second one waits for the first.
+   * Walk in slices, commands running in between. Only one walk runs per keyspace at a
+   * time: a second one waits for the first. `onStart` runs synchronously at the instant the
+   * walk's point in time is taken (between engine turns): the caller cuts its log there.
    */
-  async run(): Promise<WalkResult> {
+  async run(onStart?: () => void): Promise<WalkResult> {
     const previous = locks.get(this.db) ?? Promise.resolve();
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));
@@ -95,6 +96,7 @@ export class SnapshotWalk implements WriteHook {
     await previous;
     try {
       // Start at a turn boundary of our own: the caller's tick may still be running commands.
+      onStart?.();
       this.cursor = this.db.slotCount - 1;
       this.db.writeHook = this;
       while (!this.finished()) {
