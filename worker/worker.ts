@@ -1,26 +1,32 @@
 /**
- * The Worker entry: wiring only. One engine per database name; each `connect` message
- * opens a session (its own engine connection) served through Comlink on the port it
- * carries. Anything else arriving on the worker's own port is ignored.
+ * The Worker entry: wiring only. One `TabNode` per store name (worker/tab.ts): it takes part
+ * in the store's leader election across tabs and runs each session here (leader) or at the
+ * leader (follower). Each `connect` message opens a session served through Comlink on the
+ * port it carries. Anything else arriving on the worker's own port is ignored.
  */
 import * as Comlink from 'comlink';
-import { createEngine, type Engine } from '../src/engine/engine.js';
+import { createEngine } from '../src/engine/engine.js';
+import { indexedDBStorage } from '../src/persistence/indexeddb.js';
 import { PROTOCOL_VERSION, isConnectMessage } from '../src/client/protocol.js';
-import { createSession, refusingSession } from '../src/client/session.js';
+import { refusingSession } from '../src/client/session.js';
+import { TabNode } from './tab.js';
 
-const engines = new Map<string, Engine>();
+const nodes = new Map<string, TabNode>();
 
-function engineFor(name: string): Engine {
-  let engine = engines.get(name);
-  if (engine === undefined) engines.set(name, (engine = createEngine()));
-  return engine;
+function nodeFor(name: string): TabNode {
+  let node = nodes.get(name);
+  if (node === undefined) {
+    // The leader's engine recovers the store from IndexedDB when this tab takes the lead.
+    node = new TabNode(name, { openEngine: (store) => createEngine({ storage: indexedDBStorage(store) }) });
+    nodes.set(name, node);
+  }
+  return node;
 }
 
 self.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = event.data;
   if (isConnectMessage(message)) {
-    const port = message.port;
-    const session = createSession(engineFor(message.name).connect(), (push) => port.postMessage(push));
+    const session = nodeFor(message.name).openSession(message.port);
     // Comlink calls the finalizer when the page releases its proxy.
     Comlink.expose(Object.assign(session, { [Comlink.finalizer]: () => session.close() }), message.port);
     return;

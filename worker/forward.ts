@@ -1,0 +1,121 @@
+/**
+ * A follower's side: batches of this tab's sessions go to the leader as `request`s with
+ * ids, and each reply is routed back to the caller waiting on that id.
+ *
+ * Leader changes (the leader tab closed, reloaded or crashed and another took the lock):
+ * - A request not sent yet (no leader known) goes to the new leader.
+ * - A request sent to the old leader and not answered has an unknown outcome. A batch of
+ *   read-only commands is sent again (running it twice changes nothing); any other batch
+ *   fails with a clear error instead of risking a second application. It never hangs.
+ * - A reply from the old leader that arrives late is dropped (its request already settled).
+ */
+import type { WireArg, WireReply } from '../src/client/protocol.js';
+import { CommandTable } from '../src/engine/command-table.js';
+import type { ChannelBody } from './channel-protocol.js';
+
+export const LEADER_LOST =
+  'ERR idb-redis: the leader tab closed while this command was in flight; it may or may not have been applied';
+
+interface Pending {
+  readonly session: number;
+  readonly commands: WireArg[][];
+  readonly readonly: boolean;
+  /** The leader it was sent to; null while waiting for one. */
+  sentTo: string | null;
+  resolve(replies: WireReply[]): void;
+  reject(error: Error): void;
+}
+
+let table: CommandTable | null = null;
+
+/** True when every command of the batch is flagged readonly (safe to run twice). */
+export function isReadOnlyBatch(commands: readonly WireArg[][]): boolean {
+  table ??= new CommandTable();
+  for (const argv of commands) {
+    if (!argv.every((arg) => typeof arg === 'string')) return false;
+    const spec = table.resolve(argv as string[]);
+    if (typeof spec === 'string') continue; // An error reply either way.
+    if (!spec.flags.includes('readonly')) return false;
+  }
+  return true;
+}
+
+export class Forwarder {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private leader: string | null = null;
+  readonly stats = { forwarded: 0, retried: 0, failed: 0 };
+
+  constructor(private readonly post: (body: ChannelBody) => void) {}
+
+  /** Send a batch of session `session` to the leader (now, or once one is known). */
+  send(session: number, commands: WireArg[][]): Promise<WireReply[]> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      const pending: Pending = { session, commands, readonly: isReadOnlyBatch(commands), sentTo: null, resolve, reject };
+      this.pending.set(id, pending);
+      if (this.leader !== null) this.transmit(id, pending, this.leader);
+    });
+  }
+
+  settle(id: number, replies: WireReply[] | null, message?: string): void {
+    const pending = this.pending.get(id);
+    if (pending === undefined) return; // Settled already (a late reply of a lost leader).
+    this.pending.delete(id);
+    if (replies !== null) pending.resolve(replies);
+    else pending.reject(new Error(message ?? LEADER_LOST));
+  }
+
+  /** A new leader (another tab): resend or fail what the old one left unanswered. */
+  leaderChanged(leader: string): void {
+    this.leader = leader;
+    for (const [id, pending] of this.pending) {
+      if (pending.sentTo === leader) continue;
+      if (pending.sentTo === null) this.transmit(id, pending, leader);
+      else if (pending.readonly) {
+        this.stats.retried++;
+        this.transmit(id, pending, leader);
+      } else this.fail(id, pending);
+    }
+  }
+
+  /**
+   * This tab takes the lead: hand back what must run here (unsent batches, and read-only
+   * batches sent to the old leader); fail the rest.
+   */
+  takeOver(): Array<{ session: number; commands: WireArg[][]; resolve: (r: WireReply[]) => void; reject: (e: Error) => void }> {
+    this.leader = null;
+    const runHere = [];
+    for (const [id, pending] of this.pending) {
+      if (pending.sentTo !== null && !pending.readonly) {
+        this.fail(id, pending);
+        continue;
+      }
+      if (pending.sentTo !== null) this.stats.retried++;
+      this.pending.delete(id);
+      runHere.push(pending);
+    }
+    return runHere;
+  }
+
+  /** Fail everything still waiting (the worker is closing). */
+  close(): void {
+    for (const [id, pending] of this.pending) this.fail(id, pending, 'ERR idb-redis: the store closed');
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  private transmit(id: number, pending: Pending, leader: string): void {
+    pending.sentTo = leader;
+    this.stats.forwarded++;
+    this.post({ type: 'request', to: leader, id, session: pending.session, commands: pending.commands });
+  }
+
+  private fail(id: number, pending: Pending, message = LEADER_LOST): void {
+    this.pending.delete(id);
+    this.stats.failed++;
+    pending.reject(new Error(message));
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The leader's side: it owns the store's engine (and through it the IndexedDB writes) and
+ * runs every tab's sessions on it, one engine `Connection` per session, local or forwarded.
+ * Because every session lives on this one engine, pub/sub, keyspace events, MONITOR and
+ * PUBLISH's receiver counts span all tabs with no further machinery: a push for a remote
+ * session goes back over the channel to its tab.
+ *
+ * - A batch runs in one engine turn, in arrival order (BroadcastChannel keeps each
+ *   sender's order), after the store finished loading. Its replies go out once what it
+ *   wrote is as durable as the persistence mode promises (the engine's reply gate).
+ * - A follower tab holds a presence lock for its life; the leader queues a request for that
+ *   lock the first time it hears from the tab, and is granted it exactly when the tab is
+ *   gone: then the tab's connections (and subscriptions) are dropped. No polling.
+ * - Each leadership has an epoch, one more than any before it for this store (durable in
+ *   IndexedDB, see epoch.ts): ROLE / INFO report it, followers order announcements by it.
+ */
+import type { Connection } from '../src/engine/connection.js';
+import type { Engine } from '../src/engine/engine.js';
+import type { WireArg, WireReply } from '../src/client/protocol.js';
+import { toWire } from '../src/client/session.js';
+import { tabLockName, type ChannelBody } from './channel-protocol.js';
+
+export interface LeaderHost {
+  /** The store's name. */
+  readonly store: string;
+  /** This tab's id. */
+  readonly id: string;
+  /** Post a message on the store's channel. */
+  post(body: ChannelBody): void;
+  /** A push for a session of this very tab. */
+  localPush(session: number, push: WireReply): void;
+}
+
+export class Leader {
+  private readonly connections = new Map<string, Connection>();
+  private readonly watchedTabs = new Set<string>();
+  private loaded = false;
+  private readonly ready: Promise<void>;
+  closed = false;
+
+  constructor(
+    readonly engine: Engine,
+    readonly epoch: number,
+    private readonly host: LeaderHost,
+  ) {
+    this.ready = engine.ready.then(() => {
+      this.loaded = true;
+    });
+    // Callers see a failed load through every batch.
+    this.ready.catch(() => undefined);
+  }
+
+  /** Tabs other than this one with at least one session here. */
+  get followers(): string[] {
+    const tabs = new Set<string>();
+    for (const key of this.connections.keys()) {
+      const tab = key.slice(0, key.lastIndexOf('/'));
+      if (tab !== this.host.id) tabs.add(tab);
+    }
+    return [...tabs];
+  }
+
+  /**
+   * Run a batch for session `session` of tab `tab`. Resolves with the wire replies once
+   * they may be sent; rejects only if the store failed to load or the leader closed.
+   */
+  async execute(tab: string, session: number, commands: WireArg[][]): Promise<WireReply[]> {
+    if (!this.loaded) await this.ready;
+    if (this.closed) throw new Error('idb-redis: this tab stopped leading the store');
+    const conn = this.connection(tab, session);
+    const raw = conn.callBatchRaw(commands);
+    const replies: WireReply[] = new Array(raw.length);
+    for (let i = 0; i < raw.length; i++) replies[i] = toWire(raw[i]!);
+    // appendfsync always: acknowledge once the batch's writes are committed. A failed
+    // commit acknowledges none of the batch: every reply is its error (as session.ts does).
+    const gate = this.engine.persistence?.pendingGate() ?? null;
+    if (gate !== null) {
+      try {
+        await gate;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        return replies.map(() => ({ type: 'error', message }));
+      }
+    }
+    return replies;
+  }
+
+  /** The session's connection went away (client closed). */
+  closeSession(tab: string, session: number): void {
+    const key = `${tab}/${session}`;
+    this.connections.get(key)?.close();
+    this.connections.delete(key);
+  }
+
+  /** A tab is gone: drop every connection it had. */
+  dropTab(tab: string): void {
+    for (const [key, conn] of this.connections) {
+      if (key.startsWith(`${tab}/`)) {
+        conn.close();
+        this.connections.delete(key);
+      }
+    }
+    this.watchedTabs.delete(tab);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const conn of this.connections.values()) conn.close();
+    this.connections.clear();
+    this.engine.close();
+  }
+
+  private connection(tab: string, session: number): Connection {
+    const key = `${tab}/${session}`;
+    let conn = this.connections.get(key);
+    if (conn !== undefined && !conn.closed) return conn;
+    conn = this.engine.connect();
+    this.connections.set(key, conn);
+    if (tab === this.host.id) {
+      conn.onPushRaw((raw) => this.host.localPush(session, toWire(raw)));
+    } else {
+      conn.onPushRaw((raw) => this.host.post({ type: 'push', to: tab, session, push: toWire(raw) }));
+      this.watchTab(tab);
+    }
+    return conn;
+  }
+
+  /** Learn when a follower tab is gone: its presence lock is granted to us then. */
+  private watchTab(tab: string): void {
+    if (this.watchedTabs.has(tab) || typeof navigator === 'undefined' || navigator.locks === undefined) return;
+    this.watchedTabs.add(tab);
+    void navigator.locks.request(tabLockName(this.host.store, tab), () => {
+      if (!this.closed) this.dropTab(tab);
+    });
+  }
+}

@@ -1,0 +1,311 @@
+/**
+ * One store as seen from one tab's worker: leader election, the role it plays, and the
+ * page sessions it serves.
+ *
+ * Election: every tab queues for the store's leader lock (Web Locks) at start and holds it
+ * for its worker's life once granted, so exactly one tab leads and the next in line takes
+ * over the moment the leader's tab closes, reloads or crashes (the browser frees its locks).
+ * Meanwhile a tab is a follower: it asks `who` leads, and forwards its sessions' batches to
+ * the leader it hears announced. No SharedWorker, no timers, no polling: everything is
+ * driven by lock grants and messages. Without Web Locks (a non-secure context) the tab
+ * leads alone.
+ *
+ * Sessions survive a change of leader: each keeps the set of channels, patterns and shard
+ * channels it is subscribed to (from the confirmations it receives) and subscribes again on
+ * the new leader. A transaction half built or WATCHes of a session are lost with the old
+ * leader's connection, as they are when a Redis server restarts.
+ */
+import type { Engine } from '../src/engine/engine.js';
+import { PROTOCOL_VERSION, isRequest, type HostSession, type Request, type Response, type SessionStats, type WireArg, type WireReply } from '../src/client/protocol.js';
+import { Leader } from './leader.js';
+import { Forwarder } from './forward.js';
+import { nextEpoch } from './epoch.js';
+import {
+  CHANNEL_VERSION,
+  channelName,
+  leaderLockName,
+  parseChannelMessage,
+  tabLockName,
+  type ChannelBody,
+  type ChannelMessage,
+} from './channel-protocol.js';
+
+export interface TabOptions {
+  /** Open the store's engine when this tab becomes the leader (recovering from its storage). */
+  openEngine(store: string): Engine;
+}
+
+export interface TabStats {
+  role: 'starting' | 'leader' | 'follower';
+  epoch: number;
+  leader: string | null;
+  /** Channel messages dropped: malformed, other versions, or foreign. */
+  dropped: number;
+  /** Requests served for other tabs (leader). */
+  served: number;
+  forwarded: number;
+  retried: number;
+  failed: number;
+}
+
+function randomId(): string {
+  const bytes = new Uint8Array(8);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export class TabNode {
+  readonly id = randomId();
+  role: TabStats['role'] = 'starting';
+  epoch = 0;
+  leaderId: string | null = null;
+  leader: Leader | null = null;
+  dropped = 0;
+  served = 0;
+  private readonly channel: BroadcastChannel;
+  private readonly forwarder: Forwarder;
+  private readonly sessions = new Map<number, TabSession>();
+  private nextSession = 1;
+  private closed = false;
+  /** Resolves once this tab holds its presence lock (before it sends anything). */
+  private readonly present: Promise<void>;
+  private release: (() => void) | null = null;
+
+  constructor(readonly store: string, private readonly options: TabOptions) {
+    this.channel = new BroadcastChannel(channelName(store));
+    this.channel.onmessage = (event: MessageEvent<unknown>) => this.receive(event.data);
+    this.channel.onmessageerror = () => this.dropped++;
+    this.forwarder = new Forwarder((body) => this.post(body));
+    const held = new Promise<void>((resolve) => {
+      this.release = resolve;
+    });
+    if (typeof navigator === 'undefined' || navigator.locks === undefined) {
+      this.present = Promise.resolve();
+      void this.lead();
+      return;
+    }
+    const locks = navigator.locks;
+    this.present = new Promise<void>((granted) => {
+      void locks.request(tabLockName(store, this.id), () => {
+        granted();
+        return held;
+      });
+    });
+    void this.present.then(() => {
+      if (this.closed) return;
+      this.post({ type: 'who' });
+      void locks.request(leaderLockName(store), () => (this.closed ? undefined : this.lead().then(() => held)));
+    });
+  }
+
+  stats(): TabStats {
+    return {
+      role: this.role,
+      epoch: this.epoch,
+      leader: this.leaderId,
+      dropped: this.dropped,
+      served: this.served,
+      ...this.forwarder.stats,
+    };
+  }
+
+  /** A page session on `port`'s side; pushes for it are posted there. */
+  openSession(port: MessagePort): TabSession {
+    const session = new TabSession(this, this.nextSession++, port);
+    this.sessions.set(session.no, session);
+    return session;
+  }
+
+  /** Run a batch of a session of this tab: here when leading, else at the leader. */
+  run(session: number, commands: WireArg[][]): Promise<WireReply[]> {
+    if (this.leader !== null) return this.leader.execute(this.id, session, commands);
+    return this.present.then(() => this.forwarder.send(session, commands));
+  }
+
+  closeSession(session: number): void {
+    this.sessions.delete(session);
+    if (this.leader !== null) this.leader.closeSession(this.id, session);
+    else if (this.leaderId !== null) this.post({ type: 'close', to: this.leaderId, session });
+  }
+
+  /** Stop: leave the lead (the next tab takes it) and fail what waits. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.forwarder.close();
+    this.leader?.close();
+    this.leader = null;
+    this.channel.close();
+    this.release?.();
+  }
+
+  // --- the channel ---------------------------------------------------------------------
+
+  private post(body: ChannelBody): void {
+    if (this.closed) return;
+    this.channel.postMessage({ v: CHANNEL_VERSION, from: this.id, ...body });
+  }
+
+  /** One channel message: checked, then handled; never thrown, never re-broadcast. */
+  private receive(data: unknown): void {
+    const message = parseChannelMessage(data);
+    if (message === null || message.from === this.id) {
+      this.dropped++;
+      return;
+    }
+    try {
+      this.handle(message);
+    } catch {
+      this.dropped++;
+    }
+  }
+
+  private handle(message: ChannelMessage): void {
+    switch (message.type) {
+      case 'who':
+        if (this.leader !== null) this.post({ type: 'leader', epoch: this.epoch });
+        return;
+      case 'leader':
+        if (message.epoch <= this.epoch || this.leader !== null) return;
+        this.followLeader(message.from, message.epoch);
+        return;
+      case 'request': {
+        if (message.to !== this.id || this.leader === null) return;
+        const { from, id, session, commands } = message;
+        this.served++;
+        this.leader.execute(from, session, commands).then(
+          (replies) => this.post({ type: 'reply', to: from, id, replies }),
+          (error: unknown) => this.post({ type: 'failed', to: from, id, message: error instanceof Error ? error.message : String(error) }),
+        );
+        return;
+      }
+      case 'reply':
+        if (message.to === this.id) this.forwarder.settle(message.id, message.replies);
+        return;
+      case 'failed':
+        if (message.to === this.id) this.forwarder.settle(message.id, null, message.message);
+        return;
+      case 'push':
+        if (message.to === this.id) this.sessions.get(message.session)?.push(message.push);
+        return;
+      case 'close':
+        if (message.to === this.id) this.leader?.closeSession(message.from, message.session);
+        return;
+    }
+  }
+
+  // --- roles ---------------------------------------------------------------------------
+
+  private followLeader(leader: string, epoch: number): void {
+    const changed = this.leaderId !== null && this.leaderId !== leader;
+    this.role = 'follower';
+    this.epoch = epoch;
+    this.leaderId = leader;
+    this.forwarder.leaderChanged(leader);
+    if (changed) this.resubscribeAll();
+  }
+
+  /** Granted the leader lock: open the store, announce, take over what waited. */
+  private async lead(): Promise<void> {
+    const epoch = await nextEpoch(this.store, this.epoch).catch(() => this.epoch + 1);
+    if (this.closed) return;
+    const engine = this.options.openEngine(this.store);
+    const hadLeader = this.leaderId !== null;
+    this.leader = new Leader(engine, epoch, {
+      store: this.store,
+      id: this.id,
+      post: (body) => this.post(body),
+      localPush: (session, push) => this.sessions.get(session)?.push(push),
+    });
+    this.role = 'leader';
+    this.epoch = epoch;
+    this.leaderId = this.id;
+    this.post({ type: 'leader', epoch });
+    for (const job of this.forwarder.takeOver()) this.leader.execute(this.id, job.session, job.commands).then(job.resolve, job.reject);
+    if (hadLeader) this.resubscribeAll();
+  }
+
+  private resubscribeAll(): void {
+    for (const session of this.sessions.values()) {
+      const commands = session.resubscribeCommands();
+      if (commands.length > 0) this.run(session.no, commands).catch(() => undefined);
+    }
+  }
+}
+
+/** The confirmations that add and remove a session's subscriptions. */
+const ADDS: Record<string, number> = { subscribe: 0, psubscribe: 1, ssubscribe: 2 };
+const REMOVES: Record<string, number> = { unsubscribe: 0, punsubscribe: 1, sunsubscribe: 2 };
+const RESUBSCRIBE = ['SUBSCRIBE', 'PSUBSCRIBE', 'SSUBSCRIBE'];
+
+/** One page session (one client's port), served through Comlink by the worker entry. */
+export class TabSession implements HostSession {
+  private readonly stats: SessionStats = { batches: 0, commands: 0, rejected: 0 };
+  /** Channels, patterns, shard channels (byte strings) this session is subscribed to. */
+  private readonly subscriptions: [Set<string>, Set<string>, Set<string>] = [new Set(), new Set(), new Set()];
+  private closed = false;
+
+  constructor(private readonly node: TabNode, readonly no: number, private readonly port: MessagePort) {}
+
+  async handle(request: Request): Promise<Response> {
+    if (!isRequest(request)) {
+      this.stats.rejected++;
+      const version = typeof request === 'object' && request !== null ? (request as { v?: unknown }).v : undefined;
+      const message = version !== undefined && version !== PROTOCOL_VERSION
+        ? `idb-redis protocol version mismatch: host speaks ${PROTOCOL_VERSION}, client sent ${String(version)}`
+        : 'idb-redis malformed request';
+      return { v: PROTOCOL_VERSION, type: 'error', message };
+    }
+    switch (request.type) {
+      case 'batch': {
+        if (this.closed) return { v: PROTOCOL_VERSION, type: 'error', message: 'idb-redis: session closed' };
+        this.stats.batches++;
+        this.stats.commands += request.commands.length;
+        try {
+          return { v: PROTOCOL_VERSION, type: 'replies', replies: await this.node.run(this.no, request.commands) };
+        } catch (error) {
+          return { v: PROTOCOL_VERSION, type: 'error', message: error instanceof Error ? error.message : String(error) };
+        }
+      }
+      case 'stats':
+        return { v: PROTOCOL_VERSION, type: 'stats', ...this.stats };
+      case 'close':
+        this.close();
+        return { v: PROTOCOL_VERSION, type: 'closed' };
+    }
+  }
+
+  /** A push for this session: track subscriptions, hand it to the page. */
+  push(push: WireReply): void {
+    if (this.closed) return;
+    if (Array.isArray(push) && typeof push[0] === 'string') {
+      const kind = push[0];
+      const name = push[1];
+      if (kind in ADDS && typeof name === 'string') this.subscriptions[ADDS[kind]!]!.add(name);
+      else if (kind in REMOVES && typeof name === 'string') this.subscriptions[REMOVES[kind]!]!.delete(name);
+    }
+    this.port.postMessage({ v: PROTOCOL_VERSION, type: 'push', push });
+  }
+
+  /** Commands that restore this session's subscriptions on a new leader. */
+  resubscribeCommands(): WireArg[][] {
+    const out: WireArg[][] = [];
+    this.subscriptions.forEach((names, i) => {
+      if (names.size > 0) out.push([RESUBSCRIBE[i]!, ...[...names].map(bytesOf)]);
+    });
+    return out;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.node.closeSession(this.no);
+  }
+}
+
+/** A byte string as the bytes it stands for (so the engine does not encode it again). */
+function bytesOf(byteString: string): Uint8Array {
+  const out = new Uint8Array(byteString.length);
+  for (let i = 0; i < byteString.length; i++) out[i] = byteString.charCodeAt(i);
+  return out;
+}
