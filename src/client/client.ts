@@ -9,6 +9,8 @@
 import { CLIENT_COMMANDS, type ClientCommands, type CommandMethods } from './commands/index.js';
 import type { RedisArgument } from './commands/define.js';
 import type { ScanOptions } from './commands/keys.js';
+import type { HashTuple, HScanOptions } from './commands/hashes.js';
+import type { SScanOptions } from './commands/sets.js';
 import { ClientClosedError } from './errors.js';
 import { RedisMulti } from './multi.js';
 import { PROTOCOL_VERSION, type Response, type SessionStats, type WireArg, type WireReply } from './protocol.js';
@@ -216,6 +218,26 @@ export class RedisClient {
     if (this.#closing !== null) throw new ClientClosedError();
     if (this.#subscriber === null) throw new Error('idb-redis: this client was created without a subscriber session');
     return this.#subscriber;
+  }
+
+  /** HSCAN a whole hash, yielding `{ field, value }` pairs one by one. */
+  async *hScanIterator(key: RedisArgument, options: HScanOptions & { cursor?: number } = {}): AsyncIterableIterator<HashTuple> {
+    let cursor = options.cursor ?? 0;
+    do {
+      const reply = await this.hScan(key, cursor, options);
+      cursor = reply.cursor;
+      for (const tuple of reply.tuples) yield tuple;
+    } while (cursor !== 0);
+  }
+
+  /** SSCAN a whole set, yielding members one by one. */
+  async *sScanIterator(key: RedisArgument, options: SScanOptions & { cursor?: number } = {}): AsyncIterableIterator<string> {
+    let cursor = options.cursor ?? 0;
+    do {
+      const reply = await this.sScan(key, cursor, options);
+      cursor = reply.cursor;
+      for (const member of reply.members) yield member;
+    } while (cursor !== 0);
   }
 
   /**

@@ -9,6 +9,8 @@ import { KEY_COMMANDS } from './keys.js';
 import { EXPIRY_COMMANDS } from './expiry.js';
 import { SERVER_COMMANDS } from './server.js';
 import { CONNECTION_COMMANDS, WATCH_COMMANDS } from './connection.js';
+import { HASH_COMMANDS } from './hashes.js';
+import { SET_COMMANDS } from './sets.js';
 import { PUBSUB_COMMANDS } from './pubsub.js';
 
 export const COMMANDS = {
@@ -17,13 +19,15 @@ export const COMMANDS = {
   ...EXPIRY_COMMANDS,
   ...SERVER_COMMANDS,
   ...CONNECTION_COMMANDS,
+  ...HASH_COMMANDS,
+  ...SET_COMMANDS,
   ...PUBSUB_COMMANDS,
 };
 
 export const CLIENT_COMMANDS = { ...COMMANDS, ...WATCH_COMMANDS };
 
 /** The family tables, for checks that no method name is defined twice. */
-export const FAMILIES = [STRING_COMMANDS, KEY_COMMANDS, EXPIRY_COMMANDS, SERVER_COMMANDS, CONNECTION_COMMANDS, WATCH_COMMANDS, PUBSUB_COMMANDS];
+export const FAMILIES = [STRING_COMMANDS, KEY_COMMANDS, EXPIRY_COMMANDS, SERVER_COMMANDS, CONNECTION_COMMANDS, WATCH_COMMANDS, HASH_COMMANDS, SET_COMMANDS, PUBSUB_COMMANDS];
 
 export type Commands = typeof COMMANDS;
 export type ClientCommands = typeof CLIENT_COMMANDS;
