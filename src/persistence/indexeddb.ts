@@ -46,6 +46,10 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
   const dbName = databaseName(name);
   const blockedTimeout = options.blockedTimeoutMs ?? 5000;
   let opening: Promise<IDBPDatabase<Schema>> | null = null;
+  /** Opened once already: a later open that has to create the database means it was deleted. */
+  let everOpened = false;
+  /** The database was deleted under us: appends fail until a snapshot has rewritten it. */
+  let lost = false;
 
   const open = (): Promise<IDBPDatabase<Schema>> => {
     if (opening !== null) return opening;
@@ -56,7 +60,8 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
       let givenUp = false;
       const promise = withFactory(factory, () =>
         openDB<Schema>(dbName, IDB_VERSION, {
-          upgrade(db) {
+          upgrade(db, oldVersion) {
+            if (oldVersion === 0 && everOpened) lost = true;
             if (!db.objectStoreNames.contains('manifest')) db.createObjectStore('manifest');
             if (!db.objectStoreNames.contains('chunks')) db.createObjectStore('chunks', { keyPath: ['snapshot', 'index'] });
             if (!db.objectStoreNames.contains('log')) db.createObjectStore('log', { keyPath: 'seq' });
@@ -82,6 +87,7 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
         (opened) => {
           if (timer !== null) clearTimeout(timer);
           db = opened;
+          everOpened = true;
           if (givenUp) opened.close();
           else resolve(opened);
         },
@@ -127,6 +133,7 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
     readLog: (after, limit) => run((db) => db.getAll('log', IDBKeyRange.lowerBound(after, true), limit)),
     append: (records, durability = 'default') =>
       run(async (db) => {
+        if (lost) throw new StoreLostError(name);
         const tx = db.transaction('log', 'readwrite', { durability });
         // add, not put: a second writer reusing a seq fails instead of overwriting.
         for (const r of records) void tx.store.add(r).catch(() => {});
@@ -148,6 +155,7 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
         if (id > 0) void chunks.delete(IDBKeyRange.upperBound([id], true)).catch(() => {});
         void chunks.delete(IDBKeyRange.lowerBound([id + 1])).catch(() => {});
         await tx.done;
+        lost = false;
       }),
     truncateLog: (from) =>
       run(async (db) => {
@@ -168,6 +176,17 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
       current?.then((db) => db.close(), () => {});
     },
   };
+}
+
+/**
+ * The database was deleted (or recreated) by another context while this engine had it
+ * open: its log is gone. Persistence answers by writing a full snapshot, which clears it.
+ */
+export class StoreLostError extends PersistenceError {
+  override name = 'StoreLostError';
+  constructor(name: string) {
+    super(`idb-redis store '${name}' was deleted by another context; rewriting it from memory`);
+  }
 }
 
 /**

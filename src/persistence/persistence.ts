@@ -77,6 +77,16 @@ function deferred(): Deferred {
   return { promise, resolve, reject };
 }
 
+/** One deferred settling two (either may be null). */
+function both(a: Deferred | null, b: Deferred | null): Deferred | null {
+  if (a === null || b === null) return a ?? b;
+  return {
+    promise: Promise.all([a.promise, b.promise]).then(() => undefined),
+    resolve: () => (a.resolve(), b.resolve()),
+    reject: (e) => (a.reject(e), b.reject(e)),
+  };
+}
+
 type SnapshotKind = 'bgsave' | 'rewrite' | 'save';
 
 /** Redis's MISCONF text, with the store's own reason. */
@@ -354,6 +364,25 @@ export class Persistence {
       (error: unknown) => {
         this.inflight = false;
         const reason = describe(error);
+        if (error instanceof PersistenceError && error.name === 'StoreLostError') {
+          // The database was deleted under us: a full snapshot rebuilds it from memory, then
+          // the append is retried. Waiters stay pending until then (or get its failure).
+          const keep = both(waiting, this.open);
+          this.open = keep;
+          this.startSnapshot('rewrite').then(
+            () => this.kick(),
+            (e: unknown) => {
+              this.writeFailed(describe(e));
+              if (this.open === keep) this.open = null;
+              keep?.reject(new ReplyError(misconf(describe(e))));
+              this.retryTimer ??= setTimeout(() => {
+                this.retryTimer = null;
+                this.kick();
+              }, RETRY_MS);
+            },
+          );
+          return;
+        }
         this.writeFailed(reason);
         // Nothing uncommitted is acknowledged: every waiter gets the error. The records
         // stay queued and go with the next attempt (the data in memory already has them).
