@@ -108,10 +108,17 @@ function hdel(ctx: CommandContext, argv: string[]): RawReply {
 function hgetallGeneric(ctx: CommandContext, key: string, fields: boolean, values: boolean): RawReply {
   const entry = readHash(ctx, key);
   if (entry === undefined) return [];
-  const out: string[] = [];
-  if (fields && values) for (const [field, value] of entry.value) out.push(field, value);
-  else if (fields) for (const field of entry.value.keys()) out.push(field);
-  else for (const value of entry.value.values()) out.push(value);
+  const map = entry.value;
+  // Sized up front and filled by index: no growth copies on big hashes.
+  const out: string[] = new Array(fields && values ? map.size * 2 : map.size);
+  let i = 0;
+  if (fields && values) {
+    map.forEach((value, field) => {
+      out[i++] = field;
+      out[i++] = value;
+    });
+  } else if (fields) for (const field of map.keys()) out[i++] = field;
+  else for (const value of map.values()) out[i++] = value;
   return out;
 }
 
