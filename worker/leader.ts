@@ -17,6 +17,8 @@
 import type { Connection } from '../src/engine/connection.js';
 import type { Engine } from '../src/engine/engine.js';
 import type { WireArg, WireReply } from '../src/client/protocol.js';
+import type { ReplicationView } from '../src/engine/commands/replication.js';
+import type { RawReply } from '../src/engine/reply.js';
 import { toWire } from '../src/client/session.js';
 import { tabLockName, type ChannelBody } from './channel-protocol.js';
 
@@ -29,12 +31,16 @@ export interface LeaderHost {
   post(body: ChannelBody): void;
   /** A push for a session of this very tab. */
   localPush(session: number, push: WireReply): void;
+  /** Channel counters INFO reports. */
+  channelStats(): { dropped: number; served: number };
 }
 
-export class Leader {
+export class Leader implements ReplicationView {
   private readonly connections = new Map<string, Connection>();
   private readonly watchedTabs = new Set<string>();
   private loaded = false;
+  /** The tab whose batch is running: ROLE and INFO answer as that tab sees it. */
+  private caller = '';
   private readonly ready: Promise<void>;
   closed = false;
 
@@ -48,6 +54,7 @@ export class Leader {
     });
     // Callers see a failed load through every batch.
     this.ready.catch(() => undefined);
+    engine.replication = this;
   }
 
   /** Tabs other than this one with at least one session here. */
@@ -68,7 +75,9 @@ export class Leader {
     if (!this.loaded) await this.ready;
     if (this.closed) throw new Error('idb-redis: this tab stopped leading the store');
     const conn = this.connection(tab, session);
+    this.caller = tab;
     const raw = conn.callBatchRaw(commands);
+    this.caller = '';
     const replies: WireReply[] = new Array(raw.length);
     for (let i = 0; i < raw.length; i++) replies[i] = toWire(raw[i]!);
     // appendfsync always: acknowledge once the batch's writes are committed. A failed
@@ -83,6 +92,44 @@ export class Leader {
       }
     }
     return replies;
+  }
+
+  // --- ROLE and INFO replication: the leader tab is the master, followers its replicas ---
+
+  role(): RawReply {
+    if (this.caller === this.host.id || this.caller === '') {
+      return ['master', this.epoch, this.followers.map((tab): RawReply => [tab, '0', '0'])];
+    }
+    return ['slave', this.host.id, 0, 'connected', this.epoch];
+  }
+
+  info(): Array<[string, string | number]> {
+    const { dropped, served } = this.host.channelStats();
+    const tabs: Array<[string, string | number]> = [
+      ['idb_tab_id', this.caller || this.host.id],
+      ['idb_leader_tab_id', this.host.id],
+      ['idb_epoch', this.epoch],
+      ['idb_channel_dropped', dropped],
+      ['idb_forwarded_served', served],
+    ];
+    if (this.caller !== this.host.id && this.caller !== '') {
+      return [
+        ['role', 'slave'],
+        ['master_host', this.host.id],
+        ['master_port', 0],
+        ['master_link_status', 'up'],
+        ['master_failover_state', 'no-failover'],
+        ...tabs,
+      ];
+    }
+    const followers = this.followers;
+    return [
+      ['role', 'master'],
+      ['connected_slaves', followers.length],
+      ...followers.map((tab, i): [string, string] => [`slave${i}`, `ip=${tab},port=0,state=online,offset=0,lag=0`]),
+      ['master_failover_state', 'no-failover'],
+      ...tabs,
+    ];
   }
 
   /** The session's connection went away (client closed). */

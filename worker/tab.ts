@@ -216,6 +216,7 @@ export class TabNode {
       id: this.id,
       post: (body) => this.post(body),
       localPush: (session, push) => this.sessions.get(session)?.push(push),
+      channelStats: () => ({ dropped: this.dropped, served: this.served }),
     });
     this.role = 'leader';
     this.epoch = epoch;

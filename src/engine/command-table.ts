@@ -14,6 +14,7 @@ import { introspectionCommands } from './commands/command.js';
 import { hashCommands } from './commands/hash.js';
 import { setCommands } from './commands/set.js';
 import { pubsubCommands } from './commands/pubsub.js';
+import { replicationCommands } from './commands/replication.js';
 import { zsetCommands } from './commands/zset.js';
 import { persistenceCommands } from './commands/persistence.js';
 
@@ -28,6 +29,7 @@ export const ALL_FAMILIES: readonly (readonly CommandSpec[])[] = [
   hashCommands,
   setCommands,
   pubsubCommands,
+  replicationCommands,
   zsetCommands,
   persistenceCommands,
 ];

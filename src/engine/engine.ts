@@ -13,6 +13,8 @@ import { Keyspace } from './keyspace.js';
 import { lfuSettingsFrom } from './lfu.js';
 import { Notify } from './notify.js';
 import { PubSub } from './pubsub.js';
+import { BlockingRegistry } from './blocking.js';
+import type { ReplicationView } from './commands/replication.js';
 import { QUEUED, type RawReply, type Reply } from './reply.js';
 import { Persistence, refuseWrite, type PersistenceOptions } from '../persistence/persistence.js';
 import type { Storage } from '../persistence/storage.js';
@@ -55,6 +57,10 @@ export class Engine {
   readonly clients = new Map<number, Connection>();
   /** Channels, patterns, MONITORs and the push queue (pubsub.ts). */
   readonly pubsub: PubSub = new PubSub(this);
+  /** Clients blocked on keys (BLPOP, BZPOPMIN …) and the keys that woke them (blocking.ts). */
+  readonly blocking: BlockingRegistry = new BlockingRegistry(this);
+  /** ROLE / INFO replication as a multi-tab host sees them (worker/leader.ts); null: standalone. */
+  replication: ReplicationView | null = null;
   readonly stats = {
     startedAt: 0,
     commandsProcessed: 0,
@@ -179,7 +185,10 @@ export class Engine {
         if (refused !== null) return refused;
       }
       if (conn.multi !== null && !resolved.transactionControl) return this.queue(conn, resolved.spec, resolved.noMulti, argv);
-      return this.runWith(conn, resolved.spec, resolved.name, resolved.handler!, argv);
+      const reply = this.runWith(conn, resolved.spec, resolved.name, resolved.handler!, argv);
+      // Clients blocked on keys this command wrote are served now (redis: after call()).
+      if (this.blocking.readyPending) this.blocking.serveReady();
+      return reply;
     }
     if (typeof resolved === 'string') {
       if (conn.multi) conn.multi.failed = true;
@@ -197,7 +206,9 @@ export class Engine {
     if (conn.multi !== null && !TRANSACTION_CONTROL.has(spec.name)) {
       return this.queue(conn, spec, spec.flags.includes('no_multi'), argv);
     }
-    return this.run(conn, spec, argv);
+    const reply = this.run(conn, spec, argv);
+    if (this.blocking.readyPending) this.blocking.serveReady();
+    return reply;
   }
 
   private queue(conn: Connection, spec: CommandSpec, noMulti: boolean, argv: string[]): RawReply {
@@ -213,10 +224,11 @@ export class Engine {
 
   /**
    * Run a resolved command now (EXEC calls this for each queued command). Handles the
-   * time snapshot, stats, error capture and propagation of the command's effect.
+   * time snapshot, stats, error capture and propagation of the command's effect. A
+   * `handler` given runs in the spec's place (a blocked client being served).
    */
-  run(conn: Connection, spec: CommandSpec, argv: string[]): RawReply {
-    return this.runWith(conn, spec, spec.name, spec.handler!, argv);
+  run(conn: Connection, spec: CommandSpec, argv: string[], handler: Handler = spec.handler!): RawReply {
+    return this.runWith(conn, spec, spec.name, handler, argv);
   }
 
   private runWith(conn: Connection, spec: CommandSpec, name: string, handler: Handler, argv: string[]): RawReply {
@@ -321,6 +333,7 @@ export class Engine {
 
   /** Invalidate every transaction WATCHing `key` (redis: signalModifiedKey). */
   signalModifiedKey(key: string): void {
+    if (this.blocking.keyCount !== 0) this.blocking.signal(key);
     if (this.watchers.size === 0) return;
     const set = this.watchers.get(key);
     if (set !== undefined) for (const conn of set) this.touchWatched(conn, key);

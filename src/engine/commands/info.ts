@@ -268,6 +268,8 @@ function statsSection(engine: Engine): Fields {
 }
 
 function replicationSection(engine: Engine): Fields {
+  // A worker leading several tabs reports them (worker/leader.ts).
+  if (engine.replication !== null) return engine.replication.info();
   return [
     ['role', 'master'],
     ['connected_slaves', 0],
