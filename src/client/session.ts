@@ -38,17 +38,10 @@ export function createSession(conn: Connection, push?: (message: PushMessage) =>
           }
           stats.batches++;
           stats.commands += request.commands.length;
-          const raw = conn.callBatchRaw(request.commands);
-          const replies: WireReply[] = new Array(raw.length);
-          for (let i = 0; i < raw.length; i++) replies[i] = toWire(raw[i]!);
-          const response: Response = { v: PROTOCOL_VERSION, type: 'replies', replies };
-          const gate = store === null ? null : store.pendingGate();
-          if (gate === null) return response;
-          // A failed commit acknowledges none of the batch: every reply is its error.
-          return gate.then(
-            () => response,
-            (e: Error) => ({ v: PROTOCOL_VERSION, type: 'replies', replies: replies.map(() => ({ type: 'error', message: e.message })) }),
-          );
+          const raw = conn.callBatchRawOrWait(request.commands);
+          // A blocking command waits (BLPOP …): the batch is answered once it is served.
+          if (!Array.isArray(raw)) return raw.then((served) => repliesOf(conn, served));
+          return repliesOf(conn, raw);
         }
         case 'stats':
           return { v: PROTOCOL_VERSION, type: 'stats', ...stats };
@@ -62,6 +55,21 @@ export function createSession(conn: Connection, push?: (message: PushMessage) =>
     },
   };
   return session;
+}
+
+/** A batch's replies in wire form; with appendfsync always, once its writes are committed. */
+function repliesOf(conn: Connection, raw: readonly RawReply[]): Response | Promise<Response> {
+  const replies: WireReply[] = new Array(raw.length);
+  for (let i = 0; i < raw.length; i++) replies[i] = toWire(raw[i]!);
+  const response: Response = { v: PROTOCOL_VERSION, type: 'replies', replies };
+  const store = conn.engine.persistence;
+  const gate = store === null ? null : store.pendingGate();
+  if (gate === null) return response;
+  // A failed commit acknowledges none of the batch: every reply is its error.
+  return gate.then(
+    () => response,
+    (e: Error) => ({ v: PROTOCOL_VERSION, type: 'replies', replies: replies.map(() => ({ type: 'error', message: e.message })) }),
+  );
 }
 
 /** A session that refuses everything: the answer to a connect this host cannot serve. */

@@ -9,6 +9,8 @@ import { ReplyError } from './errors.js';
 import { Status, type RawReply, type Reply } from './reply.js';
 import { fromByteString, isAscii, toByteString } from './bytes.js';
 import type { ClientPubSub, RawPushListener } from './pubsub.js';
+import { BLOCKED, afterHeld, awaitBlocked, continueBatch, type BlockedCommand } from './blocking.js';
+import { Errors } from './errors.js';
 
 export type Arg = string | Uint8Array;
 
@@ -33,6 +35,10 @@ export class Connection {
   closeAfterReply = false;
   /** Subscriptions, MONITOR and push listeners (src/engine/pubsub.ts); null while unused. */
   pubsub: ClientPubSub | null = null;
+  /** The blocking command this connection waits on (blocking.ts); null while not blocked. */
+  blocked: BlockedCommand | null = null;
+  /** Settles once every command held behind a blocked one is answered; null when none is. */
+  held: Promise<void> | null = null;
 
   constructor(readonly engine: Engine, readonly id: number) {
     this.createdAt = engine.clock();
@@ -45,12 +51,24 @@ export class Connection {
     // (appendfsync always, src/persistence).
     const store = this.engine.persistence;
     if (store !== null && store.loading !== null) return store.loading.then(() => this.call(argv));
-    let reply: Reply;
+    // Behind a blocked command: wait for it, as a Redis connection does (blocking.ts).
+    if (this.held !== null) return afterHeld(this, () => this.callNow(argv));
+    return this.callNow(argv);
+  }
+
+  private callNow(argv: readonly Arg[]): Promise<Reply> {
+    let raw: RawReply;
     try {
-      reply = toPublicReply(this.callRawSync(argv, true));
+      raw = this.runRaw(argv, true);
     } catch (e) {
       return Promise.reject(e);
     }
+    if (raw === BLOCKED) return awaitBlocked(this).then((served) => this.settle(toPublicReply(served)));
+    return this.settle(toPublicReply(raw));
+  }
+
+  private settle(reply: Reply): Promise<Reply> {
+    const store = this.engine.persistence;
     const gate = store === null ? null : store.pendingGate();
     if (gate !== null) return gate.then(() => (reply instanceof ReplyError ? Promise.reject(reply) : reply));
     return reply instanceof ReplyError ? Promise.reject(reply) : Promise.resolve(reply);
@@ -63,26 +81,65 @@ export class Connection {
   callBatch(commands: readonly (readonly Arg[])[]): Promise<Reply[]> {
     const store = this.engine.persistence;
     if (store !== null && store.loading !== null) return store.loading.then(() => this.callBatch(commands));
+    if (this.held !== null) return afterHeld(this, () => this.callBatchNow(commands));
+    return this.callBatchNow(commands);
+  }
+
+  private callBatchNow(commands: readonly (readonly Arg[])[]): Promise<Reply[]> {
     try {
       const out: Reply[] = new Array(commands.length);
-      for (let i = 0; i < commands.length; i++) out[i] = this.callSync(commands[i]!, false);
+      for (let i = 0; i < commands.length; i++) {
+        const raw = this.runRaw(commands[i]!, false);
+        if (raw === BLOCKED) {
+          const step = (j: number): RawReply => this.runRaw(commands[j]!, false);
+          return continueBatch(this, commands, out, i, step, toPublicReply).then((all) => this.settleBatch(all));
+        }
+        out[i] = toPublicReply(raw);
+      }
       this.engine.endTurn();
-      const gate = store === null ? null : store.pendingGate();
-      // A failed commit acknowledges none of the batch: every reply is its error.
-      if (gate !== null) return gate.then(() => out, (e: Error) => out.map(() => e as ReplyError));
-      return Promise.resolve(out);
+      return this.settleBatch(out);
     } catch (e) {
       return Promise.reject(e);
     }
   }
 
+  private settleBatch(out: Reply[]): Promise<Reply[]> {
+    const store = this.engine.persistence;
+    const gate = store === null ? null : store.pendingGate();
+    // A failed commit acknowledges none of the batch: every reply is its error.
+    if (gate !== null) return gate.then(() => out, (e: Error) => out.map(() => e as ReplyError));
+    return Promise.resolve(out);
+  }
+
   /**
    * `callBatch` for hosts with their own wire format (the worker): replies stay raw, so
-   * bulk strings keep their bytes and statuses stay apart from bulk strings.
+   * bulk strings keep their bytes and statuses stay apart from bulk strings. Synchronous:
+   * a blocking command that would wait answers as on timeout (see `callBatchRawOrWait`).
    */
   callBatchRaw(commands: readonly (readonly Arg[])[]): RawReply[] {
     const out: RawReply[] = new Array(commands.length);
     for (let i = 0; i < commands.length; i++) out[i] = this.callRawSync(commands[i]!, false);
+    this.engine.endTurn();
+    return out;
+  }
+
+  /**
+   * `callBatchRaw` where a blocking command waits (BLPOP …): the replies are returned at
+   * once when nothing blocked (the fast path), else as a promise; the commands after a
+   * blocked one, and later batches, run once it is answered.
+   */
+  callBatchRawOrWait(commands: readonly (readonly Arg[])[]): RawReply[] | Promise<RawReply[]> {
+    if (this.held !== null) return afterHeld(this, () => this.batchRawNow(commands));
+    return this.batchRawNow(commands);
+  }
+
+  private batchRawNow(commands: readonly (readonly Arg[])[]): RawReply[] | Promise<RawReply[]> {
+    const out: RawReply[] = new Array(commands.length);
+    for (let i = 0; i < commands.length; i++) {
+      const raw = this.runRaw(commands[i]!, false);
+      if (raw === BLOCKED) return continueBatch(this, commands, out, i, (j) => this.runRaw(commands[j]!, false), identity);
+      out[i] = raw;
+    }
     this.engine.endTurn();
     return out;
   }
@@ -92,9 +149,19 @@ export class Connection {
     return toPublicReply(this.callRawSync(argv, endTurn));
   }
 
-  /** One command, reply left raw (byte strings, `Status`). */
+  /**
+   * One command, reply left raw (byte strings, `Status`). A synchronous caller cannot wait:
+   * a blocking command answers as on timeout, as in a script.
+   */
   callRawSync(argv: readonly Arg[], endTurn = true): RawReply {
-    if (this.closed) return new ReplyError('ERR Connection closed');
+    if (this.held !== null) return new ReplyError(Errors.connectionBlocked);
+    const raw = this.runRaw(argv, endTurn);
+    return raw === BLOCKED ? this.engine.blocking.cancel(this) : raw;
+  }
+
+  /** One command; BLOCKED when it waits (the caller then waits on `this.blocked`). */
+  private runRaw(argv: readonly Arg[], endTurn: boolean): RawReply {
+    if (this.closed) return new ReplyError(Errors.connectionClosed);
     const store = this.engine.persistence;
     // Loading (LOADING …) or failed to load: synchronous callers cannot wait.
     if (store !== null && store.unavailable !== null) return new ReplyError(store.unavailable);
@@ -124,6 +191,7 @@ export class Connection {
     if (this.closed) return;
     this.engine.unwatchAll(this);
     if (this.pubsub !== null) this.engine.pubsub.disconnect(this);
+    if (this.blocked !== null) this.engine.blocking.cancel(this, new ReplyError(Errors.connectionClosed));
     this.multi = null;
     this.closed = true;
     this.engine.clients.delete(this.id);
@@ -136,6 +204,10 @@ export class Connection {
  * mutates argv, and whatever outlives the command (the MULTI queue, the effect log)
  * takes its own copy.
  */
+function identity(raw: RawReply): RawReply {
+  return raw;
+}
+
 function byteArgv(argv: readonly Arg[]): string[] {
   const n = argv.length;
   for (let i = 0; i < n; i++) {

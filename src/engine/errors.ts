@@ -95,6 +95,16 @@ export const Errors = {
   bgsaveBusy:
     "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
   rewriteInProgress: 'ERR Background append only file rewriting already in progress',
+  // --- lists and blocking commands (commands/list*.ts, blocking.ts) ---
+  timeoutNotFloat: 'ERR timeout is not a float or out of range',
+  timeoutNegative: 'ERR timeout is negative',
+  unblocked: 'UNBLOCKED client unblocked via CLIENT UNBLOCK',
+  connectionClosed: 'ERR Connection closed',
+  connectionBlocked: 'ERR this connection waits on a blocking command: use an asynchronous call',
+  lposRankZero:
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+  lposCountNegative: "ERR COUNT can't be negative",
+  lposMaxlenNegative: "ERR MAXLEN can't be negative",
 } as const;
 
 /** Throw a reply error: the handler's way to answer with an error (redis: addReplyError). */
