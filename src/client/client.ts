@@ -11,6 +11,7 @@ import type { RedisArgument } from './commands/define.js';
 import type { ScanOptions } from './commands/keys.js';
 import type { HashTuple, HScanOptions } from './commands/hashes.js';
 import type { SScanOptions } from './commands/sets.js';
+import type { ZMember, ZScanOptions } from './commands/zsets.js';
 import { ClientClosedError } from './errors.js';
 import { RedisMulti } from './multi.js';
 import { PROTOCOL_VERSION, type Response, type SessionStats, type WireArg, type WireReply } from './protocol.js';
@@ -235,6 +236,16 @@ export class RedisClient {
     let cursor = options.cursor ?? 0;
     do {
       const reply = await this.sScan(key, cursor, options);
+      cursor = reply.cursor;
+      for (const member of reply.members) yield member;
+    } while (cursor !== 0);
+  }
+
+  /** ZSCAN a whole sorted set, yielding `{ value, score }` members one by one. */
+  async *zScanIterator(key: RedisArgument, options: ZScanOptions & { cursor?: number } = {}): AsyncIterableIterator<ZMember> {
+    let cursor = options.cursor ?? 0;
+    do {
+      const reply = await this.zScan(key, cursor, options);
       cursor = reply.cursor;
       for (const member of reply.members) yield member;
     } while (cursor !== 0);

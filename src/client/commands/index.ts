@@ -12,6 +12,7 @@ import { CONNECTION_COMMANDS, WATCH_COMMANDS } from './connection.js';
 import { HASH_COMMANDS } from './hashes.js';
 import { SET_COMMANDS } from './sets.js';
 import { PUBSUB_COMMANDS } from './pubsub.js';
+import { ZSET_COMMANDS } from './zsets.js';
 
 export const COMMANDS = {
   ...STRING_COMMANDS,
@@ -22,12 +23,13 @@ export const COMMANDS = {
   ...HASH_COMMANDS,
   ...SET_COMMANDS,
   ...PUBSUB_COMMANDS,
+  ...ZSET_COMMANDS,
 };
 
 export const CLIENT_COMMANDS = { ...COMMANDS, ...WATCH_COMMANDS };
 
 /** The family tables, for checks that no method name is defined twice. */
-export const FAMILIES = [STRING_COMMANDS, KEY_COMMANDS, EXPIRY_COMMANDS, SERVER_COMMANDS, CONNECTION_COMMANDS, WATCH_COMMANDS, HASH_COMMANDS, SET_COMMANDS, PUBSUB_COMMANDS];
+export const FAMILIES = [STRING_COMMANDS, KEY_COMMANDS, EXPIRY_COMMANDS, SERVER_COMMANDS, CONNECTION_COMMANDS, WATCH_COMMANDS, HASH_COMMANDS, SET_COMMANDS, PUBSUB_COMMANDS, ZSET_COMMANDS];
 
 export type Commands = typeof COMMANDS;
 export type ClientCommands = typeof CLIENT_COMMANDS;
