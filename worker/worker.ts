@@ -5,20 +5,34 @@
  * port it carries. Anything else arriving on the worker's own port is ignored.
  */
 import * as Comlink from 'comlink';
-import { createEngine } from '../src/engine/engine.js';
+import { createEngine, type Engine } from '../src/engine/engine.js';
 import { indexedDBStorage } from '../src/persistence/indexeddb.js';
-import { PROTOCOL_VERSION, isConnectMessage } from '../src/client/protocol.js';
+import { PROTOCOL_VERSION, isConnectMessage, isFlushMessage } from '../src/client/protocol.js';
 import { refusingSession } from '../src/client/session.js';
 import { TabNode } from './tab.js';
 
 const nodes = new Map<string, TabNode>();
+/** The engines this tab leads, by store name: flushed when the page hides. */
+const engines = new Map<string, Engine>();
 
-function nodeFor(name: string): TabNode {
-  let node = nodes.get(name);
+/**
+ * The node of a store. Persisted stores (the default) are `name` in IndexedDB; a client
+ * created with `persistence: false` gets an in-memory keyspace of its own election domain
+ * (`memory:<name>`), so it never shares a leader with, or writes to, the persisted one.
+ */
+function nodeFor(name: string, persistence: boolean): TabNode {
+  const store = persistence ? name : `memory:${name}`;
+  let node = nodes.get(store);
   if (node === undefined) {
     // The leader's engine recovers the store from IndexedDB when this tab takes the lead.
-    node = new TabNode(name, { openEngine: (store) => createEngine({ storage: indexedDBStorage(store) }) });
-    nodes.set(name, node);
+    node = new TabNode(store, {
+      openEngine: (store) => {
+        const engine = persistence ? createEngine({ storage: indexedDBStorage(store) }) : createEngine();
+        engines.set(store, engine);
+        return engine;
+      },
+    });
+    nodes.set(store, node);
   }
   return node;
 }
@@ -26,9 +40,13 @@ function nodeFor(name: string): TabNode {
 self.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = event.data;
   if (isConnectMessage(message)) {
-    const session = nodeFor(message.name).openSession(message.port);
+    const session = nodeFor(message.name, message.persistence ?? true).openSession(message.port);
     // Comlink calls the finalizer when the page releases its proxy.
     Comlink.expose(Object.assign(session, { [Comlink.finalizer]: () => session.close() }), message.port);
+    return;
+  }
+  if (isFlushMessage(message)) {
+    void engines.get(message.name)?.flush().catch(() => undefined);
     return;
   }
   const port = event.ports[0];

@@ -14,7 +14,7 @@ import type { SScanOptions } from './commands/sets.js';
 import type { ZMember, ZScanOptions } from './commands/zsets.js';
 import { ClientClosedError } from './errors.js';
 import { RedisMulti } from './multi.js';
-import { PROTOCOL_VERSION, type Response, type SessionStats, type WireArg, type WireReply } from './protocol.js';
+import { PROTOCOL_VERSION, type FlushMessage, type Response, type SessionStats, type WireArg, type WireReply } from './protocol.js';
 import { errorOf, toBufferReply, toReply, toRespReply, type BufferReply, type Reply, type RespReply } from './replies.js';
 import { workerTransport, type Transport } from './transport.js';
 import { Subscriber, type PubSubListener, type PubSubMessage } from './pubsub.js';
@@ -28,6 +28,13 @@ export interface ClientOptions {
    * left running (the caller owns it), only this client's session on it is closed.
    */
   worker?: Worker | (() => Worker);
+  /**
+   * Persist the keyspace in IndexedDB (default true): data survives reloads and restarts,
+   * and a write's reply arrives once it is committed (appendfsync always; CONFIG SET
+   * appendfsync everysec / no trades that for speed). False: the keyspace lives in memory
+   * only, shared by the tabs' clients of this name that also chose false.
+   */
+  persistence?: boolean;
 }
 
 export interface SendCommandOptions {
@@ -392,9 +399,36 @@ export function createClient(options: ClientOptions = {}): RedisClient {
   const given = options.worker;
   const worker = given === undefined ? spawnWorker() : typeof given === 'function' ? given() : given;
   const terminate = given === undefined || typeof given === 'function';
+  const persistence = options.persistence ?? true;
   // The subscriber session is a second port to the same worker; the main one owns the worker.
-  const openSubscriber = (): Transport => workerTransport(worker, { name, terminate: false });
-  return new RedisClient(workerTransport(worker, { name, terminate }), name, openSubscriber);
+  const openSubscriber = (): Transport => workerTransport(worker, { name, terminate: false, persistence });
+  const transport = workerTransport(worker, { name, terminate, persistence });
+  return new RedisClient(persistence ? flushingWhenHidden(transport, worker, name) : transport, name, openSubscriber);
+}
+
+/**
+ * Tell the worker to commit pending log records when the page is hidden or unloaded (the
+ * last moment a page is sure to run: everysec / no modes would otherwise lose up to their
+ * period). The listeners go with the transport.
+ */
+function flushingWhenHidden(transport: Transport, worker: Worker, name: string): Transport {
+  const doc = (globalThis as { document?: Document }).document;
+  if (doc === undefined || typeof addEventListener !== 'function') return transport;
+  const flush = (): void => worker.postMessage({ v: PROTOCOL_VERSION, type: 'flush', name } satisfies FlushMessage);
+  const onVisibility = (): void => {
+    if (doc.visibilityState === 'hidden') flush();
+  };
+  doc.addEventListener('visibilitychange', onVisibility);
+  addEventListener('pagehide', flush);
+  return {
+    // Every other member (request, onPush …) is the transport's own.
+    ...transport,
+    close() {
+      doc.removeEventListener('visibilitychange', onVisibility);
+      removeEventListener('pagehide', flush);
+      transport.close();
+    },
+  };
 }
 
 function spawnWorker(): Worker {

@@ -41,6 +41,18 @@ export interface ConnectMessage {
   /** Database name: sessions with the same name share one keyspace. */
   name: string;
   port: MessagePort;
+  /** False: the keyspace lives in memory only (no IndexedDB). Default true. */
+  persistence?: boolean;
+}
+
+/**
+ * Page → worker (on the worker's own port): the page is being hidden or unloaded; commit
+ * pending log records of store `name` now (appendfsync everysec / no).
+ */
+export interface FlushMessage {
+  v: ProtocolVersion;
+  type: 'flush';
+  name: string;
 }
 
 export type Request =
@@ -116,8 +128,16 @@ export function isConnectMessage(value: unknown): value is ConnectMessage {
     message.v === PROTOCOL_VERSION &&
     typeof message.name === 'string' &&
     typeof MessagePort !== 'undefined' &&
-    message.port instanceof MessagePort
+    message.port instanceof MessagePort &&
+    ((message as { persistence?: unknown }).persistence === undefined || typeof (message as { persistence?: unknown }).persistence === 'boolean')
   );
+}
+
+/** Shape check for a flush message arriving on the worker's global port. */
+export function isFlushMessage(value: unknown): value is FlushMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const message = value as { v?: unknown; type?: unknown; name?: unknown };
+  return message.type === 'flush' && message.v === PROTOCOL_VERSION && typeof message.name === 'string';
 }
 
 function isArgv(argv: unknown): argv is WireArg[] {

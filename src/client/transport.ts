@@ -50,6 +50,8 @@ export interface WorkerTransportOptions {
   name: string;
   /** Terminate the worker on close: true when the client spawned it. */
   terminate: boolean;
+  /** False: an in-memory keyspace (no IndexedDB). Default true. */
+  persistence?: boolean;
 }
 
 /**
@@ -60,6 +62,7 @@ export interface WorkerTransportOptions {
 export function workerTransport(worker: Worker, options: WorkerTransportOptions): Transport {
   const channel = new MessageChannel();
   const connect: ConnectMessage = { v: PROTOCOL_VERSION, type: 'connect', name: options.name, port: channel.port2 };
+  if (options.persistence === false) connect.persistence = false;
   worker.postMessage(connect, [channel.port2]);
   const remote = Comlink.wrap<HostSession>(channel.port1);
   const pending = new Set<(error: Error) => void>();
