@@ -3,7 +3,7 @@
  * static preview server, each on a free 127.0.0.1 port. Skipped when Debian's chromium is
  * not installed (CI installs it).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,13 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../vite.config.js';
 
 const haveChromium = existsSync(CHROMIUM_PATH);
 const configFile = fileURLToPath(new URL('../../demo/vite.config.ts', import.meta.url));
+/** Screenshots for people to look at (not committed; CI may keep them). */
+const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
 
 interface Served {
   url: string;
@@ -109,4 +116,69 @@ describe.skipIf(!haveChromium)('demo console', () => {
       }
     }, 120_000);
   }
+
+  it('key browser, offline cache and stats work, and the built page loads offline', async () => {
+    const served = await serveBuilt();
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(served.url);
+      await page.locator('#command:not([disabled])').waitFor();
+
+      // Inline help and completion come from COMMAND DOCS.
+      await page.fill('#command', 'INCRB');
+      await page.press('#command', 'Tab');
+      expect(await page.inputValue('#command')).toBe('INCRBY');
+      await page.fill('#command', 'GETRANGE k');
+      await page.dispatchEvent('#command', 'input');
+      expect(await page.locator('#hint').innerText()).toContain('GETRANGE: Get a substring of the string stored at a key');
+      await type(page, 'help TTL');
+      expect(await lastReply(page)).toContain('summary: Get the time to live for a key in seconds');
+
+      // Keys written in the console show up with type, size and a TTL that counts down.
+      await type(page, 'SET session:1 alice EX 100');
+      await type(page, 'SET counter 10');
+      const row = page.locator('#keys-panel tr[data-key="session:1"]');
+      await row.waitFor();
+      expect(await row.locator('td').nth(1).innerText()).toBe('string');
+      expect(await row.locator('td').nth(2).innerText()).toBe('5');
+      expect(await row.locator('.ttl').innerText()).toMatch(/^(99|100) s$/);
+      await row.click();
+      await page.locator('.key-detail textarea').fill('bob');
+      await page.locator('.key-detail button', { hasText: 'Save' }).click();
+      await type(page, 'GET session:1');
+      expect(await lastReply(page)).toBe('"bob"');
+      await type(page, 'TTL session:1');
+      expect(Number((await lastReply(page)).replace('(integer) ', ''))).toBeGreaterThan(90);
+
+      // cachedFetch: a miss fetches and stores with a TTL, the next call is a hit.
+      await page.fill('#cache-ttl', '60');
+      await page.click('#cache-fetch');
+      await expect.poll(() => page.locator('#cache-log li').first().innerText()).toMatch(/^MISS data\/forecast.json/);
+      await page.click('#cache-fetch');
+      await expect.poll(() => page.locator('#cache-log li').first().innerText()).toMatch(/^HIT data\/forecast.json .* TTL (59|60) s/);
+      await page.locator('#keys-panel tr[data-key="cache:data/forecast.json"]').waitFor();
+
+      // Stats: INFO once a second.
+      await expect.poll(() => page.locator('[data-stat="keys"]').innerText()).toBe('3');
+      await screenshot(page, 'demo-panels');
+
+      // Offline after one visit: the service worker keeps the page, its worker and data.
+      await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+      await expect.poll(() => page.evaluate(async () => (await caches.open('idb-redis-demo-v1').then((c) => c.keys())).length)).toBeGreaterThan(3);
+      await context.setOffline(true);
+      await page.reload();
+      await page.locator('#command:not([disabled])').waitFor();
+      await page.click('#cache-fetch');
+      await expect.poll(() => page.locator('#cache-log li').first().innerText()).toMatch(/^(HIT|MISS) /);
+      await screenshot(page, 'demo-offline');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await served.close();
+    }
+  }, 120_000);
 });
