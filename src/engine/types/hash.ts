@@ -102,8 +102,7 @@ export const hashOps: TypeOps<HashEntry> = {
     const copy = createHash();
     copy.value = new Map(entry.value);
     copy.encoding = entry.encoding;
-    // A copy made while a scan is under way (copy-on-write) must walk in the same order.
-    if (entry.index !== null) copy.index = new DenseIndex(entry.index.members);
+    // No index: a copy builds its own if it is ever scanned or sampled.
     return copy;
   },
   rewrite(key, entry) {

@@ -109,8 +109,7 @@ export const setOps: TypeOps<SetEntry> = {
     const copy = createSet();
     copy.value = new Set(entry.value);
     copy.encoding = entry.encoding;
-    // A copy made while a scan is under way (copy-on-write) must walk in the same order.
-    if (entry.index !== null) copy.index = new DenseIndex(entry.index.members);
+    // No index: a copy builds its own if it is ever scanned or sampled.
     return copy;
   },
   rewrite(key, entry) {
