@@ -75,7 +75,8 @@ function intersect(ctx: CommandContext, keys: readonly string[], ordered: boolea
   const smallest = sets[0]!;
   const others = sets.slice(1).filter((set) => set !== smallest).map((set) => set.value);
   const out: string[] = [];
-  const walk = ordered ? orderedMembers(smallest) : smallest.value;
+  // Only an intset has an order of its own to reply in (ascending).
+  const walk = ordered && smallest.encoding === 'intset' ? orderedMembers(smallest) : smallest.value;
   outer: for (const member of walk) {
     for (const other of others) if (!other.has(member)) continue outer;
     out.push(member);
