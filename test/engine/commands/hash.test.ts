@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HashEntry } from '../../../src/engine/keyspace.js';
+import { typeOps } from '../../../src/engine/type-ops.js';
+import { toUint8Array } from '../../../src/engine/bytes.js';
 import { errorOf, setup } from './string.support.js';
 
 const fill = (key: string, count: number, prefix = 'f') => {
@@ -171,5 +173,19 @@ describe('hash commands', () => {
     } while (cursor !== '0');
     for (let i = 0; i < 1000; i++) expect(seen.has(`f${i}`), `f${i}`).toBe(true);
     expect(round).toBeGreaterThan(10);
+  });
+
+  it('the rewrite (snapshot) form rebuilds the hash, 64 fields per HSET', () => {
+    const { r, engine } = setup();
+    r(...fill('h', 150));
+    r('HSET', 'h', '__proto__', 'é');
+    const entry = engine.db.peek('h')!;
+    const commands = typeOps(entry).rewrite('h', entry);
+    expect(commands.map((argv) => (argv.length - 2) / 2)).toEqual([64, 64, 23]);
+    const replay = setup();
+    // Rewrites hold byte strings: replay them as bytes.
+    for (const argv of commands) replay.conn.callSync(argv.map(toUint8Array));
+    expect(replay.r('HGETALL', 'h')).toEqual(r('HGETALL', 'h'));
+    expect(replay.r('OBJECT', 'ENCODING', 'h')).toBe('listpack');
   });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { typeOps } from '../../../src/engine/type-ops.js';
+import { toUint8Array } from '../../../src/engine/bytes.js';
 import { errorOf, setup } from './string.support.js';
 
 const members = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
@@ -192,5 +194,18 @@ describe('set commands', () => {
       cursor = next;
     } while (cursor !== '0');
     expect(seen.sort()).toEqual((r('SMEMBERS', 's') as string[]).sort());
+  });
+
+  it('the rewrite (snapshot) form rebuilds the set, 64 members per SADD', () => {
+    const { r, engine } = setup();
+    r('SADD', 's', ...members('m', 130));
+    const entry = engine.db.peek('s')!;
+    const commands = typeOps(entry).rewrite('s', entry);
+    expect(commands.map((argv) => argv.length - 2)).toEqual([64, 64, 2]);
+    const replay = setup();
+    // Rewrites hold byte strings: replay them as bytes.
+    for (const argv of commands) replay.conn.callSync(argv.map(toUint8Array));
+    expect(replay.r('SMEMBERS', 's')).toEqual(r('SMEMBERS', 's'));
+    expect(replay.r('OBJECT', 'ENCODING', 's')).toBe('hashtable');
   });
 });
