@@ -17,6 +17,8 @@ import { pubsubCommands } from './commands/pubsub.js';
 import { replicationCommands } from './commands/replication.js';
 import { zsetCommands } from './commands/zset.js';
 import { persistenceCommands } from './commands/persistence.js';
+import { listCommands } from './commands/list.js';
+import { listBlockingCommands } from './commands/list-blocking.js';
 
 export const ALL_FAMILIES: readonly (readonly CommandSpec[])[] = [
   stringCommands,
@@ -32,6 +34,8 @@ export const ALL_FAMILIES: readonly (readonly CommandSpec[])[] = [
   replicationCommands,
   zsetCommands,
   persistenceCommands,
+  listCommands,
+  listBlockingCommands,
 ];
 
 /**

@@ -14,8 +14,9 @@ import { ExpiryHeap } from './types/expiry-heap.js';
 import { lfuInit, lfuTouch, type LfuSettings } from './lfu.js';
 import type { DenseIndex } from './types/scan-cursor.js';
 import type { SortedSet } from './types/zset.js';
+import type { Deque } from './types/deque.js';
 
-export type RedisType = 'string' | 'hash' | 'set' | 'zset';
+export type RedisType = 'string' | 'hash' | 'set' | 'zset' | 'list';
 
 interface EntryBase {
   /** Absolute expiry in ms since the epoch; 0 = persistent. */
@@ -79,7 +80,14 @@ export interface ZsetEntry extends EntryBase {
   encoding: 'listpack' | 'skiplist';
 }
 
-export type Entry = StringEntry | HashEntry | SetEntry | ZsetEntry;
+/** A list (types/deque.ts); Redis 7.0 reports every list as 'quicklist'. */
+export interface ListEntry extends EntryBase {
+  type: 'list';
+  value: Deque;
+  encoding: 'quicklist';
+}
+
+export type Entry = StringEntry | HashEntry | SetEntry | ZsetEntry | ListEntry;
 
 /**
  * Told before the keyspace changes while a snapshot walks it (persistence's key-level

@@ -9,6 +9,7 @@ import { stringOps } from './types/string.js';
 import { hashOps } from './types/hash.js';
 import { setOps } from './types/set.js';
 import { zsetOps } from './types/zset.js';
+import { listOps } from './types/deque.js';
 
 export type EntryOf<T extends RedisType> = Extract<Entry, { type: T }>;
 
@@ -33,6 +34,7 @@ export const TYPE_OPS: { [T in RedisType]: TypeOps<EntryOf<T>> } = {
   hash: hashOps,
   set: setOps,
   zset: zsetOps,
+  list: listOps,
 };
 
 /** The ops of an entry's type. */

@@ -1,0 +1,222 @@
+/**
+ * The list type's value: a growable ring buffer of byte strings (redis: quicklist).
+ *
+ * Design note:
+ * - Elements live in a power-of-two array used as a ring: `head` is the slot of element 0,
+ *   element i sits at `(head + i) & mask`. Push and pop at both ends and index access are
+ *   O(1); the array doubles when full and halves when a quarter full (never below
+ *   MIN_CAPACITY), so memory stays proportional to the length.
+ * - Insert and remove in the middle shift the shorter side: O(min(i, n - i)), as cheap as
+ *   Redis's quicklist for the sizes a browser holds. Range removal (LTRIM, LREM) compacts
+ *   in one pass.
+ * - Vacated slots are set to undefined so popped strings can be collected.
+ * - Knows nothing of argv, replies or errors; indexes are in range unless stated.
+ */
+import type { ListEntry } from '../keyspace.js';
+import type { TypeOps } from '../type-ops.js';
+
+const MIN_CAPACITY = 8;
+
+export class Deque {
+  private items: (string | undefined)[];
+  private head = 0;
+  private mask: number;
+  private len = 0;
+
+  constructor(capacity = MIN_CAPACITY) {
+    let cap = MIN_CAPACITY;
+    while (cap < capacity) cap *= 2;
+    this.items = new Array<string | undefined>(cap).fill(undefined);
+    this.mask = cap - 1;
+  }
+
+  /** A deque holding `values` in order. */
+  static from(values: readonly string[]): Deque {
+    const d = new Deque(values.length);
+    for (let i = 0; i < values.length; i++) d.items[i] = values[i];
+    d.len = values.length;
+    return d;
+  }
+
+  get length(): number {
+    return this.len;
+  }
+
+  get capacity(): number {
+    return this.mask + 1;
+  }
+
+  pushBack(value: string): void {
+    if (this.len === this.mask + 1) this.resize((this.mask + 1) * 2);
+    this.items[(this.head + this.len) & this.mask] = value;
+    this.len++;
+  }
+
+  pushFront(value: string): void {
+    if (this.len === this.mask + 1) this.resize((this.mask + 1) * 2);
+    this.head = (this.head - 1) & this.mask;
+    this.items[this.head] = value;
+    this.len++;
+  }
+
+  popFront(): string | undefined {
+    if (this.len === 0) return undefined;
+    const value = this.items[this.head];
+    this.items[this.head] = undefined;
+    this.head = (this.head + 1) & this.mask;
+    this.len--;
+    this.maybeShrink();
+    return value;
+  }
+
+  popBack(): string | undefined {
+    if (this.len === 0) return undefined;
+    const slot = (this.head + this.len - 1) & this.mask;
+    const value = this.items[slot];
+    this.items[slot] = undefined;
+    this.len--;
+    this.maybeShrink();
+    return value;
+  }
+
+  /** Element `i` (0 ≤ i < length). */
+  get(i: number): string {
+    return this.items[(this.head + i) & this.mask]!;
+  }
+
+  set(i: number, value: string): void {
+    this.items[(this.head + i) & this.mask] = value;
+  }
+
+  /** Elements [start, end) as an array. */
+  slice(start = 0, end = this.len): string[] {
+    const n = end - start;
+    const out: string[] = new Array(n > 0 ? n : 0);
+    for (let i = 0; i < n; i++) out[i] = this.items[(this.head + start + i) & this.mask]!;
+    return out;
+  }
+
+  toArray(): string[] {
+    return this.slice(0, this.len);
+  }
+
+  /** Insert `value` so that it becomes element `i` (0 ≤ i ≤ length). */
+  insert(i: number, value: string): void {
+    if (i === 0) return this.pushFront(value);
+    if (i === this.len) return this.pushBack(value);
+    if (this.len === this.mask + 1) this.resize((this.mask + 1) * 2);
+    const { items, mask } = this;
+    if (i < this.len - i) {
+      // Shift the front part one slot left.
+      this.head = (this.head - 1) & mask;
+      for (let j = 0; j < i; j++) items[(this.head + j) & mask] = items[(this.head + j + 1) & mask];
+    } else {
+      for (let j = this.len; j > i; j--) items[(this.head + j) & mask] = items[(this.head + j - 1) & mask];
+    }
+    items[(this.head + i) & mask] = value;
+    this.len++;
+  }
+
+  /** Remove element `i` (0 ≤ i < length). */
+  removeAt(i: number): void {
+    const { items, mask } = this;
+    if (i < this.len - 1 - i) {
+      for (let j = i; j > 0; j--) items[(this.head + j) & mask] = items[(this.head + j - 1) & mask];
+      items[this.head] = undefined;
+      this.head = (this.head + 1) & mask;
+    } else {
+      for (let j = i; j < this.len - 1; j++) items[(this.head + j) & mask] = items[(this.head + j + 1) & mask];
+      items[(this.head + this.len - 1) & mask] = undefined;
+    }
+    this.len--;
+    this.maybeShrink();
+  }
+
+  /** Keep only elements [start, end) (LTRIM). */
+  keepRange(start: number, end: number): void {
+    if (start >= end) return this.clear();
+    const { items, mask } = this;
+    for (let i = 0; i < start; i++) items[(this.head + i) & mask] = undefined;
+    for (let i = end; i < this.len; i++) items[(this.head + i) & mask] = undefined;
+    this.head = (this.head + start) & mask;
+    this.len = end - start;
+    this.maybeShrink();
+  }
+
+  /**
+   * Remove the elements for which `drop(value, index)` is true, keeping order, in one pass
+   * (LREM). `drop` sees every element once, from the front.
+   */
+  removeWhere(drop: (value: string, index: number) => boolean): number {
+    const { items, mask, head, len } = this;
+    let w = 0;
+    for (let r = 0; r < len; r++) {
+      const value = items[(head + r) & mask]!;
+      if (drop(value, r)) continue;
+      if (w !== r) items[(head + w) & mask] = value;
+      w++;
+    }
+    for (let i = w; i < len; i++) items[(head + i) & mask] = undefined;
+    this.len = w;
+    this.maybeShrink();
+    return len - w;
+  }
+
+  clear(): void {
+    this.items = new Array<string | undefined>(MIN_CAPACITY).fill(undefined);
+    this.mask = MIN_CAPACITY - 1;
+    this.head = 0;
+    this.len = 0;
+  }
+
+  /** Check the structure's invariants (tests): throws on the first broken one. */
+  assertValid(): void {
+    const cap = this.mask + 1;
+    if ((cap & this.mask) !== 0 || cap < MIN_CAPACITY) throw new Error(`capacity ${cap} is not a power of two ≥ ${MIN_CAPACITY}`);
+    if (this.items.length !== cap) throw new Error('array length differs from capacity');
+    if (this.len < 0 || this.len > cap) throw new Error(`length ${this.len} outside [0, ${cap}]`);
+    if (this.head < 0 || this.head >= cap) throw new Error(`head ${this.head} outside the ring`);
+    for (let i = 0; i < cap; i++) {
+      const inside = ((i - this.head) & this.mask) < this.len;
+      const value = this.items[i];
+      if (inside && typeof value !== 'string') throw new Error(`slot ${i} holds no element`);
+      if (!inside && value !== undefined) throw new Error(`vacated slot ${i} still holds a value`);
+    }
+    if (cap > MIN_CAPACITY && this.len > 0 && this.len * 4 < cap) throw new Error('ring not shrunk');
+  }
+
+  private maybeShrink(): void {
+    const cap = this.mask + 1;
+    if (cap > MIN_CAPACITY && this.len * 4 < cap) this.resize(Math.max(MIN_CAPACITY, cap >>> 1));
+    else if (this.len === 0) this.head = 0;
+  }
+
+  /** Move the elements into a fresh ring of `cap` slots, element 0 at slot 0. */
+  private resize(cap: number): void {
+    while (cap < this.len) cap *= 2;
+    const next = new Array<string | undefined>(cap).fill(undefined);
+    for (let i = 0; i < this.len; i++) next[i] = this.items[(this.head + i) & this.mask];
+    this.items = next;
+    this.mask = cap - 1;
+    this.head = 0;
+  }
+}
+
+/** Elements per rebuilding command (redis: AOF_REWRITE_ITEMS_PER_CMD). */
+const REWRITE_BATCH = 64;
+
+export const listOps: TypeOps<ListEntry> = {
+  // Redis 7.0 holds every list in a quicklist (listpack-encoded lists came with 7.2).
+  encoding: () => 'quicklist',
+  copy(entry) {
+    return { type: 'list', value: Deque.from(entry.value.toArray()), encoding: 'quicklist', expireAt: 0, access: 0, slot: 0 };
+  },
+  rewrite(key, entry) {
+    const out: string[][] = [];
+    const d = entry.value;
+    for (let i = 0; i < d.length; i += REWRITE_BATCH) {
+      out.push(['RPUSH', key, ...d.slice(i, Math.min(d.length, i + REWRITE_BATCH))]);
+    }
+    return out;
+  },
+};
