@@ -18,6 +18,7 @@ import { addLongDouble, formatLongDouble, parseLongDouble, LONG_DOUBLE_ZERO } fr
 import { distinctRandomPositions } from '../types/scan-cursor.js';
 import {
   createHash,
+  fieldArray,
   fieldsAt,
   hashConvertForArgs,
   hashDelete,
@@ -177,8 +178,9 @@ function hrandfieldWithCount(ctx: CommandContext, key: string, l: number, withVa
   if (l < 0 || count === 1) {
     checkReplySizeOrThrow(withValues ? count * 2 : count);
     const random = ctx.engine.random;
+    const all = fieldArray(entry);
     for (let i = 0; i < count; i++) {
-      const field = randomField(entry, random);
+      const field = all[Math.floor(random() * size)]!;
       out.push(field);
       if (withValues) out.push(map.get(field)!);
     }

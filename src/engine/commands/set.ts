@@ -16,6 +16,7 @@ import type { RawReply } from '../reply.js';
 import { distinctRandomPositions } from '../types/scan-cursor.js';
 import {
   createSet,
+  memberArray,
   membersAt,
   orderedMembers,
   randomMember,
@@ -146,7 +147,8 @@ function srandmember(ctx: CommandContext, argv: string[]): RawReply {
   if (l < 0 || count === 1) {
     checkReplySizeOrThrow(count);
     const out: string[] = [];
-    for (let i = 0; i < count; i++) out.push(randomMember(entry, random));
+    const all = memberArray(entry);
+    for (let i = 0; i < count; i++) out.push(all[Math.floor(random() * all.length)]!);
     return out;
   }
   if (count >= entry.value.size) return orderedMembers(entry);

@@ -86,6 +86,15 @@ export function randomField(entry: HashEntry, random: () => number): string {
   return hashIndex(entry).random(random);
 }
 
+/**
+ * Every field in the dense order, for many random picks in a row (a negative count): the
+ * index's own array when there is one (read-only: do not keep it across writes).
+ */
+export function fieldArray(entry: HashEntry): readonly string[] {
+  if (entry.index === null && entry.value.size < INDEX_THRESHOLD) return [...entry.value.keys()];
+  return hashIndex(entry).members;
+}
+
 /** Fields at the given positions of the dense order (any order; positions < size). */
 export function fieldsAt(entry: HashEntry, positions: readonly number[]): string[] {
   if (entry.index === null && entry.value.size < INDEX_THRESHOLD) {

@@ -93,6 +93,15 @@ export function randomMember(entry: SetEntry, random: () => number): string {
   return setIndex(entry).random(random);
 }
 
+/**
+ * Every member in the dense order, for many random picks in a row (a negative count): the
+ * index's own array when there is one (read-only: do not keep it across writes).
+ */
+export function memberArray(entry: SetEntry): readonly string[] {
+  if (entry.index === null && entry.value.size < INDEX_THRESHOLD) return [...entry.value];
+  return setIndex(entry).members;
+}
+
 /** Members at the given positions of the dense order (positions < size). */
 export function membersAt(entry: SetEntry, positions: readonly number[]): string[] {
   if (entry.index === null && entry.value.size < INDEX_THRESHOLD) {
