@@ -301,6 +301,8 @@ function ltrim(ctx: CommandContext, argv: string[]): RawReply {
 /** LPOS key element [RANK r] [COUNT n] [MAXLEN m] (redis: lposCommand). */
 function lpos(ctx: CommandContext, argv: string[]): RawReply {
   let rank = 1;
+  /** RANK -2^63: Redis's `-rank` overflows and stays negative, so COUNT never stops it. */
+  let rankOverflow = false;
   let count = -1;
   let maxlen = 0;
   for (let j = 3; j < argv.length; j++) {
@@ -309,8 +311,8 @@ function lpos(ctx: CommandContext, argv: string[]): RawReply {
     if (option === 'RANK' && more) {
       const value = parseIntegerOrThrow(argv[++j]!);
       if (value === 0) fail(Errors.lposRankZero);
-      // -LLONG_MIN overflows in Redis and stays negative: the first match from the tail.
-      rank = value === INT64_MIN ? -1 : Number(value);
+      rankOverflow = value === INT64_MIN;
+      rank = rankOverflow ? -1 : Number(value);
     } else if (option === 'COUNT' && more) {
       count = parsePositiveCountOrThrow(argv[++j]!, Errors.lposCountNegative);
     } else if (option === 'MAXLEN' && more) {
@@ -333,7 +335,7 @@ function lpos(ctx: CommandContext, argv: string[]): RawReply {
     if (matches < wanted) continue;
     if (count === -1) return index;
     out.push(index);
-    if (count !== 0 && matches - wanted + 1 >= count) break;
+    if (count !== 0 && !rankOverflow && matches - wanted + 1 >= count) break;
   }
   return count === -1 ? null : out;
 }

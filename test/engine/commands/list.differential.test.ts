@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import type { Engine } from '../../../src/index.js';
+import type { Connection } from '../../../src/engine/connection.js';
+import { listCommands } from '../../../src/engine/commands/list.js';
+import { listBlockingCommands } from '../../../src/engine/commands/list-blocking.js';
+import {
+  comparable,
+  engineReply,
+  expectSameCommandMetadata,
+  expectSameReplies,
+  haveRedis,
+  type RedisOracle,
+  useDifferentialSides,
+} from '../../support/redis-server.js';
+import { RespClient } from '../../support/resp.js';
+import { rng, pick, type Rand } from '../../support/random.js';
+
+const KEYS = ['l1', 'l2', '__proto__', 'str'];
+const ELEMENTS = ['a', 'b', 'c', '', '1', 'é', 'x'.repeat(70)];
+const INDEXES = ['0', '1', '2', '-1', '-2', '-3', '5', '-100', '100', 'x', '1.5', '9223372036854775807', '-9223372036854775808', '9223372036854775808', ''];
+const COUNTS = ['0', '1', '2', '3', '10', '-1', 'x', '9223372036854775807', '-9223372036854775808'];
+const ENDS = ['LEFT', 'RIGHT', 'left', 'Right', 'middle'];
+const TIMEOUTS = ['0', '0.01', '1', '-1', 'x', 'inf', 'nan', '1e300', '-0.0001'];
+
+const n = (r: Rand, max: number) => 1 + Math.floor(r() * max);
+
+/** One random command of the list family (plus a few others to vary types), valid or not. */
+function randomCommand(r: Rand): string[] {
+  const key = pick(r, KEYS);
+  const el = () => pick(r, ELEMENTS);
+  const els = (max: number) => Array.from({ length: n(r, max) }, el);
+  switch (Math.floor(r() * 30)) {
+    case 0: case 1: case 2: return [pick(r, ['LPUSH', 'RPUSH']), key, ...els(4)];
+    case 3: return [pick(r, ['LPUSHX', 'RPUSHX']), key, ...els(2)];
+    case 4: case 5: return [pick(r, ['LPOP', 'RPOP']), key];
+    case 6: return [pick(r, ['LPOP', 'RPOP']), key, pick(r, COUNTS)];
+    case 7: return ['LLEN', key];
+    case 8: case 9: return ['LRANGE', key, pick(r, INDEXES), pick(r, INDEXES)];
+    case 10: return ['LINDEX', key, pick(r, INDEXES)];
+    case 11: return ['LSET', key, pick(r, INDEXES), el()];
+    case 12: return ['LINSERT', key, pick(r, ['BEFORE', 'AFTER', 'after', 'x']), el(), el()];
+    case 13: return ['LREM', key, pick(r, ['0', '1', '2', '-1', '-2', 'x']), el()];
+    case 14: return ['LTRIM', key, pick(r, INDEXES), pick(r, INDEXES)];
+    case 15: {
+      const options = Array.from({ length: Math.floor(r() * 3) }, () => [pick(r, ['RANK', 'COUNT', 'MAXLEN', 'rank', 'BAD']), pick(r, ['1', '2', '-1', '-2', '0', 'x', '3'])]).flat();
+      if (r() < 0.1) options.pop();
+      return ['LPOS', key, el(), ...options];
+    }
+    case 16: return ['LMOVE', key, pick(r, KEYS), pick(r, ENDS), pick(r, ENDS)];
+    case 17: return ['RPOPLPUSH', key, pick(r, KEYS)];
+    case 18: {
+      const keys = Array.from({ length: n(r, 2) }, () => pick(r, KEYS));
+      const count = pick(r, [[], ['COUNT', pick(r, COUNTS)], ['COUNT'], ['COUNT', '1', 'COUNT', '2']]);
+      return ['LMPOP', pick(r, [String(keys.length), String(keys.length), '0', 'x', '9']), ...keys, pick(r, ENDS), ...count];
+    }
+    // Blocking forms with data at hand, or timing out at once inside MULTI: non-blocking.
+    case 19: return [pick(r, ['BLPOP', 'BRPOP']), key, pick(r, KEYS), pick(r, TIMEOUTS)];
+    case 20: return ['BLMOVE', key, pick(r, KEYS), pick(r, ENDS), pick(r, ENDS), pick(r, TIMEOUTS)];
+    case 21: return ['BLMPOP', pick(r, TIMEOUTS), '2', key, pick(r, KEYS), pick(r, ENDS), ...pick(r, [[], ['COUNT', '2']])];
+    case 22: return ['OBJECT', 'ENCODING', key];
+    case 23: return [pick(r, ['TYPE', 'EXISTS', 'DEL']), key];
+    case 24: return ['SET', 'str', 'v'];
+    case 25: return ['COPY', key, pick(r, KEYS), ...pick(r, [[], ['REPLACE']])];
+    case 26: return ['RPUSH', key, ...Array.from({ length: 150 }, (_, i) => `e${i % 7}`)];
+    case 27: return ['LRANGE', key, '0', '-1'];
+    default:
+      return pick(r, [['LPUSH', 'l1'], ['LPOP'], ['LPOP', 'l1', '1', '2'], ['LRANGE', 'l1', '0'], ['LSET', 'l1', '0'], ['LINSERT', 'l1', 'BEFORE', 'a'], ['LPOS', 'l1'], ['LMOVE', 'l1', 'l2', 'LEFT'], ['LMPOP', '1'], ['BLPOP', 'l1'], ['BLMPOP', '0', '1'], ['RPOPLPUSH', 'l1']]);
+  }
+}
+
+/** Blocking forms that would wait must not reach the oracle outside MULTI: wrap them in one. */
+function runnable(argv: string[]): string[][] {
+  return argv[0]!.startsWith('B') ? [['MULTI'], argv, ['EXEC']] : [argv];
+}
+
+describe.skipIf(!haveRedis)('list commands against Redis 7.0', () => {
+  let redis: RedisOracle;
+  let engine: Engine;
+  let conn: Connection;
+  const reset = useDifferentialSides((sides) => ({ redis, engine, conn } = sides));
+  const same = (commands: readonly (readonly string[])[]) => expectSameReplies(conn, redis.client, commands);
+
+  it('COMMAND INFO and DOCS of every list command match', async () => {
+    await expectSameCommandMetadata(conn, redis.client, [...listCommands, ...listBlockingCommands].map((spec) => spec.name));
+    expect(engine).toBeDefined();
+  });
+
+  it('LPUSH, RPUSH, LPUSHX, RPUSHX, LLEN, LRANGE and WRONGTYPE', async () => {
+    await same([
+      ['LPUSH', 'l', 'a', 'b', 'c'], ['RPUSH', 'l', 'd', 'e'], ['LRANGE', 'l', '0', '-1'], ['LPUSHX', 'l', 'x', 'y'], ['RPUSHX', 'l', 'z'],
+      ['LPUSHX', 'missing', 'x'], ['RPUSHX', 'missing', 'x'], ['EXISTS', 'missing'], ['LLEN', 'l'], ['LLEN', 'missing'],
+      ['LRANGE', 'l', '2', '4'], ['LRANGE', 'l', '-3', '-1'], ['LRANGE', 'l', '5', '2'], ['LRANGE', 'l', '-100', '100'], ['LRANGE', 'l', '100', '200'],
+      ['LRANGE', 'missing', '0', '-1'], ['LRANGE', 'l', 'x', '1'], ['LRANGE', 'missing', '0', 'x'], ['SET', 's', 'v'], ['LPUSH', 's', 'a'],
+      ['LPUSHX', 's', 'a'], ['LLEN', 's'], ['LRANGE', 's', '0', '-1'], ['LRANGE', 's', 'x', '1'], ['OBJECT', 'ENCODING', 'l'], ['TYPE', 'l'],
+    ]);
+  });
+
+  it('LPOP and RPOP with and without count: nil, empty array, WRONGTYPE, deletion', async () => {
+    await same([
+      ['RPUSH', 'l', 'a', 'b', 'c', 'd', 'e'], ['LPOP', 'l'], ['RPOP', 'l'], ['LPOP', 'l', '2'], ['LPOP', 'l', '0'], ['RPOP', 'l', '10'],
+      ['EXISTS', 'l'], ['LPOP', 'l'], ['LPOP', 'l', '0'], ['LPOP', 'l', '3'], ['LPOP', 'l', '-1'], ['LPOP', 'l', 'x'], ['RPOP', 'l', '1', '2'],
+      ['SET', 's', 'v'], ['LPOP', 's'], ['LPOP', 's', '0'], ['LPOP', 's', '-1'], ['RPUSH', 'l', 'x'], ['RPOP', 'l', '9223372036854775807'],
+    ]);
+  });
+
+  it('LINDEX, LSET, LINSERT, LREM, LTRIM: indexes, errors, emptied lists', async () => {
+    await same([
+      ['RPUSH', 'l', 'a', 'b', 'a', 'c', 'a', 'b'], ['LINDEX', 'l', '0'], ['LINDEX', 'l', '-1'], ['LINDEX', 'l', '6'], ['LINDEX', 'l', 'x'],
+      ['LINDEX', 'missing', 'x'], ['LSET', 'l', '1', 'B'], ['LSET', 'l', '-1', 'Z'], ['LSET', 'l', '6', 'x'], ['LSET', 'l', 'x', 'y'],
+      ['LSET', 'missing', '0', 'x'], ['LSET', 'missing', 'x', 'x'], ['LINSERT', 'l', 'BEFORE', 'a', 'p'], ['LINSERT', 'l', 'after', 'Z', 'q'],
+      ['LINSERT', 'l', 'AFTER', 'nope', 'x'], ['LINSERT', 'l', 'MIDDLE', 'a', 'x'], ['LINSERT', 'missing', 'BEFORE', 'a', 'x'],
+      ['LINSERT', 'missing', 'x', 'a', 'x'], ['LRANGE', 'l', '0', '-1'], ['LREM', 'l', '1', 'a'], ['LREM', 'l', '-1', 'a'], ['LRANGE', 'l', '0', '-1'],
+      ['LREM', 'l', '0', 'a'], ['LREM', 'l', 'x', 'a'], ['LREM', 'missing', '0', 'a'], ['LRANGE', 'l', '0', '-1'], ['LTRIM', 'l', '1', '-2'],
+      ['LRANGE', 'l', '0', '-1'], ['LTRIM', 'l', '0', '100'], ['LTRIM', 'l', 'x', '1'], ['LTRIM', 'missing', '0', '1'], ['LTRIM', 'l', '5', '1'],
+      ['EXISTS', 'l'], ['RPUSH', 'l', 'a', 'a'], ['LREM', 'l', '0', 'a'], ['EXISTS', 'l'], ['SET', 's', 'v'], ['LINDEX', 's', '0'],
+      ['LINDEX', 's', 'x'], ['LSET', 's', 'x', 'v'], ['LINSERT', 's', 'BEFORE', 'a', 'b'], ['LINSERT', 's', 'x', 'a', 'b'], ['LREM', 's', '0', 'a'],
+      ['LREM', 's', 'x', 'a'], ['LTRIM', 's', '0', '1'], ['LTRIM', 's', 'x', '1'],
+    ]);
+  });
+
+  it('LPOS: RANK, COUNT, MAXLEN and every error', async () => {
+    const commands: string[][] = [['RPUSH', 'l', 'a', 'b', 'c', 'a', 'b', 'c', 'a', 'x', 'a']];
+    for (const rank of ['1', '2', '-1', '-2', '5', '-5', '9223372036854775807', '-9223372036854775808', '0', 'x']) {
+      for (const count of [null, '0', '1', '2', '-1', 'x']) {
+        for (const maxlen of [null, '0', '3', '-1']) {
+          const argv = ['LPOS', 'l', 'a', 'RANK', rank];
+          if (count !== null) argv.push('COUNT', count);
+          if (maxlen !== null) argv.push('MAXLEN', maxlen);
+          commands.push(argv);
+        }
+      }
+    }
+    commands.push(
+      ['LPOS', 'l', 'a'], ['LPOS', 'l', 'zz'], ['LPOS', 'l', 'zz', 'COUNT', '0'], ['LPOS', 'missing', 'a'], ['LPOS', 'missing', 'a', 'COUNT', '1'],
+      ['LPOS', 'missing', 'a', 'RANK', '0'], ['LPOS', 'l', 'a', 'RANK'], ['LPOS', 'l', 'a', 'FOO', '1'], ['LPOS', 'l', 'a', 'COUNT', '1', 'COUNT', '2'],
+      ['SET', 's', 'v'], ['LPOS', 's', 'a'], ['LPOS', 's', 'a', 'RANK', '0'], ['LPOS', 'l', 'a', 'count', '0', 'rank', '-1', 'maxlen', '4'],
+    );
+    await same(commands);
+  });
+
+  it('LMOVE, RPOPLPUSH and LMPOP: directions, rotation, WRONGTYPE, argument errors', async () => {
+    await same([
+      ['RPUSH', 'a', '1', '2', '3'], ['LMOVE', 'a', 'b', 'LEFT', 'RIGHT'], ['LMOVE', 'a', 'b', 'right', 'left'], ['LRANGE', 'b', '0', '-1'],
+      ['LMOVE', 'a', 'a', 'LEFT', 'RIGHT'], ['LRANGE', 'a', '0', '-1'], ['LMOVE', 'a', 'b', 'UP', 'LEFT'], ['LMOVE', 'a', 'b', 'LEFT', 'DOWN'],
+      ['RPOPLPUSH', 'a', 'b'], ['EXISTS', 'a'], ['RPOPLPUSH', 'a', 'b'], ['LMOVE', 'missing', 'b', 'LEFT', 'LEFT'], ['SET', 's', 'v'],
+      ['LMOVE', 'b', 's', 'LEFT', 'LEFT'], ['LMOVE', 's', 'b', 'LEFT', 'LEFT'], ['LMOVE', 'missing', 's', 'LEFT', 'LEFT'], ['RPOPLPUSH', 'b', 's'],
+      ['LRANGE', 'b', '0', '-1'], ['LMPOP', '2', 'missing', 'b', 'LEFT'], ['LMPOP', '2', 'missing', 'b', 'RIGHT', 'COUNT', '10'], ['EXISTS', 'b'],
+      ['LMPOP', '1', 'missing', 'LEFT'], ['LMPOP', '2', 's', 'b', 'LEFT'], ['RPUSH', 'b', 'x'], ['LMPOP', '2', 'b', 's', 'LEFT'],
+      ['LMPOP', '0', 'b', 'LEFT'], ['LMPOP', '-1', 'b', 'LEFT'], ['LMPOP', 'x', 'b', 'LEFT'], ['LMPOP', '3', 'b', 'LEFT'], ['LMPOP', '1', 'b', 'UP'],
+      ['LMPOP', '1', 'b', 'LEFT', 'COUNT', '0'], ['LMPOP', '1', 'b', 'LEFT', 'COUNT', 'x'], ['LMPOP', '1', 'b', 'LEFT', 'COUNT'],
+      ['LMPOP', '1', 'b', 'LEFT', 'COUNT', '1', 'COUNT', '1'], ['LMPOP', '1', 'b', 'LEFT', 'EXTRA'], ['LMPOP', '9223372036854775807', 'b', 'LEFT'],
+    ]);
+  });
+
+  it('blocking forms with data at hand, and inside MULTI, behave as their non-blocking forms', async () => {
+    await same([
+      ['RPUSH', 'l', 'a', 'b', 'c'], ['BLPOP', 'missing', 'l', '0'], ['BRPOP', 'l', '1'], ['BLMOVE', 'l', 'd', 'LEFT', 'LEFT', '0'],
+      ['BRPOPLPUSH', 'd', 'l', '0'], ['BLMPOP', '0', '2', 'missing', 'l', 'RIGHT', 'COUNT', '5'], ['EXISTS', 'l'],
+      ['MULTI'], ['BLPOP', 'l', '0'], ['BRPOP', 'l', '1'], ['BLMOVE', 'l', 'd', 'LEFT', 'LEFT', '0'], ['BRPOPLPUSH', 'l', 'd', '0'],
+      ['BLMPOP', '0', '1', 'l', 'LEFT'], ['RPUSH', 'l', 'z'], ['BLPOP', 'l', '0'], ['EXEC'],
+      ['SET', 's', 'v'], ['BLPOP', 'missing', 's', '0'], ['BLPOP', 's', 'x'], ['BLMOVE', 's', 'd', 'LEFT', 'LEFT', '0'], ['BLMOVE', 'x', 'd', 'LEFT', 'UP', '0'],
+      ['RPUSH', 'l', 'q'], ['BLMOVE', 'l', 's', 'LEFT', 'LEFT', '0'], ['BLMPOP', 'x', '1', 'l', 'LEFT'], ['BLMPOP', '0', '0', 'l', 'LEFT'],
+      ['BLMPOP', '-1', '1', 'l', 'LEFT'], ['BLMPOP', '0', '1', 'l', 'LEFT', 'COUNT', '0'],
+    ]);
+  });
+
+  it('timeout argument: parsing errors, negative, infinities and sub-millisecond values', async () => {
+    const commands: string[][] = [['MULTI']];
+    for (const t of ['x', '', ' 1', 'nan', '-1', '-0.001', 'inf', '-inf', '1e300', '0x10', '1e1', '0.0001', '-0.0001', '0', '1.5', '1e-5000']) {
+      commands.push(['BLPOP', 'missing', t], ['BLMOVE', 'missing', 'd', 'LEFT', 'LEFT', t], ['BLMPOP', t, '1', 'missing', 'LEFT']);
+    }
+    commands.push(['EXEC']);
+    await same(commands);
+  });
+
+  it('a client blocked on a key is served when another pushes to it (two connections each side)', async () => {
+    const theirs = await RespClient.connect(redis.port);
+    try {
+      const ours = engine.connect();
+      const cases: Array<{ block: string[]; push: string[][] }> = [
+        { block: ['BLPOP', 'q1', 'q2', '0'], push: [['RPUSH', 'q2', 'a', 'b']] },
+        { block: ['BRPOP', 'q3', '0'], push: [['MULTI'], ['RPUSH', 'q3', 'a', 'b'], ['LPOP', 'q3'], ['EXEC']] },
+        { block: ['BLMOVE', 'q4', 'dst', 'RIGHT', 'LEFT', '0'], push: [['RPUSH', 'q4', 'x', 'y']] },
+        { block: ['BLMPOP', '0', '2', 'q5', 'q6', 'LEFT', 'COUNT', '2'], push: [['RPUSH', 'q6', '1', '2', '3']] },
+        { block: ['BRPOPLPUSH', 'q7', 'str', '0'], push: [['SET', 'str', 'v'], ['RPUSH', 'q7', 'x'], ['LRANGE', 'q7', '0', '-1']] },
+        { block: ['BLPOP', 'q8', '0'], push: [['SET', 'q8', 'v'], ['DEL', 'q8'], ['LPUSH', 'q8', 'z']] },
+      ];
+      for (const { block, push } of cases) {
+        const ourReply = engineReply(ours, block);
+        const theirReply = theirs.call(block);
+        // Redis must see the block before the push: a round trip on the blocked side's peer.
+        await redis.client.call(['PING']);
+        await same(push);
+        expect(comparable(await ourReply), block.join(' ')).toEqual(comparable(await theirReply));
+        await same([['LRANGE', 'dst', '0', '-1'], ['LRANGE', 'q6', '0', '-1'], ['LRANGE', 'str', '0', '-1'], ['GET', 'str']]);
+      }
+    } finally {
+      theirs.close();
+    }
+  });
+
+  for (const seed of [31, 32, 33, 34, 35, 36]) {
+    it(`random command sequences over a few keys (seeded ${seed})`, async () => {
+      await reset();
+      const r = rng(seed);
+      await same(Array.from({ length: 500 }, () => runnable(randomCommand(r))).flat());
+      await same(KEYS.flatMap((key) => [['TYPE', key], ['LRANGE', key, '0', '-1'], ['OBJECT', 'ENCODING', key]]));
+    });
+  }
+});
