@@ -48,7 +48,7 @@ export interface PersistenceOptions {
   loadTruncated?: boolean;
   /** Progress while loading a large store. */
   onLoadProgress?: (progress: LoadProgress) => void;
-  /** Target snapshot chunk size in bytes (default 1 MiB). */
+  /** Target snapshot chunk size in bytes (default 256 KiB). */
   chunkBytes?: number;
 }
 

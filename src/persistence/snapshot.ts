@@ -33,7 +33,7 @@ export interface WalkSink {
 }
 
 export interface WalkOptions {
-  /** Target bytes per chunk (default 1 MiB). */
+  /** Target bytes per chunk (default 256 KiB). */
   chunkBytes?: number;
   /** Work per slice before yielding to commands, in ms (default 8). */
   sliceMs?: number;
@@ -60,7 +60,9 @@ export class SnapshotWalk implements WriteHook {
   private readonly done = new Set<string>();
   /** After a clear: the entries not visited yet, detached from the keyspace. */
   private detached: Array<[string, Entry]> | null = null;
-  private buf = '';
+  /** RESP of the chunk being built, one string per command: joined once (a flat string, no rope). */
+  private parts: string[] = [];
+  private partBytes = 0;
   private count = 0;
   private keysInBuf = 0;
   private keys = 0;
@@ -77,7 +79,7 @@ export class SnapshotWalk implements WriteHook {
     options: WalkOptions = {},
   ) {
     this.db = engine.db;
-    this.chunkBytes = options.chunkBytes ?? 1 << 20;
+    this.chunkBytes = options.chunkBytes ?? 256 << 10;
     this.sliceMs = options.sliceMs ?? 8;
     this.cursor = this.db.slotCount - 1;
   }
@@ -186,7 +188,7 @@ export class SnapshotWalk implements WriteHook {
         if (this.done.size !== 0 && this.done.delete(key)) continue;
         this.capture(key, this.db.map.get(key)!);
       }
-      if (this.buf.length >= this.chunkBytes) {
+      if (this.partBytes >= this.chunkBytes) {
         const pending = this.emitChunk();
         if (pending !== undefined) return pending;
       }
@@ -198,17 +200,22 @@ export class SnapshotWalk implements WriteHook {
 
   private capture(key: string, entry: Entry): void {
     const commands = entryCommands(key, entry);
-    for (const argv of commands) this.buf = packCommand(this.buf, argv);
+    for (const argv of commands) {
+      const resp = packCommand('', argv);
+      this.parts.push(resp);
+      this.partBytes += resp.length;
+    }
     this.count += commands.length;
     this.keysInBuf++;
   }
 
   private emitChunk(): Promise<void> | undefined {
     if (this.count === 0) return undefined;
-    const data = this.buf;
+    const data = this.parts.join('');
     const count = this.count;
     const keys = this.keysInBuf;
-    this.buf = '';
+    this.parts = [];
+    this.partBytes = 0;
     this.count = 0;
     this.keysInBuf = 0;
     this.keys += keys;

@@ -1,0 +1,90 @@
+/**
+ * Chromium persistence bench page (driven by bench/persistence.ts --browser): durable SET
+ * throughput through the Worker client in each appendfsync mode, against idb-keyval on the
+ * same data, and cold start from a snapshot. Lines go to console.log; `__done` ends it.
+ */
+import { set as kvSet, get as kvGet, createStore } from 'idb-keyval';
+import { openDB } from 'idb';
+import { createClient, type RedisClient } from '../../src/index.js';
+
+const run = Date.now();
+const log = (line: string) => console.log(line);
+const rate = (n: number, ms: number) => `${Math.round((n / ms) * 1000).toLocaleString('en-US')} ops/s`;
+
+function spawn(): Worker {
+  return new Worker(new URL('../../worker/worker.ts', import.meta.url), { type: 'module' });
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+async function pipelined(redis: RedisClient, n: number): Promise<number> {
+  return timed(() => Promise.all(Array.from({ length: n }, (_, i) => redis.set(`key:${i}`, 'value-of-some-length'))));
+}
+
+async function oneByOne(redis: RedisClient, n: number): Promise<number> {
+  return timed(async () => {
+    for (let i = 0; i < n; i++) await redis.set(`one:${i}`, 'value');
+  });
+}
+
+async function modes(): Promise<void> {
+  for (const mode of ['memory', 'always', 'everysec', 'no'] as const) {
+    const redis = createClient({ name: `bench-${run}-${mode}`, persistence: mode !== 'memory' });
+    await redis.ping();
+    if (mode !== 'memory') await redis.sendCommand(['CONFIG', 'SET', 'appendfsync', mode]);
+    await pipelined(redis, 20_000); // warm-up
+    const p = await pipelined(redis, 100_000);
+    const a = await oneByOne(redis, mode === 'always' ? 500 : 2000);
+    log(`idb-redis SET ${mode === 'memory' ? 'persistence: false' : `appendfsync ${mode}`}: pipelined ${rate(100_000, p)}, awaited one by one ${rate(mode === 'always' ? 500 : 2000, a)}`);
+    if (mode === 'always') {
+      const g = await timed(() => Promise.all(Array.from({ length: 20_000 }, (_, i) => redis.get(`key:${i}`))));
+      log(`idb-redis GET of persisted keys, pipelined: ${rate(20_000, g)}`);
+    }
+    await redis.quit();
+  }
+}
+
+async function idbKeyval(): Promise<void> {
+  const store = createStore(`kv-${run}`, 'kv');
+  const n = 2000;
+  const p = await timed(() => Promise.all(Array.from({ length: n }, (_, i) => kvSet(`key:${i}`, 'value-of-some-length', store))));
+  const a = await timed(async () => {
+    for (let i = 0; i < 300; i++) await kvSet(`one:${i}`, 'value', store);
+  });
+  const g = await timed(() => Promise.all(Array.from({ length: n }, (_, i) => kvGet(`key:${i}`, store))));
+  log(`idb-keyval set: all fired ${rate(n, p)}, awaited one by one ${rate(300, a)}; get all fired ${rate(n, g)}`);
+}
+
+async function coldStart(keys: number): Promise<void> {
+  const name = `bench-${run}-cold-${keys}`;
+  const first = createClient({ name });
+  const value = 'v'.repeat(20);
+  for (let i = 0; i < keys; i += 50_000) {
+    await Promise.all(Array.from({ length: Math.min(50_000, keys - i) }, (_, j) => first.set(`key:${i + j}`, value)));
+  }
+  await first.sendCommand(['SAVE']);
+  await first.quit();
+  const raw = await openDB(`idb-redis:${name}`);
+  const rawMs = await timed(() => raw.getAll('chunks'));
+  raw.close();
+  const worker = spawn();
+  const second = createClient({ name, worker });
+  const ms = await timed(() => second.dbSize());
+  log(`cold start, ${keys.toLocaleString('en-US')} keys from a snapshot: ${ms.toFixed(0)} ms (raw IndexedDB getAll of the same chunks: ${rawMs.toFixed(0)} ms)`);
+  await second.quit();
+  worker.terminate();
+}
+
+try {
+  await modes();
+  await idbKeyval();
+  await coldStart(100_000);
+  await coldStart(1_000_000);
+  (window as unknown as { __done: unknown }).__done = true;
+} catch (e) {
+  (window as unknown as { __done: unknown }).__done = String((e as Error).stack ?? e);
+}
