@@ -192,8 +192,21 @@ describe.skipIf(!haveChromium)('tabs', () => {
     await b!.close();
   });
 
-  it('the leader page closes mid-stream, 20 times: nothing acknowledged is lost, nothing applied twice', async () => {
-    const store = `failover-${storeCounter++}`;
+  const FAILOVERS = [
+    ['closes', 20, (page: Page) => page.close({ runBeforeUnload: false })],
+    // The renderer process dies (CDP Page.crash): no unload, the worker dies with it.
+    ['crashes', 5, async (page: Page) => {
+      const cdp = await context.newCDPSession(page);
+      const crashed = new Promise((resolve) => page.once('crash', resolve));
+      // Page.crash answers only once the target is gone: do not wait on it.
+      cdp.send('Page.crash').catch(() => undefined);
+      await crashed;
+      await page.close().catch(() => undefined);
+    }],
+  ] as const;
+
+  for (const [how, rounds, kill] of FAILOVERS) it(`the leader page ${how} mid-stream, ${rounds} times: nothing acknowledged is lost, nothing applied twice`, async () => {
+    const store = `failover-${how}-${storeCounter++}`;
     const pages = await openPages(3, store);
     const tags = new Map<Page, string>();
     let nextTag = 0;
@@ -224,11 +237,11 @@ describe.skipIf(!haveChromium)('tabs', () => {
     const acked = (page: Page) => page.evaluate(() => (window as unknown as { stream: { acked: number[] } }).stream.acked.length);
     for (const page of pages) await startStream(page);
 
-    for (let round = 0; round < 20; round++) {
+    for (let round = 0; round < rounds; round++) {
       const leader = await leaderOf(pages);
       const survivors = pages.filter((p) => p !== leader);
       const progress = await Promise.all(survivors.map(acked));
-      await leader.close({ runBeforeUnload: false });
+      await kill(leader);
       pages.splice(pages.indexOf(leader), 1);
       // The survivors keep working: each acknowledges more writes under the new leader.
       await Promise.all(survivors.map((page, i) => page.waitForFunction(
