@@ -131,6 +131,12 @@ describe.skipIf(!haveRedis)('pub/sub against Redis 7.0', () => {
     await expectSameCommandMetadata(sides.conn, sides.redis.client, names, sortSubcommands);
   });
 
+  it('ROLE: metadata, and a lone engine answers as a master without replicas', async () => {
+    await expectSameCommandMetadata(sides.conn, sides.redis.client, ['role']);
+    await onPublisher(pair, ['ROLE']);
+    await onPublisher(pair, ['ROLE', 'x']);
+  });
+
   it('SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE confirmations and counts', async () => {
     for (const argv of [
       ['UNSUBSCRIBE'], ['PUNSUBSCRIBE'], ['SUNSUBSCRIBE'], ['UNSUBSCRIBE', 'x'], ['SUBSCRIBE', 'a', 'b', 'a'],
