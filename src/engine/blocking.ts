@@ -114,6 +114,13 @@ export class BlockingRegistry {
     return this.waiters.size;
   }
 
+  /** Blocked clients with a deadline (INFO clients `clients_in_timeout_table`). */
+  get clientsWithTimeout(): number {
+    let n = 0;
+    for (const waiter of this.waiters) if (waiter.request.deadline !== 0) n++;
+    return n;
+  }
+
   /**
    * Wait on `request.keys` for the running command of `ctx.conn`, or answer
    * `request.timeoutReply` now when the client cannot wait (see the file comment).

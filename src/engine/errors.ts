@@ -99,6 +99,7 @@ export const Errors = {
   timeoutNotFloat: 'ERR timeout is not a float or out of range',
   timeoutNegative: 'ERR timeout is negative',
   unblocked: 'UNBLOCKED client unblocked via CLIENT UNBLOCK',
+  unblockReason: 'ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR',
   connectionClosed: 'ERR Connection closed',
   connectionBlocked: 'ERR this connection waits on a blocking command: use an asynchronous call',
   lposRankZero:

@@ -14,6 +14,7 @@ import { Errors, fail } from '../errors.js';
 import { isToken, parseInt64 } from '../parse.js';
 import { OK, PONG, Status, type RawReply } from '../reply.js';
 import { REDIS_COMPAT_VERSION } from './info.js';
+import { clientUnblockCommand } from './list-blocking.js';
 
 const RESET = new Status('RESET');
 
@@ -351,6 +352,7 @@ export const connectionCommands: readonly CommandSpec[] = [
         complexity: 'O(N) where N is the number of client connections',
         handler: clientKill,
       }),
+      clientUnblockCommand,
       clientSub({
         name: 'client|no-evict',
         arity: 3,

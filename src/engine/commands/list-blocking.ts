@@ -6,7 +6,9 @@
  * LPOP key, BLMOVE → LMOVE, BLMPOP → LPOP key n). Otherwise the client waits on the keys
  * (blocking.ts) and is served when one is pushed to, logged the same way.
  */
-import type { CommandSpec, KeySpec } from '../command.js';
+import { NO_KEYS, type CommandSpec, type KeySpec } from '../command.js';
+import { Errors, fail } from '../errors.js';
+import { isToken, parseIntegerOrThrow } from '../parse.js';
 import type { CommandContext } from '../context.js';
 import { parseBlockTimeoutOrThrow } from '../blocking.js';
 import type { RawReply } from '../reply.js';
@@ -107,3 +109,24 @@ export const listBlockingCommands: readonly CommandSpec[] = [
     handler: blmpop,
   },
 ];
+
+/**
+ * CLIENT UNBLOCK id [TIMEOUT|ERROR] (redis: clientCommand): answer a blocked client as on
+ * timeout, or with -UNBLOCKED. 1 when it was blocked, else 0. Listed under CLIENT.
+ */
+export const clientUnblockCommand: CommandSpec = {
+  name: 'client|unblock', arity: -3, flags: ['admin', 'noscript', 'loading', 'stale'], keys: NO_KEYS, group: 'connection',
+  summary: 'Unblock a client blocked in a blocking command from a different connection', since: '5.0.0',
+  complexity: 'O(log N) where N is the number of client connections',
+  handler: (ctx, argv) => {
+    if (argv.length > 4) fail(Errors.subcommandSyntax('unblock', 'client'));
+    let error = false;
+    if (argv.length === 4) {
+      if (isToken(argv[3]!, 'ERROR')) error = true;
+      else if (!isToken(argv[3]!, 'TIMEOUT')) fail(Errors.unblockReason);
+    }
+    const id = parseIntegerOrThrow(argv[2]!);
+    const target = ctx.engine.clients.get(Number(id));
+    return target !== undefined && ctx.engine.blocking.unblockClient(target, error) ? 1 : 0;
+  },
+};

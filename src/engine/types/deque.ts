@@ -187,8 +187,12 @@ export class Deque {
 
   private maybeShrink(): void {
     const cap = this.mask + 1;
-    if (cap > MIN_CAPACITY && this.len * 4 < cap) this.resize(Math.max(MIN_CAPACITY, cap >>> 1));
-    else if (this.len === 0) this.head = 0;
+    if (cap > MIN_CAPACITY && this.len * 4 < cap) {
+      // Half full after shrinking (range removals may drop many elements at once).
+      let target = MIN_CAPACITY;
+      while (target < this.len * 2) target *= 2;
+      this.resize(target);
+    } else if (this.len === 0) this.head = 0;
   }
 
   /** Move the elements into a fresh ring of `cap` slots, element 0 at slot 0. */
