@@ -141,6 +141,8 @@ export class Persistence {
   private walk: { kind: SnapshotKind; walker: SnapshotWalk | null; startedAt: number; done: Promise<void> } | null = null;
   private scheduled: SnapshotKind | null = null;
   private autoPending = false;
+  /** appendonly was just turned on: appends wait for the snapshot that becomes their base. */
+  private awaitingBase = false;
 
   // --- INFO ---
   readonly stats = {
@@ -219,9 +221,17 @@ export class Persistence {
       if (on === this.appendonly) return;
       this.appendonly = on;
       if (on) {
-        // The data may hold writes no record has: a snapshot first gives the log its base.
+        // The data may hold writes no record has: a snapshot first gives the log its base,
+        // and no record is appended before it is current (a crash in between would replay
+        // them onto the old base). Replies in always mode wait for it.
         this.subscribe();
-        void this.startSnapshot('rewrite').catch(() => {});
+        this.awaitingBase = true;
+        const base = () => {
+          this.awaitingBase = false;
+          this.kick();
+        };
+        void this.walk?.done.catch(() => {});
+        void (this.walk !== null ? this.walk.done.then(() => this.startSnapshot('rewrite')) : this.startSnapshot('rewrite')).then(base, base);
       } else {
         void this.flush().catch(() => {});
         this.unsubscribe?.();
@@ -325,7 +335,7 @@ export class Persistence {
 
   /** Start an append of everything cut (and the buffer), unless one is in flight. */
   private kick(): void {
-    if (this.inflight || this.retryTimer !== null || this.closed) return;
+    if (this.inflight || this.retryTimer !== null || this.closed || this.awaitingBase) return;
     if (this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
@@ -340,7 +350,8 @@ export class Persistence {
     }
     const records = this.queue.slice();
     this.inflight = true;
-    const durability: Durability = this.strict && this.appendfsync === 'always' ? 'strict' : 'default';
+    // everysec / no promise no more than the browser's relaxed commit gives.
+    const durability: Durability = this.appendfsync !== 'always' ? 'relaxed' : this.strict ? 'strict' : 'default';
     this.storage.append(records, durability).then(
       () => {
         this.inflight = false;

@@ -85,3 +85,48 @@ describe.each(stores)('persistence on %s', (_name, make) => {
     again.close();
   });
 });
+
+describe('CONFIG appendonly / appendfsync', () => {
+  it('appendonly no stops the log (snapshots only); yes again writes a base snapshot first', async () => {
+    const storage = memoryStorage();
+    const engine = createEngine({ storage });
+    expect(await engine.call(['CONFIG', 'GET', 'appendonly'])).toEqual(['appendonly', 'yes']);
+    expect(await engine.call(['CONFIG', 'GET', 'appendfsync'])).toEqual(['appendfsync', 'always']);
+    await engine.call(['SET', 'logged', '1']);
+    expect(await engine.call(['CONFIG', 'SET', 'appendonly', 'no'])).toBe('OK');
+    const seqs = (storage as ReturnType<typeof memoryStorage>).inspect().seqs.length;
+    await engine.call(['SET', 'unlogged', '1']);
+    await engine.flush();
+    expect((storage as ReturnType<typeof memoryStorage>).inspect().seqs.length).toBe(seqs);
+    expect(String(await engine.call(['INFO', 'persistence']))).toMatch(/aof_enabled:0/);
+    expect(await engine.call(['CONFIG', 'SET', 'appendonly', 'yes'])).toBe('OK');
+    await engine.call(['INCR', 'logged']);
+    const again = await reopen(storage, engine);
+    expect(await again.call(['MGET', 'logged', 'unlogged'])).toEqual(['2', '1']);
+    again.close();
+  });
+
+  it('appendfsync is set at runtime; strict durability reaches the store in always mode', async () => {
+    const inner = memoryStorage();
+    const seen: string[] = [];
+    const storage: Storage = { ...inner, append: (records, durability) => (seen.push(durability ?? 'default'), inner.append(records, durability)) };
+    const engine = createEngine({ storage, persistence: { strictDurability: true } });
+    await engine.call(['SET', 'a', '1']);
+    expect(await engine.call(['CONFIG', 'SET', 'appendfsync', 'everysec'])).toBe('OK');
+    await engine.call(['SET', 'b', '1']);
+    await engine.flush();
+    expect(seen).toEqual(['strict', 'relaxed']);
+    await expect(engine.call(['CONFIG', 'SET', 'appendfsync', 'sometimes'])).rejects.toThrow(/argument\(s\) must be one of the following: everysec, always, no/);
+    engine.close();
+  });
+
+  it('an engine without a store refuses SAVE and reports LASTSAVE as its start', async () => {
+    const engine = createEngine({ clock: () => 1_700_000_000_123 });
+    await expect(engine.call(['SAVE'])).rejects.toThrow(/^ERR this engine has no storage/);
+    await expect(engine.call(['BGSAVE'])).rejects.toThrow(/^ERR this engine has no storage/);
+    expect(await engine.call(['LASTSAVE'])).toBe(1_700_000_000);
+    expect(String(await engine.call(['INFO', 'persistence']))).toMatch(/aof_enabled:0/);
+    await expect(engine.call(['MULTI']).then(() => engine.call(['SAVE']))).rejects.toThrow(/not allowed inside a transaction/);
+    engine.close();
+  });
+});
