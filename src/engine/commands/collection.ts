@@ -3,6 +3,7 @@
  * SRANDMEMBER / SPOP with Redis's range rules, and the engine's cap on how many items
  * one reply may hold.
  */
+import type { Config, ConfigDef } from '../config.js';
 import { Errors, fail } from '../errors.js';
 import { INT64_MIN, parseIntegerOrThrow, type Int64 } from '../parse.js';
 
@@ -33,6 +34,30 @@ export function parsePositiveCountOrThrow(arg: string, message: string = Errors.
   const value = parseIntegerOrThrow(arg, message);
   if (value < 0) fail(message);
   return Number(value);
+}
+
+/**
+ * A reader of one integer setting for hot paths (the encoding limits every HSET/SADD
+ * checks): the definition is looked up once per Config (a lookup by name costs as much as
+ * the command), the value parsed again only when its text changes.
+ */
+export function intSetting(name: string): (config: Config) => number {
+  const defs = new WeakMap<Config, ConfigDef>();
+  let text = '';
+  let value = 0;
+  return (config) => {
+    let def = defs.get(config);
+    if (def === undefined) {
+      def = config.definition(name)!;
+      defs.set(config, def);
+    }
+    const now = config.display(def);
+    if (now !== text) {
+      text = now;
+      value = Number(now);
+    }
+    return value;
+  };
 }
 
 /** Throw unless a reply of `items` elements can be built. */

@@ -27,27 +27,23 @@ import {
   randomField,
   type HashLimits,
 } from '../types/hash.js';
-import { checkReplySizeOrThrow, parseCountOrThrow } from './collection.js';
+import { checkReplySizeOrThrow, intSetting, parseCountOrThrow } from './collection.js';
 import { parseScanCursorOrThrow, scanCollection } from './scan.js';
 import { oneKeySpec, optionToken } from './string-common.js';
 
 /** HRANDFIELD … WITHVALUES refuses counts whose reply length would overflow (LONG_MAX/2). */
 const HALF_LONG_MAX = 4611686018427387903n;
 
-let cachedEntries = '';
-let cachedValue = '';
+const maxListpackEntries = intSetting('hash-max-listpack-entries');
+const maxListpackValue = intSetting('hash-max-listpack-value');
 let cachedLimits: HashLimits = { maxEntries: 0, maxValue: 0 };
 
-/** The hash-max-listpack-* settings now in force (parsed again only when they change). */
+/** The hash-max-listpack-* settings now in force (one object while they do not change). */
 function hashLimits(ctx: CommandContext): HashLimits {
   const config = ctx.engine.config;
-  const entries = config.get('hash-max-listpack-entries');
-  const value = config.get('hash-max-listpack-value');
-  if (entries !== cachedEntries || value !== cachedValue) {
-    cachedEntries = entries;
-    cachedValue = value;
-    cachedLimits = { maxEntries: Number(entries), maxValue: Number(value) };
-  }
+  const maxEntries = maxListpackEntries(config);
+  const maxValue = maxListpackValue(config);
+  if (maxEntries !== cachedLimits.maxEntries || maxValue !== cachedLimits.maxValue) cachedLimits = { maxEntries, maxValue };
   return cachedLimits;
 }
 

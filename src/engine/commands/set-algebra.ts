@@ -17,12 +17,14 @@ import type { SetEntry } from '../keyspace.js';
 import { Notify } from '../notify.js';
 import type { RawReply } from '../reply.js';
 import { compareIntStrings, isIntsetMember, orderedMembers, setFrom } from '../types/set.js';
-import { parsePositiveCountOrThrow } from './collection.js';
+import { intSetting, parsePositiveCountOrThrow } from './collection.js';
 import { optionToken } from './string-common.js';
+
+const maxIntset = intSetting('set-max-intset-entries');
 
 /** set-max-intset-entries now in force. */
 export function maxIntsetEntries(ctx: CommandContext): number {
-  return Number(ctx.engine.config.get('set-max-intset-entries'));
+  return maxIntset(ctx.engine.config);
 }
 
 /**
