@@ -285,6 +285,23 @@ export class RedisClient {
     return this.#closing;
   }
 
+  /**
+   * Close now, without waiting for issued commands (node-redis v4 `disconnect`): commands
+   * not answered yet reject with ClientClosedError, and a command blocked on the host
+   * (BLPOP 0 …) is dropped with the session. Idempotent; also ends a pending quit().
+   */
+  disconnect(): Promise<void> {
+    const queued = this.#queue;
+    this.#queue = [];
+    this.#scheduled = false;
+    this.#closing ??= Promise.resolve();
+    const error = new ClientClosedError();
+    for (const pending of queued) pending.fail(error);
+    this.#subscriber?.close();
+    this.#transport.close();
+    return Promise.resolve();
+  }
+
   /** @internal Counters of this client's host session (tests observe batching with them). */
   async hostStats(): Promise<SessionStats> {
     const response = await this.#transport.request({ v: PROTOCOL_VERSION, type: 'stats' });

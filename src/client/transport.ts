@@ -28,6 +28,8 @@ export function inProcessTransport(engine: Engine): Transport & { readonly sessi
     for (const listener of pushListeners) listener(message.push);
   });
   let closed = false;
+  /** Requests still waiting (a batch behind a blocked BLPOP …): close() rejects them. */
+  const pending = new Set<(error: Error) => void>();
   return {
     session,
     onPush(listener) {
@@ -36,11 +38,18 @@ export function inProcessTransport(engine: Engine): Transport & { readonly sessi
     request(request) {
       if (closed) return Promise.reject(new ClientClosedError());
       // Answer asynchronously, as a worker would: callers never see a reply in their own tick.
-      return Promise.resolve().then(() => session.handle(request));
+      const answer = Promise.resolve().then(() => session.handle(request));
+      return new Promise<Response>((resolve, reject) => {
+        pending.add(reject);
+        answer.then(resolve, reject).finally(() => pending.delete(reject));
+      });
     },
     close() {
       closed = true;
       session.close();
+      const error = new ClientClosedError();
+      for (const reject of pending) reject(error);
+      pending.clear();
     },
   };
 }

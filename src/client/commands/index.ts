@@ -13,6 +13,7 @@ import { HASH_COMMANDS } from './hashes.js';
 import { SET_COMMANDS } from './sets.js';
 import { PUBSUB_COMMANDS } from './pubsub.js';
 import { ZSET_COMMANDS } from './zsets.js';
+import { LIST_COMMANDS } from './lists.js';
 
 export const COMMANDS = {
   ...STRING_COMMANDS,
@@ -24,12 +25,13 @@ export const COMMANDS = {
   ...SET_COMMANDS,
   ...PUBSUB_COMMANDS,
   ...ZSET_COMMANDS,
+  ...LIST_COMMANDS,
 };
 
 export const CLIENT_COMMANDS = { ...COMMANDS, ...WATCH_COMMANDS };
 
 /** The family tables, for checks that no method name is defined twice. */
-export const FAMILIES = [STRING_COMMANDS, KEY_COMMANDS, EXPIRY_COMMANDS, SERVER_COMMANDS, CONNECTION_COMMANDS, WATCH_COMMANDS, HASH_COMMANDS, SET_COMMANDS, PUBSUB_COMMANDS, ZSET_COMMANDS];
+export const FAMILIES = [STRING_COMMANDS, KEY_COMMANDS, EXPIRY_COMMANDS, SERVER_COMMANDS, CONNECTION_COMMANDS, WATCH_COMMANDS, HASH_COMMANDS, SET_COMMANDS, PUBSUB_COMMANDS, ZSET_COMMANDS, LIST_COMMANDS];
 
 export type Commands = typeof COMMANDS;
 export type ClientCommands = typeof CLIENT_COMMANDS;
