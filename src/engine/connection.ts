@@ -6,7 +6,7 @@
 import type { Engine } from './engine.js';
 import type { CommandSpec } from './command.js';
 import { ReplyError } from './errors.js';
-import { Status, type RawReply, type Reply } from './reply.js';
+import { Status, asciiArray, type RawReply, type Reply } from './reply.js';
 import { fromByteString, isAscii, toByteString } from './bytes.js';
 import type { ClientPubSub, RawPushListener } from './pubsub.js';
 import { BLOCKED, afterHeld, awaitBlocked, continueBatch, type BlockedCommand } from './blocking.js';
@@ -233,6 +233,10 @@ export function toPublicReply(raw: RawReply): Reply {
     // Messages quote arguments, which are byte strings too.
     const message = fromByteString(raw.message);
     return message === raw.message ? raw : new ReplyError(message);
+  }
+  if (raw === asciiArray.last) {
+    asciiArray.last = null;
+    return raw as Reply[];
   }
   const n = raw.length;
   const out: Reply[] = new Array(n);

@@ -29,3 +29,11 @@ export const PONG = new Status('PONG');
 export type RawReply = string | number | bigint | null | Status | ReplyError | RawReply[];
 
 export type Reply = string | number | bigint | null | ReplyError | Reply[];
+
+/**
+ * A handler's fresh array reply of ASCII bulk strings (LRANGE of an all-ASCII list), which
+ * callers may see as is: `toPublicReply` hands out the array that is `asciiArray.last`
+ * without decoding or copying each item. Only the latest one is kept (it is the reply being
+ * converted); the conversion clears it.
+ */
+export const asciiArray: { last: RawReply[] | null } = { last: null };

@@ -10,8 +10,11 @@
  *   Redis's quicklist for the sizes a browser holds. Range removal (LTRIM, LREM) compacts
  *   in one pass.
  * - Vacated slots are set to undefined so popped strings can be collected.
+ * - `nonAscii` counts elements holding a byte ≥ 0x80: while it is 0 a range of the list is
+ *   already valid text, and LRANGE hands it to callers without decoding each element.
  * - Knows nothing of argv, replies or errors; indexes are in range unless stated.
  */
+import { isAscii } from '../bytes.js';
 import type { ListEntry } from '../keyspace.js';
 import type { TypeOps } from '../type-ops.js';
 
@@ -22,6 +25,7 @@ export class Deque {
   private head = 0;
   private mask: number;
   private len = 0;
+  private nonAscii = 0;
 
   constructor(capacity = MIN_CAPACITY) {
     let cap = MIN_CAPACITY;
@@ -35,6 +39,7 @@ export class Deque {
     const d = new Deque(values.length);
     for (let i = 0; i < values.length; i++) d.items[i] = values[i];
     d.len = values.length;
+    d.recount();
     return d;
   }
 
@@ -46,10 +51,16 @@ export class Deque {
     return this.mask + 1;
   }
 
+  /** True when every element is ASCII (each one is the same as bytes and as text). */
+  get ascii(): boolean {
+    return this.nonAscii === 0;
+  }
+
   pushBack(value: string): void {
     if (this.len === this.mask + 1) this.resize((this.mask + 1) * 2);
     this.items[(this.head + this.len) & this.mask] = value;
     this.len++;
+    if (!isAscii(value)) this.nonAscii++;
   }
 
   pushFront(value: string): void {
@@ -57,6 +68,7 @@ export class Deque {
     this.head = (this.head - 1) & this.mask;
     this.items[this.head] = value;
     this.len++;
+    if (!isAscii(value)) this.nonAscii++;
   }
 
   popFront(): string | undefined {
@@ -65,6 +77,7 @@ export class Deque {
     this.items[this.head] = undefined;
     this.head = (this.head + 1) & this.mask;
     this.len--;
+    if (this.nonAscii !== 0 && !isAscii(value!)) this.nonAscii--;
     this.maybeShrink();
     return value;
   }
@@ -75,6 +88,7 @@ export class Deque {
     const value = this.items[slot];
     this.items[slot] = undefined;
     this.len--;
+    if (this.nonAscii !== 0 && !isAscii(value!)) this.nonAscii--;
     this.maybeShrink();
     return value;
   }
@@ -85,15 +99,21 @@ export class Deque {
   }
 
   set(i: number, value: string): void {
-    this.items[(this.head + i) & this.mask] = value;
+    const slot = (this.head + i) & this.mask;
+    if (this.nonAscii !== 0 && !isAscii(this.items[slot]!)) this.nonAscii--;
+    if (!isAscii(value)) this.nonAscii++;
+    this.items[slot] = value;
   }
 
   /** Elements [start, end) as an array. */
   slice(start = 0, end = this.len): string[] {
     const n = end - start;
-    const out: string[] = new Array(n > 0 ? n : 0);
-    for (let i = 0; i < n; i++) out[i] = this.items[(this.head + start + i) & this.mask]!;
-    return out;
+    if (n <= 0) return [];
+    const cap = this.mask + 1;
+    const from = (this.head + start) & this.mask;
+    // Native copies: one when the range does not wrap around the ring, else two.
+    if (from + n <= cap) return this.items.slice(from, from + n) as string[];
+    return (this.items.slice(from, cap) as string[]).concat(this.items.slice(0, n - (cap - from)) as string[]);
   }
 
   toArray(): string[] {
@@ -115,11 +135,13 @@ export class Deque {
     }
     items[(this.head + i) & mask] = value;
     this.len++;
+    if (!isAscii(value)) this.nonAscii++;
   }
 
   /** Remove element `i` (0 ≤ i < length). */
   removeAt(i: number): void {
     const { items, mask } = this;
+    if (this.nonAscii !== 0 && !isAscii(items[(this.head + i) & mask]!)) this.nonAscii--;
     if (i < this.len - 1 - i) {
       for (let j = i; j > 0; j--) items[(this.head + j) & mask] = items[(this.head + j - 1) & mask];
       items[this.head] = undefined;
@@ -140,6 +162,7 @@ export class Deque {
     for (let i = end; i < this.len; i++) items[(this.head + i) & mask] = undefined;
     this.head = (this.head + start) & mask;
     this.len = end - start;
+    if (this.nonAscii !== 0) this.recount();
     this.maybeShrink();
   }
 
@@ -158,6 +181,7 @@ export class Deque {
     }
     for (let i = w; i < len; i++) items[(head + i) & mask] = undefined;
     this.len = w;
+    if (this.nonAscii !== 0) this.recount();
     this.maybeShrink();
     return len - w;
   }
@@ -167,6 +191,7 @@ export class Deque {
     this.mask = MIN_CAPACITY - 1;
     this.head = 0;
     this.len = 0;
+    this.nonAscii = 0;
   }
 
   /** Check the structure's invariants (tests): throws on the first broken one. */
@@ -183,6 +208,15 @@ export class Deque {
       if (!inside && value !== undefined) throw new Error(`vacated slot ${i} still holds a value`);
     }
     if (cap > MIN_CAPACITY && this.len > 0 && this.len * 4 < cap) throw new Error('ring not shrunk');
+    const counted = this.nonAscii;
+    this.recount();
+    if (counted !== this.nonAscii) throw new Error(`nonAscii ${counted}, counted ${this.nonAscii}`);
+  }
+
+  private recount(): void {
+    let n = 0;
+    for (let i = 0; i < this.len; i++) if (!isAscii(this.items[(this.head + i) & this.mask]!)) n++;
+    this.nonAscii = n;
   }
 
   private maybeShrink(): void {
