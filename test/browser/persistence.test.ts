@@ -87,6 +87,21 @@ describe('persistence through a Worker client', () => {
     expect(info).toMatch(/rdb_last_load_keys_loaded:1000/);
   });
 
+  it('appendfsync everysec: pagehide makes the worker commit what it holds', async () => {
+    const first = client('pagehide');
+    await first.redis.sendCommand(['CONFIG', 'SET', 'appendfsync', 'everysec']);
+    await Promise.all(Array.from({ length: 100 }, (_, i) => first.redis.set(`h${i}`, String(i))));
+    // The page is going away: the client tells the worker to commit now.
+    dispatchEvent(new Event('pagehide'));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Still within everysec's period: without the flush these would not be committed yet.
+    const info = String(await first.redis.sendCommand(['INFO', 'persistence']));
+    expect(info).toMatch(/aof_buffer_length:0/);
+    first.kill();
+    const second = client('pagehide');
+    expect(await second.redis.get('h99')).toBe('99');
+  });
+
   it('persistence: false keeps the keyspace in memory only', async () => {
     const first = client('memory', { persistence: false });
     await first.redis.set('k', 'v');
