@@ -15,6 +15,7 @@ import type { CommandContext } from '../context.js';
 import { Errors, fail } from '../errors.js';
 import type { SetEntry } from '../keyspace.js';
 import { Notify } from '../notify.js';
+import { parseInt64 } from '../parse.js';
 import type { RawReply } from '../reply.js';
 import { compareIntStrings, isIntsetMember, orderedMembers, setFrom } from '../types/set.js';
 import { intSetting, parsePositiveCountOrThrow } from './collection.js';
@@ -175,6 +176,9 @@ export const setAlgebraCommands: readonly CommandSpec[] = [
     keys: { first: 0, last: 0, step: 0 },
     getKeys: numkeysGetKeys,
     keySpecs: [{ flags: ['RO', 'access'], begin: { index: 1 }, find: { keyNumIdx: 0, firstKey: 1, keyStep: 1 } }],
+    // A numkeys only atoi reads (" 2", "2x") fails the key spec; Redis then finds the keys
+    // with its getkeys function, which reports no flags.
+    keyFlags: (argv) => (parseInt64(argv[1] ?? '') !== null ? ['RO', 'access'] : []),
     group: 'set',
     summary: 'Intersect multiple sets and return the cardinality of the result',
     since: '7.0.0',

@@ -64,6 +64,7 @@ describe.skipIf(!haveRedis)('set commands against Redis 7.0', () => {
       ['COMMAND', 'GETKEYS', 'SINTERCARD', '2', 'a', 'b', 'LIMIT', '1'], ['COMMAND', 'GETKEYS', 'SINTERCARD', '3', 'a', 'b'],
       ['COMMAND', 'GETKEYS', 'SINTERCARD', '0', 'a'], ['COMMAND', 'GETKEYS', 'SINTERCARD', ' 1x', 'a'], ['COMMAND', 'GETKEYSANDFLAGS', 'SMOVE', 'a', 'b', 'm'],
       ['COMMAND', 'GETKEYSANDFLAGS', 'SUNIONSTORE', 'd', 'a', 'b'], ['COMMAND', 'GETKEYSANDFLAGS', 'SINTERCARD', '2', 'a', 'b'],
+      ['COMMAND', 'GETKEYSANDFLAGS', 'SINTERCARD', ' 2', 'a', 'b'], ['COMMAND', 'GETKEYSANDFLAGS', 'SINTERCARD', '2x', 'a', 'b'],
     ]);
     expect(engine).toBeDefined();
   });
