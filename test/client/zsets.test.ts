@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeBackends } from './support.js';
 
-describeBackends('sorted-set methods', (h) => {
+describeBackends('sorted-set methods', (h, backend) => {
   it('zAdd takes one member or several, with NX / XX+GT / CH options', async () => {
     const { client } = h();
     expect(await client.zAdd('z', { score: 1, value: 'a' })).toBe(1);
@@ -72,6 +72,23 @@ describeBackends('sorted-set methods', (h) => {
     expect(await client.zPopMaxCount('z', 1)).toEqual([{ value: 'c', score: 3 }]);
     expect(await client.zmPop(['nokey', 'z'], 'MIN', { COUNT: 5 })).toEqual({ key: 'z', elements: [{ value: 'b', score: 2 }] });
     expect(await client.zmPop('z', 'MAX')).toBeNull();
+  });
+
+  it('bzPopMin, bzPopMax and bzmPop: served at once, or null on timeout', async () => {
+    const { client } = h();
+    await client.zAdd('z', [{ score: 1, value: 'a' }, { score: 2, value: 'b' }, { score: 3, value: 'c' }]);
+    expect(await client.bzPopMin(['nokey', 'z'], 1)).toEqual({ key: 'z', value: 'a', score: 1 });
+    expect(await client.bzPopMax('z', 0)).toEqual({ key: 'z', value: 'c', score: 3 });
+    expect(await client.bzmPop(0.5, 'z', 'MIN', { COUNT: 2 })).toEqual({ key: 'z', elements: [{ value: 'b', score: 2 }] });
+    expect(h().lastSent()).toEqual(['BZMPOP', '0.5', '1', 'z', 'MIN', 'COUNT', '2']);
+    const pending = client.bzPopMin('z', 0.01);
+    if (backend.fakeClock) {
+      // The engine runs on a fake clock here: move it past the deadline.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      h().advance(20);
+      h().engine!.blocking.checkTimeouts();
+    }
+    expect(await pending).toBeNull();
   });
 
   it('zRem, zRemRangeBy* delete the emptied key', async () => {

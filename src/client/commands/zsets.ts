@@ -3,7 +3,8 @@
  * as numbers (`inf`/`-inf` ↔ ±Infinity both ways), `zAdd(key, member | members, options)`
  * with NX excluding XX/GT/LT and GT excluding LT at the type level, `zRange(key, min, max,
  * { BY, REV, LIMIT })`, a `…WithScores` twin for every method that can reply scores, and
- * a `…Count` twin for the pops and ZRANDMEMBER whose count changes the reply's shape.
+ * a `…Count` twin for the pops and ZRANDMEMBER whose count changes the reply's shape;
+ * `bzPopMin(keys, timeout)` → `{ key, value, score } | null`.
  */
 import {
   asArray,
@@ -74,6 +75,11 @@ export interface ZScanReply {
 export interface ZMPopReply {
   key: string;
   elements: ZMember[];
+}
+
+/** BZPOPMIN/BZPOPMAX: the key popped from and its member. */
+export interface ZKeyMember extends ZMember {
+  key: string;
 }
 
 export interface ZMPopOptions {
@@ -169,6 +175,12 @@ function zmPopArgs(keys: RedisVariadicArgument, side: 'MIN' | 'MAX', options?: Z
   return argv;
 }
 
+function asKeyMember(reply: Reply): ZKeyMember | null {
+  if (reply === null) return null;
+  const [key, value, score] = asArray(reply);
+  return { key: asString(key!), value: asString(value!), score: asScore(score!) };
+}
+
 function asZmPop(reply: Reply): ZMPopReply | null {
   if (reply === null) return null;
   const [key, elements] = asArray(reply);
@@ -246,6 +258,15 @@ export const ZSET_COMMANDS = {
   zPopMax: command((key: RedisArgument) => ['ZPOPMAX', key], asMemberOrNull),
   zPopMaxCount: command((key: RedisArgument, count: number) => ['ZPOPMAX', key, String(count)], asMembers),
   zmPop: command(zmPopArgs, asZmPop),
+  /** BZPOPMIN keys timeout (seconds, 0 = forever): null on timeout. */
+  bzPopMin: command((keys: RedisVariadicArgument, timeout: number) => ['BZPOPMIN', ...list(keys), String(timeout)], asKeyMember),
+  bzPopMax: command((keys: RedisVariadicArgument, timeout: number) => ['BZPOPMAX', ...list(keys), String(timeout)], asKeyMember),
+  /** BZMPOP timeout numkeys keys MIN|MAX [COUNT n]: null on timeout. */
+  bzmPop: command((timeout: number, keys: RedisVariadicArgument, side: 'MIN' | 'MAX', options?: ZMPopOptions) => {
+    const argv = zmPopArgs(keys, side, options);
+    argv.splice(0, 1, 'BZMPOP', String(timeout));
+    return argv;
+  }, asZmPop),
 
   zRandMember: command((key: RedisArgument) => ['ZRANDMEMBER', key], asStringOrNull),
   zRandMemberCount: command((key: RedisArgument, count: number) => ['ZRANDMEMBER', key, String(count)], asStringArray),

@@ -1,7 +1,8 @@
 /**
  * Sorted sets, single-member and pop commands (redis: t_zset.c): ZADD/ZINCRBY share
- * zaddGeneric, ZPOPMIN/ZPOPMAX/ZMPOP share zpopGeneric; plus ZREM, ZSCORE, ZMSCORE,
- * ZCARD, ZRANK, ZREVRANK, ZRANDMEMBER and ZSCAN. Range commands live in zset-range.ts,
+ * zaddGeneric, every pop shares popFrom; plus ZREM, ZSCORE, ZMSCORE,
+ * ZCARD, ZRANK, ZREVRANK, ZRANDMEMBER, ZSCAN, and the blocking pops BZPOPMIN, BZPOPMAX
+ * and BZMPOP (on blocking.ts). Range commands live in zset-range.ts,
  * set algebra in zset-algebra.ts; `zsetCommands` gathers the family.
  */
 import { ONE_KEY, type CommandSpec } from '../command.js';
@@ -9,6 +10,7 @@ import type { CommandContext } from '../context.js';
 import { Errors, fail } from '../errors.js';
 import { globMatch } from '../glob.js';
 import type { ZsetEntry } from '../keyspace.js';
+import { parseBlockTimeoutOrThrow } from '../blocking.js';
 import { Notify } from '../notify.js';
 import { parseInt64 } from '../parse.js';
 import { formatScore, parseScoreOrThrow } from '../parse-score.js';
@@ -114,27 +116,24 @@ function zaddGeneric(ctx: CommandContext, argv: string[], flags: number): RawRep
 }
 
 /**
- * Pop up to `count` lowest (`max` false) or highest members from the first non-empty key
- * of `keys` (redis: genericZpopCommand). `nested` gives ZMPOP's [key, [[member, score]…]]
- * shape (nil when every key is empty); otherwise a flat member/score list. Logged as
- * ZPOPMIN/ZPOPMAX key count so replay pops the same members.
+ * How a pop replies (redis: genericZpopCommand's emitkey / use_nested_array): ZPOPMIN's
+ * flat member/score list, BZPOPMIN's [key, member, score], or ZMPOP's
+ * [key, [[member, score]…]].
  */
-export function zpopGeneric(ctx: CommandContext, keys: readonly string[], max: boolean, count: number, nested: boolean): RawReply {
-  let key: string | undefined;
-  let entry: ZsetEntry | undefined;
-  for (const candidate of keys) {
-    entry = writeZset(ctx, candidate);
-    if (entry !== undefined) {
-      key = candidate;
-      break;
-    }
-  }
-  if (entry === undefined || key === undefined) return nested ? null : [];
+export type PopShape = 'flat' | 'keyed' | 'nested';
+
+/**
+ * Pop up to `count` lowest (`max` false) or highest members of the zset at `key`, which
+ * must exist, and reply in `shape`. `logCount` null logs the pop as ZPOPMIN/ZPOPMAX key,
+ * else with that count (the forms Redis propagates for BZPOP*, ZMPOP and BZMPOP); undefined
+ * logs the command as sent.
+ */
+function popFrom(ctx: CommandContext, key: string, entry: ZsetEntry, max: boolean, count: number, shape: PopShape, logCount?: number | null): RawReply {
   const set = entry.value;
   const n = Math.min(count, set.size);
   const out: RawReply[] = [];
   const take = (node: { member: string; score: number }): void => {
-    if (nested) out.push([node.member, formatScore(node.score)]);
+    if (shape === 'nested') out.push([node.member, formatScore(node.score)]);
     else out.push(node.member, formatScore(node.score));
   };
   if (max) {
@@ -148,8 +147,44 @@ export function zpopGeneric(ctx: CommandContext, keys: readonly string[], max: b
   }
   ctx.modified(key, Notify.zset, max ? 'zpopmax' : 'zpopmin');
   deleteIfEmpty(ctx, key, entry);
-  if (nested || keys.length > 1) ctx.rewrite(max ? 'ZPOPMAX' : 'ZPOPMIN', key, String(n));
-  return nested ? [key, out] : out;
+  const name = max ? 'ZPOPMAX' : 'ZPOPMIN';
+  if (logCount === null) ctx.rewrite(name, key);
+  else if (logCount !== undefined) ctx.rewrite(name, key, String(logCount));
+  return shape === 'flat' ? out : shape === 'keyed' ? [key, ...out] : [key, out];
+}
+
+/**
+ * The first of `keys` holding a zset (WRONGTYPE stops at the first key of another type,
+ * as Redis checks them in order), or undefined when none does.
+ */
+function firstZset(ctx: CommandContext, keys: readonly string[]): [string, ZsetEntry] | undefined {
+  for (const key of keys) {
+    const entry = writeZset(ctx, key);
+    if (entry !== undefined) return [key, entry];
+  }
+  return undefined;
+}
+
+/**
+ * BZPOPMIN/BZPOPMAX/BZMPOP (redis: blockingGenericZpopCommand): pop at once from the first
+ * non-empty key, else wait on every key (nil on timeout, and at once inside MULTI). Logged
+ * as the non-blocking pop it performed.
+ */
+function bzpopGeneric(ctx: CommandContext, argv: string[], keys: readonly string[], timeoutArg: string, max: boolean, count: number, shape: PopShape): RawReply {
+  const deadline = parseBlockTimeoutOrThrow(ctx, timeoutArg);
+  const logCount = shape === 'nested' ? count : null;
+  const found = firstZset(ctx, keys);
+  if (found !== undefined) return popFrom(ctx, found[0], found[1], max, count, shape, logCount);
+  return ctx.engine.blocking.block(ctx, argv, {
+    keys,
+    type: 'zset',
+    deadline,
+    timeoutReply: null,
+    serve: (serveCtx, key) => {
+      const entry = writeZset(serveCtx, key);
+      return entry === undefined ? undefined : popFrom(serveCtx, key, entry, max, count, shape, logCount);
+    },
+  });
 }
 
 /** ZPOPMIN/ZPOPMAX key [count] (redis: zpopMinMaxCommand). */
@@ -166,7 +201,8 @@ function zpopMinMax(ctx: CommandContext, argv: string[], max: boolean): RawReply
     }
     count = Number(n);
   }
-  return zpopGeneric(ctx, [argv[1]!], max, count, false);
+  const entry = writeZset(ctx, argv[1]!);
+  return entry === undefined ? [] : popFrom(ctx, argv[1]!, entry, max, count, 'flat');
 }
 
 /**
@@ -395,7 +431,39 @@ const zsetCoreCommands: readonly CommandSpec[] = [
     complexity: 'O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.',
     handler: (ctx, argv) => {
       const { keys, max, count } = parseZmpopOrThrow(argv, 1);
-      return zpopGeneric(ctx, keys, max, count, true);
+      const found = firstZset(ctx, keys);
+      return found === undefined ? null : popFrom(ctx, found[0], found[1], max, count, 'nested', count);
+    },
+  },
+  ...(['bzpopmin', 'bzpopmax'] as const).map((name): CommandSpec => ({
+    ...ZSET,
+    name,
+    arity: -3,
+    flags: ['write', 'noscript', 'blocking', 'fast'],
+    keys: { first: 1, last: -2, step: 1 },
+    keySpecs: [{ flags: ['RW', 'access', 'delete'], begin: { index: 1 }, find: { lastKey: -2, keyStep: 1, limit: 0 } }],
+    summary: name === 'bzpopmin'
+      ? 'Remove and return the member with the lowest score from one or more sorted sets, or block until one is available'
+      : 'Remove and return the member with the highest score from one or more sorted sets, or block until one is available',
+    since: '5.0.0',
+    complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
+    handler: (ctx, argv) => bzpopGeneric(ctx, argv, argv.slice(1, -1), argv[argv.length - 1]!, name === 'bzpopmax', 1, 'keyed'),
+  })),
+  {
+    ...ZSET,
+    name: 'bzmpop',
+    arity: -5,
+    flags: ['write', 'blocking'],
+    keys: { first: 0, last: 0, step: 0 },
+    getKeys: (argv) => numkeysPositions(argv, 2, false),
+    keySpecs: [keynumSpec(['RW', 'access', 'delete'], 2)],
+    summary: 'Remove and return members with scores in a sorted set or block until one is available',
+    since: '7.0.0',
+    complexity: 'O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.',
+    // numkeys and options are checked before the timeout, as Redis does.
+    handler: (ctx, argv) => {
+      const { keys, max, count } = parseZmpopOrThrow(argv, 2);
+      return bzpopGeneric(ctx, argv, keys, argv[1]!, max, count, 'nested');
     },
   },
   {

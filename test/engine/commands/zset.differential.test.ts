@@ -135,7 +135,7 @@ describe.skipIf(!haveRedis)('sorted-set commands against Redis 7.0', () => {
 
   it('COMMAND INFO and DOCS of every sorted-set command match', async () => {
     const names = zsetCommands.map((spec) => spec.name);
-    expect(names).toHaveLength(32);
+    expect(names).toHaveLength(35);
     await expectSameCommandMetadata(conn, redis.client, names);
     await same([
       ['COMMAND', 'GETKEYS', 'ZUNIONSTORE', 'd', '2', 'a', 'b', 'WEIGHTS', '1', '2'], ['COMMAND', 'GETKEYS', 'ZINTER', '2', 'a', 'b'],
@@ -268,6 +268,17 @@ describe.skipIf(!haveRedis)('sorted-set commands against Redis 7.0', () => {
       ['ZRANDMEMBER', 'nokey', '5'], ['ZRANDMEMBER', 'z', 'x'], ['ZRANDMEMBER', 'z', '1', 'foo'], ['ZRANDMEMBER', 'z', '1', 'WITHSCORES', 'x'],
       ['ZRANDMEMBER', 'z', '-9223372036854775808'], ['ZRANDMEMBER', 'z', '-9223372036854775807', 'WITHSCORES'],
       ['ZRANDMEMBER', 'z', '4611686018427387904', 'WITHSCORES'], ['SET', 'str', 'v'], ['ZRANDMEMBER', 'str'], ['ZRANDMEMBER', 'str', '0'], ['ZRANDMEMBER', 'str', 'x'],
+    ]);
+  });
+
+  it('BZPOPMIN, BZPOPMAX, BZMPOP: immediate pops, argument errors, short timeouts', async () => {
+    await same([
+      ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c'], ['SET', 'str', 'v'], ['BZPOPMIN', 'z', '0'], ['BZPOPMAX', 'nokey', 'z', '1'],
+      ['BZPOPMIN', 'str', 'z', '0'], ['BZPOPMIN', 'z', 'str', '0'], ['BZPOPMIN', 'z', 'x'], ['BZPOPMIN', 'z', '-1'], ['BZPOPMIN', 'z', 'inf'],
+      ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c'], ['BZMPOP', '0', '1', 'z', 'MAX', 'COUNT', '2'], ['BZMPOP', 'x', '0', 'z', 'MIN'],
+      ['BZMPOP', '-1', '1', 'z', 'FOO'], ['BZMPOP', 'x', '1', 'z', 'MIN'], ['BZMPOP', '0', '1', 'z', 'MIN', 'COUNT', '0'], ['BZMPOP', '0', '2', 'z', 'MIN'],
+      ['BZMPOP', '0', '1', 'z', 'MIN', 'COUNT', '5'], ['EXISTS', 'z'], ['BZPOPMIN', 'nokey', '0.01'], ['BZMPOP', '0.01', '1', 'nokey', 'MAX'],
+      ['MULTI'], ['BZPOPMAX', 'nokey', '0'], ['BZMPOP', '0', '1', 'nokey', 'MIN'], ['EXEC'],
     ]);
   });
 
