@@ -27,7 +27,7 @@ export { WatchError, ClientClosedError } from './client/errors.js';
 export type { BufferReply, RespReply } from './client/replies.js';
 export type { RedisArgument, RedisValue, RedisVariadicArgument } from './client/commands/define.js';
 export type { SetOptions, GetExOptions, MSetArguments, LcsIdxOptions, LcsIdxReply, LcsIdxWithMatchLenReply, RangeReply } from './client/commands/strings.js';
-export type { CopyOptions, ScanOptions, ScanReply } from './client/commands/keys.js';
+export type { CopyOptions, ScanOptions, ScanReply, SortOptions } from './client/commands/keys.js';
 export type { ExpireMode } from './client/commands/expiry.js';
 export type { TimeReply, FlushMode, CommandReply, CommandListOptions, CommandKeyAndFlags } from './client/commands/server.js';
 export type { AuthOptions, HelloOptions, HelloReply, ClientInfoReply, ClientListFilter } from './client/commands/connection.js';

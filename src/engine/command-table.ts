@@ -19,6 +19,7 @@ import { zsetCommands } from './commands/zset.js';
 import { persistenceCommands } from './commands/persistence.js';
 import { listCommands } from './commands/list.js';
 import { listBlockingCommands } from './commands/list-blocking.js';
+import { sortCommands } from './commands/sort.js';
 
 export const ALL_FAMILIES: readonly (readonly CommandSpec[])[] = [
   stringCommands,
@@ -34,6 +35,7 @@ export const ALL_FAMILIES: readonly (readonly CommandSpec[])[] = [
   replicationCommands,
   zsetCommands,
   persistenceCommands,
+  sortCommands,
   listCommands,
   listBlockingCommands,
 ];

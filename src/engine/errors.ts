@@ -106,6 +106,8 @@ export const Errors = {
     "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
   lposCountNegative: "ERR COUNT can't be negative",
   lposMaxlenNegative: "ERR MAXLEN can't be negative",
+  // --- SORT (commands/sort.ts) ---
+  sortNotDouble: "ERR One or more scores can't be converted into double",
 } as const;
 
 /** Throw a reply error: the handler's way to answer with an error (redis: addReplyError). */

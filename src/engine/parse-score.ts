@@ -184,6 +184,17 @@ export function parseScoreOrThrow(s: string): number {
   return value;
 }
 
+/**
+ * A whole C string read by strtod as SORT reads its weights (redis: sortCommandGeneric):
+ * leading spaces and "" (0) allowed, anything left before the end or a NUL byte, ERANGE or
+ * NaN give null.
+ */
+export function parseSortWeight(s: string): number | null {
+  const value = strtod(s, 0);
+  if ((strtodEnd !== s.length && s.charCodeAt(strtodEnd) !== 0) || strtodRange || value !== value) return null;
+  return value;
+}
+
 /** A score interval (redis: zrangespec); `minex`/`maxex` exclude the bound. */
 export interface ScoreRange {
   min: number;

@@ -133,3 +133,19 @@ describeBackends('key methods', (h) => {
     }
   });
 });
+
+describeBackends('sort methods', (h) => {
+  it('sort, sortRo and sortStore with BY, LIMIT, GET, DIRECTION and ALPHA', async () => {
+    const { client } = h();
+    await client.rPush('ids', ['3', '1', '2']);
+    await client.mSet({ 'w_1': '30', 'w_2': '10', 'w_3': '20', 'name_1': 'ann', 'name_3': 'cy' });
+    expect(await client.sort('ids')).toEqual(['1', '2', '3']);
+    expect(await client.sort('ids', { BY: 'w_*', GET: ['#', 'name_*'] })).toEqual(['2', null, '3', 'cy', '1', 'ann']);
+    expect(h().lastSent()).toEqual(['SORT', 'ids', 'BY', 'w_*', 'GET', '#', 'GET', 'name_*']);
+    expect(await client.sortRo('ids', { LIMIT: { offset: 0, count: 2 }, DIRECTION: 'DESC', ALPHA: true })).toEqual(['3', '2']);
+    expect(h().lastSent()).toEqual(['SORT_RO', 'ids', 'LIMIT', '0', '2', 'DESC', 'ALPHA']);
+    expect(await client.sortStore('ids', 'sorted', { DIRECTION: 'DESC' })).toBe(3);
+    expect(h().lastSent()).toEqual(['SORT', 'ids', 'DESC', 'STORE', 'sorted']);
+    expect(await client.lRange('sorted', 0, -1)).toEqual(['3', '2', '1']);
+  });
+});

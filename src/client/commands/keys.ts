@@ -6,6 +6,7 @@ import {
   asArray,
   asBoolean,
   asNumber,
+  asNullableStringArray,
   asNumberOrNull,
   asString,
   asStringArray,
@@ -43,6 +44,28 @@ export function scanArgs(cursor: number, options?: ScanOptions): RedisArgument[]
   return argv;
 }
 
+/** SORT / SORT_RO / sortStore options, as node-redis v4 spells them. */
+export interface SortOptions {
+  /** A key pattern (`weight_*`, `user:*->age`); a pattern without `*` skips sorting. */
+  BY?: RedisArgument;
+  LIMIT?: { offset: number; count: number };
+  /** Patterns to fetch per element (`#` is the element itself). */
+  GET?: RedisArgument | RedisArgument[];
+  DIRECTION?: 'ASC' | 'DESC';
+  ALPHA?: true;
+}
+
+function sortArgs(name: 'SORT' | 'SORT_RO', key: RedisArgument, options?: SortOptions): RedisArgument[] {
+  const argv: RedisArgument[] = [name, key];
+  if (options?.BY !== undefined) argv.push('BY', options.BY);
+  if (options?.LIMIT !== undefined) argv.push('LIMIT', String(options.LIMIT.offset), String(options.LIMIT.count));
+  const gets = options?.GET === undefined ? [] : Array.isArray(options.GET) ? options.GET : [options.GET];
+  for (const pattern of gets) argv.push('GET', pattern);
+  if (options?.DIRECTION !== undefined) argv.push(options.DIRECTION);
+  if (options?.ALPHA) argv.push('ALPHA');
+  return argv;
+}
+
 export const KEY_COMMANDS = {
   del: command((keys: RedisVariadicArgument) => variadic(['DEL'], keys), asNumber),
   unlink: command((keys: RedisVariadicArgument) => variadic(['UNLINK'], keys), asNumber),
@@ -68,4 +91,12 @@ export const KEY_COMMANDS = {
   objectFreq: command((key: RedisArgument) => ['OBJECT', 'FREQ', key], asNumberOrNull),
   objectIdleTime: command((key: RedisArgument) => ['OBJECT', 'IDLETIME', key], asNumberOrNull),
   objectRefCount: command((key: RedisArgument) => ['OBJECT', 'REFCOUNT', key], asNumberOrNull),
+  /** Sorted elements, or with GET the fetched values (null where a GET finds nothing). */
+  sort: command((key: RedisArgument, options?: SortOptions) => sortArgs('SORT', key, options), asNullableStringArray),
+  sortRo: command((key: RedisArgument, options?: SortOptions) => sortArgs('SORT_RO', key, options), asNullableStringArray),
+  /** SORT … STORE destination: the length of the stored list. */
+  sortStore: command(
+    (source: RedisArgument, destination: RedisArgument, options?: SortOptions) => [...sortArgs('SORT', source, options), 'STORE', destination],
+    asNumber,
+  ),
 };
