@@ -39,6 +39,10 @@ export class Leader implements ReplicationView {
   private readonly connections = new Map<string, Connection>();
   private readonly watchedTabs = new Set<string>();
   private loaded = false;
+  /** When this tab got the leader lock, and how long until the store was loaded (INFO). */
+  private takeoverMs = -1;
+  /** Pushes for other tabs, sent once per turn and tab (one channel message for many). */
+  private outbox = new Map<string, Array<[number, WireReply]>>();
   /** The tab whose batch is running: ROLE and INFO answer as that tab sees it. */
   private caller = '';
   private readonly ready: Promise<void>;
@@ -48,9 +52,12 @@ export class Leader implements ReplicationView {
     readonly engine: Engine,
     readonly epoch: number,
     private readonly host: LeaderHost,
+    /** When this tab was granted the leader lock (ms since the epoch). */
+    readonly since = Date.now(),
   ) {
     this.ready = engine.ready.then(() => {
       this.loaded = true;
+      this.takeoverMs = Date.now() - this.since;
     });
     // Callers see a failed load through every batch.
     this.ready.catch(() => undefined);
@@ -76,8 +83,10 @@ export class Leader implements ReplicationView {
     if (this.closed) throw new Error('idb-redis: this tab stopped leading the store');
     const conn = this.connection(tab, session);
     this.caller = tab;
-    const raw = conn.callBatchRaw(commands);
+    const batch = conn.callBatchRawOrWait(commands);
     this.caller = '';
+    // A blocking command (BLPOP …) that waits: the batch answers once it is served.
+    const raw = Array.isArray(batch) ? batch : await batch;
     const replies: WireReply[] = new Array(raw.length);
     for (let i = 0; i < raw.length; i++) replies[i] = toWire(raw[i]!);
     // appendfsync always: acknowledge once the batch's writes are committed. A failed
@@ -109,6 +118,8 @@ export class Leader implements ReplicationView {
       ['idb_tab_id', this.caller || this.host.id],
       ['idb_leader_tab_id', this.host.id],
       ['idb_epoch', this.epoch],
+      ['idb_leader_since', this.since],
+      ['idb_takeover_ms', this.takeoverMs],
       ['idb_channel_dropped', dropped],
       ['idb_forwarded_served', served],
     ];
@@ -166,10 +177,29 @@ export class Leader implements ReplicationView {
     if (tab === this.host.id) {
       conn.onPushRaw((raw) => this.host.localPush(session, toWire(raw)));
     } else {
-      conn.onPushRaw((raw) => this.host.post({ type: 'push', to: tab, session, push: toWire(raw) }));
+      conn.onPushRaw((raw) => this.queuePush(tab, session, toWire(raw)));
       this.watchTab(tab);
     }
     return conn;
+  }
+
+  /**
+   * Pushes are sent at the end of the turn's microtasks: before the replies of the batch
+   * that caused them (those are posted after `execute` resolves), one message per tab.
+   */
+  private queuePush(tab: string, session: number, push: WireReply): void {
+    let list = this.outbox.get(tab);
+    if (list === undefined) {
+      if (this.outbox.size === 0) queueMicrotask(() => this.flushPushes());
+      this.outbox.set(tab, (list = []));
+    }
+    list.push([session, push]);
+  }
+
+  private flushPushes(): void {
+    const outbox = this.outbox;
+    this.outbox = new Map();
+    for (const [tab, pushes] of outbox) this.host.post({ type: 'pushes', to: tab, pushes });
   }
 
   /** Learn when a follower tab is gone: its presence lock is granted to us then. */
