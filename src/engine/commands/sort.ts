@@ -115,9 +115,14 @@ function loadElements(entry: Entry | undefined, o: SortOptions): Loaded {
     // Their own order, read directly in the LIMIT range (forwards, or backwards for DESC).
     const elements: string[] = [];
     if (end >= start) {
-      for (let i = start; i <= end; i++) {
-        const at = o.desc ? length - 1 - i : i;
-        elements.push(entry.type === 'list' ? entry.value.get(at) : entry.value.list.nodeAt(at).member);
+      if (entry.type === 'list') {
+        for (let i = start; i <= end; i++) elements.push(entry.value.get(o.desc ? length - 1 - i : i));
+      } else {
+        const lo = o.desc ? length - 1 - end : start;
+        const hi = o.desc ? length - start : end + 1;
+        entry.value.each(lo, hi, o.desc, (member) => {
+          elements.push(member);
+        });
       }
     }
     return elements.length === 0 ? { elements, start, end } : { elements, start: 0, end: end - start };
@@ -126,7 +131,9 @@ function loadElements(entry: Entry | undefined, o: SortOptions): Loaded {
   if (entry.type === 'set') return { elements: orderedMembers(entry), start, end };
   if (entry.type === 'zset') {
     const elements: string[] = [];
-    for (let x = entry.value.list.first(); x !== null; x = x.next[0]!) elements.push(x.member);
+    entry.value.forEach((member) => {
+      elements.push(member);
+    });
     return { elements, start, end };
   }
   return { elements: [], start, end };
