@@ -10,7 +10,8 @@
  * - `request`: a follower's batch for its session `session`, `id` unique per sender. A
  *   MULTI … EXEC or a pipeline is one batch, so it runs in one engine turn at the leader.
  * - `reply` / `failed`: the leader's answer to request `id` of tab `to`.
- * - `push`: a pub/sub push for session `session` of tab `to`.
+ * - `pushes`: pub/sub pushes for sessions of tab `to`, in order: `[session, push]` pairs.
+ *   The leader sends one per tab per engine turn, however many messages the turn made.
  * - `close`: the follower's session `session` closed: the leader drops its connection.
  *
  * Receivers distrust the channel: `parseChannelMessage` checks the shape and returns null
@@ -34,7 +35,7 @@ export type ChannelMessage = Envelope &
     | { type: 'request'; to: string; id: number; session: number; commands: WireArg[][] }
     | { type: 'reply'; to: string; id: number; replies: WireReply[] }
     | { type: 'failed'; to: string; id: number; message: string }
-    | { type: 'push'; to: string; session: number; push: WireReply }
+    | { type: 'pushes'; to: string; pushes: Array<[session: number, push: WireReply]> }
     | { type: 'close'; to: string; session: number }
   );
 
@@ -57,6 +58,10 @@ function isArgv(argv: unknown): argv is WireArg[] {
   return true;
 }
 
+function isPushPair(pair: unknown): boolean {
+  return Array.isArray(pair) && pair.length === 2 && isCount(pair[0]) && pair[1] !== undefined;
+}
+
 /** The message if `value` is a well-formed message of this version, else null. */
 export function parseChannelMessage(value: unknown): ChannelMessage | null {
   if (typeof value !== 'object' || value === null) return null;
@@ -75,8 +80,8 @@ export function parseChannelMessage(value: unknown): ChannelMessage | null {
       return isId(m.to) && isCount(m.id) && Array.isArray(m.replies) ? (value as ChannelMessage) : null;
     case 'failed':
       return isId(m.to) && isCount(m.id) && typeof m.message === 'string' ? (value as ChannelMessage) : null;
-    case 'push':
-      return isId(m.to) && isCount(m.session) && m.push !== undefined ? (value as ChannelMessage) : null;
+    case 'pushes':
+      return isId(m.to) && Array.isArray(m.pushes) && m.pushes.every(isPushPair) ? (value as ChannelMessage) : null;
     case 'close':
       return isId(m.to) && isCount(m.session) ? (value as ChannelMessage) : null;
     default:

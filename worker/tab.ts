@@ -185,8 +185,9 @@ export class TabNode {
       case 'failed':
         if (message.to === this.id) this.forwarder.settle(message.id, null, message.message);
         return;
-      case 'push':
-        if (message.to === this.id) this.sessions.get(message.session)?.push(message.push);
+      case 'pushes':
+        if (message.to !== this.id) return;
+        for (const [session, push] of message.pushes) this.sessions.get(session)?.push(push);
         return;
       case 'close':
         if (message.to === this.id) this.leader?.closeSession(message.from, message.session);
@@ -207,9 +208,14 @@ export class TabNode {
 
   /** Granted the leader lock: open the store, announce, take over what waited. */
   private async lead(): Promise<void> {
-    const epoch = await nextEpoch(this.store, this.epoch).catch(() => this.epoch + 1);
-    if (this.closed) return;
+    const grantedAt = Date.now();
+    // Recovery starts at once; the epoch transaction runs meanwhile.
     const engine = this.options.openEngine(this.store);
+    const epoch = await nextEpoch(this.store, this.epoch).catch(() => this.epoch + 1);
+    if (this.closed) {
+      engine.close();
+      return;
+    }
     const hadLeader = this.leaderId !== null;
     this.leader = new Leader(engine, epoch, {
       store: this.store,
@@ -217,7 +223,7 @@ export class TabNode {
       post: (body) => this.post(body),
       localPush: (session, push) => this.sessions.get(session)?.push(push),
       channelStats: () => ({ dropped: this.dropped, served: this.served }),
-    });
+    }, grantedAt);
     this.role = 'leader';
     this.epoch = epoch;
     this.leaderId = this.id;
@@ -245,6 +251,8 @@ export class TabSession implements HostSession {
   /** Channels, patterns, shard channels (byte strings) this session is subscribed to. */
   private readonly subscriptions: [Set<string>, Set<string>, Set<string>] = [new Set(), new Set(), new Set()];
   private closed = false;
+  /** Pushes waiting for the end of the current task's microtasks: one port message for all. */
+  private outbox: WireReply[] = [];
 
   constructor(private readonly node: TabNode, readonly no: number, private readonly port: MessagePort) {}
 
@@ -285,7 +293,14 @@ export class TabSession implements HostSession {
       if (kind in ADDS && typeof name === 'string') this.subscriptions[ADDS[kind]!]!.add(name);
       else if (kind in REMOVES && typeof name === 'string') this.subscriptions[REMOVES[kind]!]!.delete(name);
     }
-    this.port.postMessage({ v: PROTOCOL_VERSION, type: 'push', push });
+    if (this.outbox.length === 0) queueMicrotask(() => this.flush());
+    this.outbox.push(push);
+  }
+
+  private flush(): void {
+    const pushes = this.outbox;
+    this.outbox = [];
+    if (!this.closed && pushes.length > 0) this.port.postMessage({ v: PROTOCOL_VERSION, type: 'push', pushes });
   }
 
   /** Commands that restore this session's subscriptions on a new leader. */

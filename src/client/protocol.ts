@@ -88,14 +88,15 @@ export type Response =
 export interface PushMessage {
   v: ProtocolVersion;
   type: 'push';
-  push: WireReply;
+  /** One or more pushes, in order (a worker sends a turn's pushes in one message). */
+  pushes: WireReply[];
 }
 
 /** Shape check for a push from the host. */
 export function isPushMessage(value: unknown): value is PushMessage {
   if (typeof value !== 'object' || value === null) return false;
-  const message = value as { v?: unknown; type?: unknown; push?: unknown };
-  return message.v === PROTOCOL_VERSION && message.type === 'push' && message.push !== undefined;
+  const message = value as { v?: unknown; type?: unknown; pushes?: unknown };
+  return message.v === PROTOCOL_VERSION && message.type === 'push' && Array.isArray(message.pushes);
 }
 
 /** What a host serves for one session (through Comlink in the worker, directly in-process). */

@@ -20,7 +20,7 @@ export interface Session extends HostSession {
 /** Serve the protocol on `conn`; `push` receives the connection's pushes in wire form. */
 export function createSession(conn: Connection, push?: (message: PushMessage) => void): Session {
   const stats: SessionStats = { batches: 0, commands: 0, rejected: 0 };
-  if (push !== undefined) conn.onPushRaw((raw) => push({ v: PROTOCOL_VERSION, type: 'push', push: toWire(raw) }));
+  if (push !== undefined) conn.onPushRaw((raw) => push({ v: PROTOCOL_VERSION, type: 'push', pushes: [toWire(raw)] }));
   const session: Session = {
     stats,
     handle(request: unknown): Response | Promise<Response> {

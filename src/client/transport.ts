@@ -25,7 +25,7 @@ export interface Transport {
 export function inProcessTransport(engine: Engine): Transport & { readonly session: Session } {
   const pushListeners = new Set<(push: WireReply) => void>();
   const session = createSession(engine.connect(), (message) => {
-    for (const listener of pushListeners) listener(message.push);
+    for (const push of message.pushes) for (const listener of pushListeners) listener(push);
   });
   let closed = false;
   /** Requests still waiting (a batch behind a blocked BLPOP …): close() rejects them. */
@@ -96,7 +96,7 @@ export function workerTransport(worker: Worker, options: WorkerTransportOptions)
   // Pushes share the session's port with Comlink's replies; Comlink skips them (no call id).
   const onPort = (event: MessageEvent<unknown>): void => {
     if (!isPushMessage(event.data)) return;
-    for (const listener of pushListeners) listener(event.data.push);
+    for (const push of event.data.pushes) for (const listener of pushListeners) listener(push);
   };
   channel.port1.addEventListener('message', onPort);
 

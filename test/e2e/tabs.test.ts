@@ -126,7 +126,8 @@ describe.skipIf(!haveChromium)('tabs', () => {
 
   it('pub/sub across pages: counts, order per publisher, patterns, unsubscribe', async () => {
     const store = `pubsub-${storeCounter++}`;
-    const [a, b, c] = await openPages(3, store);
+    // The first page leads; the subscribers and the publisher are followers.
+    const [leader, a, b, c] = await openPages(4, store);
     await a!.evaluate(async () => {
       await window.redis.subscribe('chat', (m, ch) => window.received.push(`${ch}:${m}`));
       await window.redis.pSubscribe('chat*', (m, ch) => window.received.push(`p:${ch}:${m}`));
@@ -153,6 +154,7 @@ describe.skipIf(!haveChromium)('tabs', () => {
     await c!.waitForFunction(async () => (await window.redis.publish('chat', 'gone?')) === 0);
     await b!.close();
     await c!.close();
+    await leader!.close();
   });
 
   it('keyspace events across pages, including expired', async () => {

@@ -18,7 +18,7 @@ describe('channel protocol', () => {
       { v, from: 'a', type: 'request', to: 'b', id: 1, session: 2, commands: [['GET', 'k'], ['SET', 'k', new Uint8Array([1])]] },
       { v, from: 'a', type: 'reply', to: 'b', id: 1, replies: ['x', null, 1] },
       { v, from: 'a', type: 'failed', to: 'b', id: 1, message: 'ERR x' },
-      { v, from: 'a', type: 'push', to: 'b', session: 1, push: ['message', 'c', 'm'] },
+      { v, from: 'a', type: 'pushes', to: 'b', pushes: [[1, ['message', 'c', 'm']], [2, 'MONITOR line']] },
       { v, from: 'a', type: 'close', to: 'b', session: 1 },
     ]) expect(parseChannelMessage(message), JSON.stringify(message)).toBe(message);
   });
@@ -38,7 +38,8 @@ describe('channel protocol', () => {
       { v, from: 'a', type: 'request', id: 1, session: 2, commands: [['GET']] },
       { v, from: 'a', type: 'reply', to: 'b', id: 1, replies: 'x' },
       { v, from: 'a', type: 'failed', to: 'b', id: 1 },
-      { v, from: 'a', type: 'push', to: 'b', session: 1 },
+      { v, from: 'a', type: 'pushes', to: 'b', pushes: [[1]] },
+      { v, from: 'a', type: 'pushes', to: 'b', pushes: [[-1, 'x']] },
       { v, from: 'a', type: 'close', to: 'b' },
       { v, from: 'a', type: '__proto__' },
     ]) expect(parseChannelMessage(junk), JSON.stringify(junk)).toBeNull();
