@@ -134,7 +134,31 @@ async function browser(): Promise<void> {
   }
 }
 
+/** Bytes stored per byte of user data (key + value), log only and after a snapshot. */
+async function amplification(): Promise<void> {
+  const storage = memoryStorage();
+  const engine = createEngine({ storage });
+  const conn = engine.connect();
+  let user = 0;
+  for (let i = 0; i < 100_000; i += 1000) {
+    const batch: string[][] = [];
+    for (let j = i; j < i + 1000; j++) {
+      const key = `user:${j}`;
+      const value = 'x'.repeat(100);
+      user += key.length + value.length;
+      batch.push(['SET', key, value]);
+    }
+    await conn.callBatch(batch);
+  }
+  const log = storage.inspect().bytes;
+  await engine.call(['SAVE']);
+  const snap = storage.inspect().bytes;
+  console.log(`\nWrite amplification (100k SETs of 100-byte values): log ${(log / user).toFixed(2)} bytes stored per user byte, snapshot ${(snap / user).toFixed(2)}`);
+  engine.close();
+}
+
 if (!process.argv.includes('--browser-only')) {
+  await amplification();
   await nodeThroughput();
   await compaction(Number(process.env.KEYS ?? 1_000_000));
 }

@@ -3,7 +3,7 @@
  * throughput through the Worker client in each appendfsync mode, against idb-keyval on the
  * same data, and cold start from a snapshot. Lines go to console.log; `__done` ends it.
  */
-import { set as kvSet, get as kvGet, createStore } from 'idb-keyval';
+import { set as kvSet, get as kvGet, getMany as kvGetMany, setMany as kvSetMany, createStore } from 'idb-keyval';
 import { openDB } from 'idb';
 import { createClient, type RedisClient } from '../../src/index.js';
 
@@ -43,6 +43,11 @@ async function modes(): Promise<void> {
     if (mode === 'always') {
       const g = await timed(() => Promise.all(Array.from({ length: 20_000 }, (_, i) => redis.get(`key:${i}`))));
       log(`idb-redis GET of persisted keys, pipelined: ${rate(20_000, g)}`);
+      const keys = Array.from({ length: 1000 }, (_, i) => `key:${i}`);
+      const m = await timed(async () => {
+        for (let r = 0; r < 20; r++) await redis.mGet(keys);
+      });
+      log(`idb-redis MGET of 1,000 persisted keys: ${(m / 20).toFixed(2)} ms each`);
     }
     await redis.quit();
   }
@@ -57,6 +62,12 @@ async function idbKeyval(): Promise<void> {
   });
   const g = await timed(() => Promise.all(Array.from({ length: n }, (_, i) => kvGet(`key:${i}`, store))));
   log(`idb-keyval set: all fired ${rate(n, p)}, awaited one by one ${rate(300, a)}; get all fired ${rate(n, g)}`);
+  const keys = Array.from({ length: 1000 }, (_, i) => `key:${i}`);
+  await kvSetMany(keys.map((k) => [k, 'value-of-some-length']), store);
+  const m = await timed(async () => {
+    for (let r = 0; r < 20; r++) await kvGetMany(keys, store);
+  });
+  log(`idb-keyval getMany of 1,000 keys: ${(m / 20).toFixed(2)} ms each`);
 }
 
 async function coldStart(keys: number): Promise<void> {
