@@ -16,6 +16,7 @@ import type { RawReply } from '../reply.js';
 import { distinctRandomPositions } from '../types/scan-cursor.js';
 import {
   createSet,
+  freshEncoding,
   memberArray,
   membersAt,
   orderedMembers,
@@ -29,6 +30,8 @@ import { parseScanCursorOrThrow, scanCollection } from './scan.js';
 import { oneKeySpec } from './string-common.js';
 import { maxIntsetEntries, resultOrder, setAlgebraCommands } from './set-algebra.js';
 
+/** SPOP rebuilds the set from what remains when count ≥ remaining × this (redis: SPOP_MOVE_STRATEGY_MUL). */
+const SPOP_MOVE_STRATEGY_MUL = 5;
 /** Members per logged SREM when SPOP pops many (Redis 7.2 batches the same way). */
 const SREM_BATCH = 1024;
 
@@ -121,6 +124,9 @@ function spopWithCount(ctx: CommandContext, key: string, countArg: string): RawR
   }
   const popped = membersAt(entry, distinctRandomPositions(size, count, ctx.engine.random));
   for (const member of popped) setRemove(entry, member);
+  // Popping most of the set, Redis builds a new set of what remains (CASE 3): its
+  // encoding is derived afresh, so a hashtable of integers becomes an intset again.
+  if ((size - count) * SPOP_MOVE_STRATEGY_MUL <= count) entry.encoding = freshEncoding(entry.value, maxIntsetEntries(ctx));
   ctx.preventPropagation = true;
   if (ctx.logging) {
     for (let i = 0; i < popped.length; i += SREM_BATCH) ctx.alsoPropagate('srem', key, ...popped.slice(i, i + SREM_BATCH));

@@ -54,6 +54,13 @@ export function setRemove(entry: SetEntry, member: string): boolean {
   return true;
 }
 
+/** The encoding Redis gives a set built afresh from `members`. */
+export function freshEncoding(members: Set<string>, maxIntset: number): SetEntry['encoding'] {
+  if (members.size > maxIntset) return 'hashtable';
+  for (const member of members) if (!isIntsetMember(member)) return 'hashtable';
+  return 'intset';
+}
+
 /** A new set of `members` (duplicates collapse), encoded as Redis would build it. */
 export function setFrom(members: Iterable<string>, maxIntset: number): SetEntry {
   const entry = createSet();

@@ -91,6 +91,9 @@ describe.skipIf(!haveRedis)('set commands against Redis 7.0', () => {
       ...config('set-max-intset-entries', '2'), ['SADD', 'k', '1', '2'], ['OBJECT', 'ENCODING', 'k'], ['SADD', 'k', '3'], ['OBJECT', 'ENCODING', 'k'],
       ['SUNIONSTORE', 'k2', 'k'], ['OBJECT', 'ENCODING', 'k2'], ['SINTERSTORE', 'k3', 'k', 'k'], ['OBJECT', 'ENCODING', 'k3'], ['SMEMBERS', 'k'],
       ...config('set-max-intset-entries', '0'), ['SADD', 'z', '1'], ['OBJECT', 'ENCODING', 'z'], ...config('set-max-intset-entries', '512'),
+      ['SADD', 'p', '1', '2', '3', '4', '5', '6', 'x'], ['SREM', 'p', 'x'], ['OBJECT', 'ENCODING', 'p'], ['SPOP', 'p', '1'], ['OBJECT', 'ENCODING', 'p'],
+      ['SPOP', 'p', '4'], ['OBJECT', 'ENCODING', 'p'], ['SADD', 'q', '1', '2', '3', '4', '5', '6', 'x'], ['SREM', 'q', 'x'], ['SPOP', 'q', '5'],
+      ['OBJECT', 'ENCODING', 'q'],
     ]);
   });
 

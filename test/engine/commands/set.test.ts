@@ -208,4 +208,16 @@ describe('set commands', () => {
     expect(replay.r('SMEMBERS', 's')).toEqual(r('SMEMBERS', 's'));
     expect(replay.r('OBJECT', 'ENCODING', 's')).toBe('hashtable');
   });
+
+  it('SPOP of most of a set derives the encoding afresh from what remains', () => {
+    const { r } = setup();
+    r('SADD', 's', '1', '2', '3', '4', '5', '6', '7', 'x');
+    r('SREM', 's', 'x');
+    // 7 → 6: one popped against six remaining keeps the set (redis CASE 2).
+    r('SPOP', 's', '1');
+    expect(r('OBJECT', 'ENCODING', 's')).toBe('hashtable');
+    // 6 → 1: five popped ≥ 5 × one remaining rebuilds it (CASE 3).
+    r('SPOP', 's', '5');
+    expect(r('OBJECT', 'ENCODING', 's')).toBe('intset');
+  });
 });
