@@ -70,6 +70,50 @@ describe('compaction while writing', () => {
     });
   }
 
+  it('collections changed in place while the walk runs are copied before the change (every type)', async () => {
+    const storage = memoryStorage();
+    const engine = createEngine({ storage, clock, persistence: { chunkBytes: 1024 } });
+    await engine.ready;
+    const conn = engine.connect();
+    const hasLists = engine.commands.lookup('rpush') !== undefined;
+    const setup: string[][] = [];
+    for (let i = 0; i < 1500; i++) {
+      setup.push(['HSET', `h${i}`, 'a', '1', 'b', '2'], ['SADD', `s${i}`, 'x', 'y', '1'], ['ZADD', `z${i}`, '1', 'm', '2', 'n']);
+      if (hasLists) setup.push(['RPUSH', `l${i}`, 'p', 'q', 'r']);
+    }
+    await conn.callBatch(setup);
+    expect(await engine.call(['BGREWRITEAOF'])).toBe('Background append only file rewriting started');
+    const r = rng(11);
+    let rounds = 0;
+    while (engine.persistence!.snapshotRunning()) {
+      const batch: string[][] = [];
+      for (let i = 0; i < 40; i++) {
+        const n = Math.floor(r() * 1500);
+        switch (Math.floor(r() * (hasLists ? 10 : 8))) {
+          case 0: batch.push(['HINCRBY', `h${n}`, 'a', '1']); break;
+          case 1: batch.push(['HSET', `h${n}`, 'c', String(rounds)], ['HDEL', `h${n}`, 'b']); break;
+          case 2: batch.push(['SADD', `s${n}`, `m${rounds}`]); break;
+          case 3: batch.push(['SREM', `s${n}`, 'x'], ['SMOVE', `s${n}`, `s${(n + 1) % 1500}`, 'y']); break;
+          case 4: batch.push(['ZINCRBY', `z${n}`, '1', 'm']); break;
+          case 5: batch.push(['ZADD', `z${n}`, 'INCR', '5', 'n'], ['ZREM', `z${n}`, 'm']); break;
+          case 6: batch.push(['HINCRBYFLOAT', `h${n}`, 'b', '0.5']); break;
+          case 7: batch.push(['ZUNIONSTORE', `z${n}`, '2', `z${n}`, `z${(n + 7) % 1500}`]); break;
+          case 8: batch.push(['RPUSH', `l${n}`, String(rounds)], ['LPOP', `l${n}`]); break;
+          default: batch.push(['LSET', `l${n}`, '0', 'set'], ['LINSERT', `l${n}`, 'BEFORE', 'q', 'ins']); break;
+        }
+      }
+      await conn.callBatch(batch);
+      rounds++;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    expect(rounds).toBeGreaterThan(1);
+    await engine.flush();
+    const reopened = await open(storage, { clock });
+    expect(await dump(reopened)).toEqual(await dump(engine));
+    reopened.close();
+    engine.close();
+  });
+
   it('BGSAVE while a rewrite runs: error, or scheduled with SCHEDULE; BGREWRITEAOF twice: error', async () => {
     const storage = memoryStorage();
     const engine = createEngine({ storage, clock, persistence: { chunkBytes: 512 } });

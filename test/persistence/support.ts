@@ -14,6 +14,7 @@ export async function dump(engine: Engine): Promise<string[]> {
       case 'hash': value = ((await engine.call(['HGETALL', key])) as string[]).join(','); break;
       case 'set': value = ((await engine.call(['SMEMBERS', key])) as string[]).sort().join(','); break;
       case 'zset': value = ((await engine.call(['ZRANGE', key, '0', '-1', 'WITHSCORES'])) as string[]).join(','); break;
+      case 'list': value = ((await engine.call(['LRANGE', key, '0', '-1'])) as string[]).join(','); break;
       default: value = '?';
     }
     out.push(`${key} ${type} ${String(value)} ${String(await engine.call(['PEXPIRETIME', key]))}`);
