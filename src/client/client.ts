@@ -17,7 +17,7 @@ import { RedisMulti } from './multi.js';
 import { PROTOCOL_VERSION, type FlushMessage, type Response, type SessionStats, type WireArg, type WireReply } from './protocol.js';
 import { errorOf, toBufferReply, toReply, toRespReply, type BufferReply, type Reply, type RespReply } from './replies.js';
 import { workerTransport, type Transport } from './transport.js';
-import { Subscriber, type PubSubListener, type PubSubMessage } from './pubsub.js';
+import { Monitor, Subscriber, type PubSubListener, type PubSubMessage } from './pubsub.js';
 
 export interface ClientOptions {
   /** Database name (default 'default'); clients of one name share a keyspace. */
@@ -109,12 +109,14 @@ export class RedisClient {
   #closing: Promise<void> | null = null;
   /** The subscriber side: a second session, opened on the first subscribe (pubsub.ts). */
   readonly #subscriber: Subscriber | null;
+  readonly #monitor: Monitor | null;
 
   /** `openSubscriber` opens the second session subscriptions run on (none: no pub/sub). */
   constructor(transport: Transport, name = 'default', openSubscriber?: () => Transport) {
     this.#transport = transport;
     this.name = name;
     this.#subscriber = openSubscriber === undefined ? null : new Subscriber(openSubscriber);
+    this.#monitor = openSubscriber === undefined ? null : new Monitor(openSubscriber);
   }
 
   static {
@@ -214,6 +216,19 @@ export class RedisClient {
     return this.#requireSubscriber().iterate('patterns', patterns);
   }
 
+  /**
+   * MONITOR on a session of its own: `listener(line)` for every command run in any tab,
+   * as Redis prints it (`1700000000.123000 [0 local:3] "SET" "k" "v"`). Resolves once
+   * monitoring; returns a function that stops it.
+   */
+  async monitor(listener: (line: string) => unknown): Promise<() => void> {
+    if (this.#closing !== null) throw new ClientClosedError();
+    if (this.#monitor === null) throw new Error('idb-redis: this client was created without a subscriber session');
+    const monitor = this.#monitor;
+    await monitor.add(listener);
+    return () => monitor.stop();
+  }
+
   #pubsub(run: (subscriber: Subscriber) => Promise<void>): Promise<void> {
     try {
       return run(this.#requireSubscriber());
@@ -280,6 +295,7 @@ export class RedisClient {
       )
       .finally(() => {
         this.#subscriber?.close();
+        this.#monitor?.stop();
         transport.close();
       });
     return this.#closing;

@@ -215,6 +215,55 @@ export class Subscriber {
   }
 }
 
+/**
+ * MONITOR on a session of its own (a monitoring connection cannot be a subscribed one):
+ * every command any tab runs, as Redis prints it, to each listener. `stop()` closes it.
+ */
+export class Monitor {
+  readonly #listeners = new Set<(line: string) => unknown>();
+  #transport: Transport | null = null;
+  #starting: Promise<void> | null = null;
+
+  constructor(private readonly open: () => Transport) {}
+
+  /** Add a listener; the first one opens the session and sends MONITOR. */
+  async add(listener: (line: string) => unknown): Promise<void> {
+    this.#listeners.add(listener);
+    this.#starting ??= this.#start();
+    await this.#starting;
+  }
+
+  async #start(): Promise<void> {
+    const transport = this.open();
+    if (transport.onPush === undefined) throw new Error('idb-redis: this transport cannot carry MONITOR');
+    transport.onPush((push) => {
+      if (typeof push !== 'object' || push === null || Array.isArray(push) || push.type !== 'status') return;
+      const line = fromByteString(push.value);
+      for (const listener of this.#listeners) {
+        try {
+          listener(line);
+        } catch (error) {
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+      }
+    });
+    this.#transport = transport;
+    const response = await transport.request({ v: PROTOCOL_VERSION, type: 'batch', commands: [['MONITOR']] });
+    if (response.type !== 'replies') throw new Error(response.type === 'error' ? response.message : 'idb-redis: MONITOR failed');
+    const error = errorOf(response.replies[0]!);
+    if (error !== null) throw error;
+  }
+
+  stop(): void {
+    this.#listeners.clear();
+    this.#transport?.close();
+    this.#transport = null;
+    this.#starting = null;
+  }
+}
+
 function toNames(names: string | string[]): string[] {
   return Array.isArray(names) ? names : [names];
 }

@@ -10,7 +10,7 @@ import type { PubSubMessage } from '../../src/client/pubsub.js';
 /** Messages arrive asynchronously on a real Redis: wait for a condition, no timing asserted. */
 const eventually = (check: () => void): Promise<void> => vi.waitFor(check, { timeout: 5_000, interval: 5 });
 
-describeBackends('pub/sub client', (h) => {
+describeBackends('pub/sub client', (h, backend) => {
   it('subscribe(channel, listener) receives (message, channel); publish counts receivers', async () => {
     const { client } = h();
     const got: Array<[string, string]> = [];
@@ -121,6 +121,21 @@ describeBackends('pub/sub client', (h) => {
     } finally {
       process.off('uncaughtException', onError);
     }
+  });
+
+  // The RESP test transport reads replies per subscribe-family command only.
+  it.skipIf(backend.name === 'redis')('monitor(listener) gets every command on a session of its own', async () => {
+    const { client } = h();
+    const lines: string[] = [];
+    const stop = await client.monitor((line) => lines.push(line));
+    await client.set('k', 'é');
+    await client.get('k');
+    await eventually(() => expect(lines).toHaveLength(2));
+    expect(lines[0]).toMatch(/^\d+\.\d{6} \[0 local:\d+\] "SET" "k" "\\xc3\\xa9"$/);
+    expect(lines[1]).toMatch(/"GET" "k"$/);
+    stop();
+    await client.set('k', 'later');
+    expect(lines).toHaveLength(2);
   });
 
   it('close() ends the subscriptions with the client', async () => {

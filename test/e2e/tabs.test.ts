@@ -174,6 +174,26 @@ describe.skipIf(!haveChromium)('tabs', () => {
     await b!.close();
   });
 
+  it('MONITOR and CLIENT LIST span every tab', async () => {
+    const store = `monitor-${storeCounter++}`;
+    const [a, b, c] = await openPages(3, store);
+    await c!.evaluate(async () => {
+      await window.redis.monitor((line) => window.received.push(line));
+    });
+    await a!.evaluate(() => window.redis.set('from-a', '1'));
+    await b!.evaluate(() => window.redis.set('from-b', '2'));
+    await c!.waitForFunction(() => window.received.length >= 2);
+    const lines = await c!.evaluate(() => window.received);
+    expect(lines[0]).toMatch(/^\d+\.\d{6} \[0 local:\d+\] "SET" "from-a" "1"$/);
+    expect(lines[1]).toMatch(/"SET" "from-b" "2"$/);
+    expect(lines[0]!.split(' ')[2]).not.toBe(lines[1]!.split(' ')[2]);
+    // One client per session: each page's main session, plus c's monitor session.
+    const list = await b!.evaluate(() => window.redis.sendCommand(['CLIENT', 'LIST']) as Promise<string>);
+    expect(list.trim().split('\n')).toHaveLength(4);
+    expect(list).toMatch(/ flags=O /);
+    for (const page of [a, b, c]) await page!.close();
+  });
+
   it('malformed BroadcastChannel messages are counted and ignored', async () => {
     const store = `malformed-${storeCounter++}`;
     const [a, b] = await openPages(2, store);
