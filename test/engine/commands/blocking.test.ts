@@ -87,6 +87,7 @@ describe('blocking list commands', () => {
     advance(10 ** 9);
     expect(engine.blocking.blockedClients).toBe(2);
     expect(engine.blocking.clientsWithTimeout).toBe(0);
+    engine.close();
   });
 
   it('timeout argument errors', async () => {
@@ -246,10 +247,11 @@ describe('blocking list commands', () => {
   });
 
   it('INFO clients counts blocked clients', async () => {
-    const { b, call, r } = setup();
+    const { engine, b, call, r } = setup();
     void call(b, 'BLPOP', 'q', '3');
     const info = r('INFO', 'clients') as string;
     expect(info).toMatch(/blocked_clients:1\r\n/);
     expect(info).toMatch(/clients_in_timeout_table:1\r\n/);
+    engine.close();
   });
 });
