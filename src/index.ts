@@ -33,3 +33,4 @@ export type { TimeReply, FlushMode, CommandReply, CommandListOptions, CommandKey
 export type { AuthOptions, HelloOptions, HelloReply, ClientInfoReply, ClientListFilter } from './client/commands/connection.js';
 export { isSubscribeFamily } from './engine/commands/pubsub.js';
 export type { PubSubListener, PubSubMessage } from './client/pubsub.js';
+export type { KeyChange, KeyChangeListener, ObserveTarget } from './client/observe.js';

@@ -18,6 +18,7 @@ import { PROTOCOL_VERSION, type FlushMessage, type Response, type SessionStats, 
 import { errorOf, toBufferReply, toReply, toRespReply, type BufferReply, type Reply, type RespReply } from './replies.js';
 import { workerTransport, type Transport } from './transport.js';
 import { Monitor, Subscriber, type PubSubListener, type PubSubMessage } from './pubsub.js';
+import { observe, type KeyChangeListener, type ObserveTarget } from './observe.js';
 
 export interface ClientOptions {
   /** Database name (default 'default'); clients of one name share a keyspace. */
@@ -214,6 +215,15 @@ export class RedisClient {
   /** Messages of channels matching `patterns` (`pattern` set on each); ending the loop unsubscribes. */
   pSubscribeIterator(patterns: string | string[]): AsyncIterableIterator<PubSubMessage> {
     return this.#requireSubscriber().iterate('patterns', patterns);
+  }
+
+  /**
+   * Reactive reads: `listener({ key, event, type, value })` on every change of a key (or of
+   * keys matching a pattern), made in any tab. Turns keyspace notifications on for the
+   * store. Resolves once observing, with a function that stops (see observe.ts).
+   */
+  observe(target: ObserveTarget, listener: KeyChangeListener): Promise<() => Promise<void>> {
+    return observe(this, target, listener);
   }
 
   /**

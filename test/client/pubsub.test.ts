@@ -123,6 +123,37 @@ describeBackends('pub/sub client', (h, backend) => {
     }
   });
 
+  it('observe({ key }) reports each change with the type and new string value', async () => {
+    const { client } = h();
+    const changes: unknown[] = [];
+    const stop = await client.observe({ key: 'k' }, (change) => changes.push(change));
+    expect(await client.configGet('notify-keyspace-events')).toEqual({ 'notify-keyspace-events': 'AK' });
+    await client.set('k', '1');
+    await client.incr('k');
+    await client.set('other', 'x');
+    await client.del('k');
+    await eventually(() => expect(changes).toHaveLength(3));
+    expect(changes).toEqual([
+      { key: 'k', event: 'set', type: 'string', value: expect.any(String) },
+      { key: 'k', event: 'incrby', type: 'string', value: expect.any(String) },
+      { key: 'k', event: 'del', type: 'none', value: null },
+    ]);
+    await stop();
+    await client.set('k', 'after');
+    expect(await client.pubSubNumSub('__keyspace@0__:k')).toEqual({ '__keyspace@0__:k': 0 });
+  });
+
+  it('observe({ pattern }) reports changes of matching keys of any type', async () => {
+    const { client } = h();
+    const changes: Array<[string, string, string]> = [];
+    const stop = await client.observe({ pattern: 'user:*' }, ({ key, event, type }) => changes.push([key, event, type]));
+    await client.sendCommand(['HSET', 'user:1', 'name', 'ada']);
+    await client.set('user:2', 'x');
+    await client.set('order:1', 'x');
+    await eventually(() => expect(changes).toEqual([['user:1', 'hset', 'hash'], ['user:2', 'set', 'string']]));
+    await stop();
+  });
+
   // The RESP test transport reads replies per subscribe-family command only.
   it.skipIf(backend.name === 'redis')('monitor(listener) gets every command on a session of its own', async () => {
     const { client } = h();

@@ -194,6 +194,22 @@ describe.skipIf(!haveChromium)('tabs', () => {
     for (const page of [a, b, c]) await page!.close();
   });
 
+  it('observe(): a page hears changes made in another page, expiry included', async () => {
+    const store = `observe-${storeCounter++}`;
+    const [a, b] = await openPages(2, store);
+    await b!.evaluate(() => window.redis.observe({ pattern: 'cart:*' }, (c) => window.received.push(`${c.key} ${c.event} ${c.type} ${c.value}`)));
+    await a!.evaluate(async () => {
+      await window.redis.set('cart:1', '3 apples');
+      await window.redis.set('cart:2', 'pears', { PX: 50 });
+    });
+    await b!.waitForFunction(() => window.received.some((line) => line.startsWith('cart:2 expired')));
+    const seen = await b!.evaluate(() => window.received);
+    expect(seen).toContain('cart:1 set string 3 apples');
+    expect(seen.at(-1)).toBe('cart:2 expired none null');
+    await a!.close();
+    await b!.close();
+  });
+
   it('malformed BroadcastChannel messages are counted and ignored', async () => {
     const store = `malformed-${storeCounter++}`;
     const [a, b] = await openPages(2, store);
