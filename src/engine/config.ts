@@ -137,7 +137,8 @@ export const CONFIG_DEFS: readonly ConfigDef[] = [
   { name: 'tcp-keepalive', type: int(0n, INT_MAX), default: '300', hint: true },
   { name: 'maxclients', type: int(1n, UINT_MAX), default: '10000', hint: true },
   { name: 'client-query-buffer-limit', type: bytes(1024n * 1024n), default: '1073741824', hint: true },
-  { name: 'save', type: { kind: 'custom', parse: parseSave }, default: '3600 1 300 100 60 10000', hint: true },
+  // Real with a store in appendonly no mode (src/persistence: background snapshots).
+  { name: 'save', type: { kind: 'custom', parse: parseSave }, default: '3600 1 300 100 60 10000' },
   // Persistence (src/persistence): real on an engine with a store, which sets its own
   // defaults (appendonly yes, appendfsync always); hints on an engine without one.
   { name: 'appendonly', type: bool, default: 'no' },

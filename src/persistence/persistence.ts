@@ -143,6 +143,8 @@ export class Persistence {
   private autoPending = false;
   /** appendonly was just turned on: appends wait for the snapshot that becomes their base. */
   private awaitingBase = false;
+  private saveCron: ReturnType<typeof setInterval> | null = null;
+  private lastSaveAttempt = 0;
 
   // --- INFO ---
   readonly stats = {
@@ -185,7 +187,12 @@ export class Persistence {
 
   /** Commit everything logged so far (page hidden, close, tests). */
   flush(): Promise<void> {
-    if (!this.appendonly || this.closed) return Promise.resolve();
+    if (this.closed) return Promise.resolve();
+    if (!this.appendonly) {
+      // Snapshots only: what changed since the last one goes in a background snapshot.
+      if (this.engine.stats.dirty > this.stats.dirtyAtSave) return this.startSnapshot('bgsave');
+      return Promise.resolve();
+    }
     this.cut();
     if (this.queue.length === 0 && !this.inflight) return Promise.resolve();
     const d = (this.open ??= deferred());
@@ -219,6 +226,8 @@ export class Persistence {
     } else if (name === 'appendonly') {
       const on = stored === 'yes';
       if (on === this.appendonly) return;
+      // Turning the log off: commit what it holds first (flush() of appendonly no snapshots).
+      if (!on) void this.flush().catch(() => {});
       this.appendonly = on;
       if (on) {
         // The data may hold writes no record has: a snapshot first gives the log its base,
@@ -233,9 +242,9 @@ export class Persistence {
         void this.walk?.done.catch(() => {});
         void (this.walk !== null ? this.walk.done.then(() => this.startSnapshot('rewrite')) : this.startSnapshot('rewrite')).then(base, base);
       } else {
-        void this.flush().catch(() => {});
         this.unsubscribe?.();
         this.unsubscribe = null;
+        this.startSaveCron();
       }
     }
   }
@@ -266,6 +275,7 @@ export class Persistence {
       this.engine.config.store(this.engine.config.definition('appendfsync')!, this.appendfsync);
       this.engine.config.store(this.engine.config.definition('aof-load-truncated')!, this.options.loadTruncated ? 'yes' : 'no');
       if (this.appendonly) this.subscribe();
+      else this.startSaveCron();
       this.unavailable = null;
       this.loading = null;
     } catch (error) {
@@ -422,7 +432,38 @@ export class Persistence {
     this.engine.writeDenied = null;
   }
 
+  /**
+   * appendonly no: Redis's `save <seconds> <changes>` rules decide when a background
+   * snapshot runs (redis: serverCron); a failed one is retried after 5 s at the earliest.
+   */
+  private startSaveCron(): void {
+    if (this.saveCron !== null || this.closed) return;
+    this.saveCron = setInterval(() => {
+      if (this.appendonly) {
+        clearInterval(this.saveCron!);
+        this.saveCron = null;
+        return;
+      }
+      if (this.walk !== null) return;
+      const now = this.engine.clock();
+      const changes = this.engine.stats.dirty - this.stats.dirtyAtSave;
+      if (changes <= 0) return;
+      if (this.stats.lastSaveStatus === 'err' && now - this.lastSaveAttempt < 5000) return;
+      const rules = this.engine.config.get('save').split(' ').filter(Boolean).map(Number);
+      for (let i = 0; i + 1 < rules.length; i += 2) {
+        if (changes >= rules[i + 1]! && now - this.stats.lastSaveAt >= rules[i]! * 1000) {
+          this.lastSaveAttempt = now;
+          void this.startSnapshot('bgsave').catch(() => {});
+          return;
+        }
+      }
+    }, 1000);
+    unrefTimer(this.saveCron);
+  }
+
   private stopTimers(): void {
+    if (this.saveCron !== null) clearInterval(this.saveCron);
+    this.saveCron = null;
     if (this.timer !== null) clearTimeout(this.timer);
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.timer = this.retryTimer = null;

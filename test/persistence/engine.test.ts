@@ -2,7 +2,7 @@
  * Persisted engines: write, reopen, read back, on the memory store and on IndexedDB
  * (fake-indexeddb in Node), in every appendfsync mode.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
 import { indexedDBStorage } from '../../src/persistence/indexeddb.js';
 import { memoryStorage, type Storage } from '../../src/persistence/storage.js';
@@ -96,7 +96,7 @@ describe('CONFIG appendonly / appendfsync', () => {
     expect(await engine.call(['CONFIG', 'SET', 'appendonly', 'no'])).toBe('OK');
     const seqs = (storage as ReturnType<typeof memoryStorage>).inspect().seqs.length;
     await engine.call(['SET', 'unlogged', '1']);
-    await engine.flush();
+    await new Promise((resolve) => setTimeout(resolve, 10));
     expect((storage as ReturnType<typeof memoryStorage>).inspect().seqs.length).toBe(seqs);
     expect(String(await engine.call(['INFO', 'persistence']))).toMatch(/aof_enabled:0/);
     expect(await engine.call(['CONFIG', 'SET', 'appendonly', 'yes'])).toBe('OK');
@@ -128,5 +128,26 @@ describe('CONFIG appendonly / appendfsync', () => {
     expect(String(await engine.call(['INFO', 'persistence']))).toMatch(/aof_enabled:0/);
     await expect(engine.call(['MULTI']).then(() => engine.call(['SAVE']))).rejects.toThrow(/not allowed inside a transaction/);
     engine.close();
+  });
+});
+
+describe('appendonly no: snapshots by the save rules', () => {
+  it('a background snapshot runs once a save rule is met, and flush() takes one', async () => {
+    let now = 1_800_000_000_000;
+    const clock = () => now;
+    const storage = memoryStorage();
+    const engine = createEngine({ storage, clock, persistence: { appendonly: false } });
+    expect(await engine.call(['CONFIG', 'SET', 'save', '10 2'])).toBe('OK');
+    await engine.call(['SET', 'a', '1']);
+    await engine.call(['SET', 'b', '2']);
+    expect(storage.inspect().seqs).toEqual([]);
+    now += 11_000;
+    await vi.waitFor(() => expect(storage.inspect().manifest?.keys).toBe(2), { timeout: 5000, interval: 50 });
+    await engine.call(['SET', 'c', '3']);
+    await engine.flush();
+    expect(storage.inspect().manifest?.keys).toBe(3);
+    const again = await reopen(storage, engine);
+    expect(await again.call(['MGET', 'a', 'b', 'c'])).toEqual(['1', '2', '3']);
+    again.close();
   });
 });
