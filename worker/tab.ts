@@ -8,7 +8,10 @@
  * Meanwhile a tab is a follower: it asks `who` leads, and forwards its sessions' batches to
  * the leader it hears announced. No SharedWorker, no timers, no polling: everything is
  * driven by lock grants and messages. Without Web Locks (a non-secure context) the tab
- * leads alone.
+ * runs the store alone and ignores the channel: two such tabs must not open one store.
+ *
+ * Fencing: a leader that hears a newer epoch announced (it was frozen, or restored from the
+ * back/forward cache, while another tab took the lock) closes its engine and follows.
  *
  * Sessions survive a change of leader: each keeps the set of channels, patterns and shard
  * channels it is subscribed to (from the confirmations it receives) and subscribes again on
@@ -62,6 +65,8 @@ export class TabNode {
   leader: Leader | null = null;
   dropped = 0;
   served = 0;
+  /** Times this tab saw a newer leadership while leading (stale leader fenced off). */
+  steppedDown = 0;
   private readonly channel: BroadcastChannel;
   private readonly forwarder: Forwarder;
   private readonly sessions = new Map<number, TabSession>();
@@ -80,6 +85,8 @@ export class TabNode {
       this.release = resolve;
     });
     if (typeof navigator === 'undefined' || navigator.locks === undefined) {
+      // No Web Locks (a non-secure context): no safe election, so no coordination at all.
+      this.channel.onmessage = null;
       this.present = Promise.resolve();
       void this.lead();
       return;
@@ -166,7 +173,10 @@ export class TabNode {
         if (this.leader !== null) this.post({ type: 'leader', epoch: this.epoch });
         return;
       case 'leader':
-        if (message.epoch <= this.epoch || this.leader !== null) return;
+        if (message.epoch <= this.epoch) return;
+        // A newer leadership exists: this tab was frozen or cut off while another took the
+        // lock. It stops writing at once (fencing by epoch) and follows.
+        if (this.leader !== null) this.stepDown();
         this.followLeader(message.from, message.epoch);
         return;
       case 'request': {
@@ -196,6 +206,12 @@ export class TabNode {
   }
 
   // --- roles ---------------------------------------------------------------------------
+
+  private stepDown(): void {
+    this.leader?.close();
+    this.leader = null;
+    this.steppedDown++;
+  }
 
   private followLeader(leader: string, epoch: number): void {
     const changed = this.leaderId !== null && this.leaderId !== leader;
