@@ -44,12 +44,15 @@ export class Forwarder {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private leader: string | null = null;
+  /** Set when no leader answers at all: requests fail with it instead of waiting. */
+  private unreachable: string | null = null;
   readonly stats = { forwarded: 0, retried: 0, failed: 0 };
 
   constructor(private readonly post: (body: ChannelBody) => void) {}
 
   /** Send a batch of session `session` to the leader (now, or once one is known). */
   send(session: number, commands: WireArg[][]): Promise<WireReply[]> {
+    if (this.leader === null && this.unreachable !== null) return Promise.reject(new Error(this.unreachable));
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       const pending: Pending = { session, commands, readonly: isReadOnlyBatch(commands), sentTo: null, resolve, reject };
@@ -69,6 +72,7 @@ export class Forwarder {
   /** A new leader (another tab): resend or fail what the old one left unanswered. */
   leaderChanged(leader: string): void {
     this.leader = leader;
+    this.unreachable = null;
     for (const [id, pending] of this.pending) {
       if (pending.sentTo === leader) continue;
       if (pending.sentTo === null) this.transmit(id, pending, leader);
@@ -96,6 +100,16 @@ export class Forwarder {
       runHere.push(pending);
     }
     return runHere;
+  }
+
+  /**
+   * No leader answered: fail what waits for one, and what comes until one is heard, with
+   * `message` (a tab holding the lock but speaking another channel version never answers).
+   */
+  noLeader(message: string): void {
+    if (this.leader !== null) return;
+    this.unreachable = message;
+    for (const [id, pending] of this.pending) this.fail(id, pending, message);
   }
 
   /** Fail everything still waiting (the worker is closing). */

@@ -51,6 +51,11 @@ export interface TabStats {
   failed: number;
 }
 
+/** How long a starting tab waits for a leader to answer `who` before failing requests. */
+const NO_LEADER_MS = 5000;
+export const NO_LEADER =
+  'ERR idb-redis: no tab leading this store answers; another tab may run an incompatible idb-redis version (reload it)';
+
 function randomId(): string {
   const bytes = new Uint8Array(8);
   crypto.getRandomValues(bytes);
@@ -101,6 +106,11 @@ export class TabNode {
     void this.present.then(() => {
       if (this.closed) return;
       this.post({ type: 'who' });
+      // Start-up only (never in the steady state): a leader that never answers speaks
+      // another version of the channel protocol; fail clearly rather than hang.
+      setTimeout(() => {
+        if (this.role === 'starting') this.forwarder.noLeader(NO_LEADER);
+      }, NO_LEADER_MS);
       void locks.request(leaderLockName(store), () => (this.closed ? undefined : this.lead().then(() => held)));
     });
   }

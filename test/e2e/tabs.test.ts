@@ -210,6 +210,21 @@ describe.skipIf(!haveChromium)('tabs', () => {
     await b!.close();
   });
 
+  it('a lock holder that never answers (another version): commands fail clearly, then work once it leaves', async () => {
+    const store = `mute-${storeCounter++}`;
+    const mute = await context.newPage();
+    await mute.goto(`${url}?store=unused-${storeCounter++}`);
+    await mute.evaluate((store) => {
+      void navigator.locks.request(`idb-redis:${store}:leader`, () => new Promise(() => undefined));
+    }, store);
+    const page = await openPage(store);
+    const error = await page.evaluate(() => window.redis.get('k').then(() => 'answered', (e: Error) => e.message));
+    expect(error).toMatch(/no tab leading this store answers/);
+    await mute.close();
+    await page.waitForFunction(() => window.redis.get('k').then(() => true, () => false));
+    await page.close();
+  });
+
   it('malformed BroadcastChannel messages are counted and ignored', async () => {
     const store = `malformed-${storeCounter++}`;
     const [a, b] = await openPages(2, store);

@@ -96,4 +96,17 @@ describe('forwarding', () => {
     expect(await read).toEqual(['here']);
     expect(f.inFlight).toBe(0);
   });
+
+  it('no leader answering: waiting requests fail clearly, and new ones at once, until one is heard', async () => {
+    const { f, sent } = forwarder();
+    const waiting = f.send(1, [['GET', 'k']]);
+    f.noLeader('ERR no leader');
+    await expect(waiting).rejects.toThrow('ERR no leader');
+    await expect(f.send(1, [['GET', 'k']])).rejects.toThrow('ERR no leader');
+    f.leaderChanged('L');
+    const later = f.send(1, [['GET', 'k']]);
+    expect(sent).toEqual([{ type: 'request', to: 'L', id: 2, session: 1, commands: [['GET', 'k']] }]);
+    f.settle(2, ['v']);
+    expect(await later).toEqual(['v']);
+  });
 });
