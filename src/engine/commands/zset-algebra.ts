@@ -17,7 +17,7 @@ import { parseInt64 } from '../parse.js';
 import type { RawReply } from '../reply.js';
 import { newZsetEntry, type SortedSet } from '../types/zset.js';
 import { optionToken } from './string-common.js';
-import { keyAtSpec, keynumSpec, numkeysPositions, parseNumkeysOrThrow, pushNode, storeZset } from './zset-common.js';
+import { keyAtSpec, keynumSpec, numkeysPositions, parseNumkeysOrThrow, pushMember, storeZset } from './zset-common.js';
 
 type SetOp = 'union' | 'inter' | 'diff';
 type Aggregate = 'sum' | 'min' | 'max';
@@ -39,7 +39,7 @@ function scoreIn(src: Source, member: string): number | undefined {
 /** Visit every member of `src` with its score; stop when `visit` returns false. */
 function eachIn(src: Source, visit: (member: string, score: number) => boolean | void): void {
   if (src.zset !== null) {
-    for (let x = src.zset.list.first(); x !== null; x = x.next[0]!) if (visit(x.member, x.score) === false) return;
+    src.zset.forEach(visit);
   } else if (src.set !== null) {
     for (const member of src.set) if (visit(member, 1) === false) return;
   }
@@ -149,7 +149,7 @@ function zsetOpGeneric(ctx: CommandContext, argv: string[], dst: string | null, 
   }
   if (dst !== null) return storeZset(ctx, dst, result, `z${op}store`, true);
   const reply: RawReply[] = [];
-  for (let x = out.list.first(); x !== null; x = x.next[0]!) pushNode(reply, x, withScores);
+  out.forEach((member, score) => pushMember(reply, member, score, withScores));
   return reply;
 }
 

@@ -12,7 +12,6 @@ import { Notify } from '../notify.js';
 import { parseInt64 } from '../parse.js';
 import { formatScore } from '../parse-score.js';
 import type { RawReply } from '../reply.js';
-import type { ZNode } from '../types/skiplist.js';
 import { shrinkIfFits, type ListpackLimits } from '../types/zset.js';
 
 /** The zset at `key` for reading, or undefined; WRONGTYPE for another type. */
@@ -69,10 +68,10 @@ export function storeZset(ctx: CommandContext, dst: string, entry: ZsetEntry, ev
   return size;
 }
 
-/** Append a node's member, and its score when asked, to a flat RESP2 reply. */
-export function pushNode(out: RawReply[], node: ZNode, withScores: boolean): void {
-  out.push(node.member);
-  if (withScores) out.push(formatScore(node.score));
+/** Append a member, and its score when asked, to a flat RESP2 reply. */
+export function pushMember(out: RawReply[], member: string, score: number, withScores: boolean): void {
+  out.push(member);
+  if (withScores) out.push(formatScore(score));
 }
 
 /**

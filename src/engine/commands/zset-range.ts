@@ -18,18 +18,17 @@ import {
   lexRangeEmpty, parseLexRangeOrThrow, parseScoreRangeOrThrow, scoreRangeEmpty, type LexRange, type ScoreRange,
 } from '../parse-score.js';
 import type { RawReply } from '../reply.js';
-import type { ZNode } from '../types/skiplist.js';
 import { newZsetEntry, type SortedSet } from '../types/zset.js';
 import { oneKeySpec, optionToken } from './string-common.js';
-import { deleteIfEmpty, keyAtSpec, pushNode, readZset, storeZset, writeZset } from './zset-common.js';
+import { deleteIfEmpty, keyAtSpec, pushMember, readZset, storeZset, writeZset } from './zset-common.js';
 
 type RangeBy = 'rank' | 'score' | 'lex';
 
 /** The 0-based rank interval [lo, hi) of the elements of `set` in a score range. */
 export function scoreRanks(set: SortedSet, range: ScoreRange): [number, number] {
   if (scoreRangeEmpty(range) || set.size === 0) return [0, 0];
-  const lo = set.list.countBelowScore(range.min, range.minex);
-  const hi = set.list.countBelowScore(range.max, !range.maxex);
+  const lo = set.tree.countBelowScore(range.min, range.minex);
+  const hi = set.tree.countBelowScore(range.max, !range.maxex);
   return [lo, Math.max(lo, hi)];
 }
 
@@ -57,29 +56,29 @@ export function lexRanks(entry: ZsetEntry, range: LexRange, reverse = false): [n
   const set = entry.value;
   const size = set.size;
   if (lexRangeEmpty(range) || size === 0) return [0, 0];
-  const list = set.list;
   if (entry.encoding === 'skiplist') {
     const { min, max } = range;
-    const lo = list.countBelowLex(min.kind, min.value, min.ex);
-    const hi = list.countBelowLex(max.kind, max.value, !max.ex);
+    const lo = set.tree.countBelowLex(min.kind, min.value, min.ex);
+    const hi = set.tree.countBelowLex(max.kind, max.value, !max.ex);
     return [lo, Math.max(lo, hi)];
   }
+  // A listpack is small: walk its members in order.
+  const members: string[] = [];
+  set.forEach((member) => void members.push(member));
   // zzlIsInLexRange: the last member must reach the minimum, the first the maximum.
-  if (!lexGteMin(list.tail!.member, range) || !lexLteMax(list.first()!.member, range)) return [0, 0];
+  if (!lexGteMin(members[size - 1]!, range) || !lexLteMax(members[0]!, range)) return [0, 0];
   if (!reverse) {
     let i = 0;
-    let x = list.first();
-    for (; x !== null && !lexGteMin(x.member, range); x = x.next[0]!) i++;
+    while (i < size && !lexGteMin(members[i]!, range)) i++;
     const lo = i;
-    for (; x !== null && lexLteMax(x.member, range); x = x.next[0]!) i++;
+    while (i < size && lexLteMax(members[i]!, range)) i++;
     return [lo, i];
   }
-  let i = size;
-  let x = list.tail;
-  for (; x !== null && !lexLteMax(x.member, range); x = x.backward) i--;
-  const hi = i;
-  for (; x !== null && lexGteMin(x.member, range); x = x.backward) i--;
-  return [i, hi];
+  let i = size - 1;
+  while (i >= 0 && !lexLteMax(members[i]!, range)) i--;
+  const hi = i + 1;
+  while (i >= 0 && lexGteMin(members[i]!, range)) i--;
+  return [i + 1, hi];
 }
 
 /** Rank indexes as Redis sanitises them (negative from the end): [lo, hi), maybe empty. */
@@ -91,18 +90,6 @@ function rankInterval(size: number, start: number, end: number): [number, number
   return [start, Math.min(end, size - 1) + 1];
 }
 
-/** Visit the nodes at ranks [lo, hi) upwards, or (`reverse`) downwards from hi - 1. */
-function eachInRanks(set: SortedSet, lo: number, hi: number, reverse: boolean, visit: (node: ZNode) => void): void {
-  if (lo >= hi) return;
-  if (reverse) {
-    let node: ZNode | null = set.at(hi - 1);
-    for (let i = hi - 1; i >= lo && node !== null; i--, node = node.backward) visit(node);
-  } else {
-    let node: ZNode | null = set.at(lo);
-    for (let i = lo; i < hi && node !== null; i++, node = node.next[0]!) visit(node);
-  }
-}
-
 /**
  * Z[REV]RANGE[BYSCORE|BYLEX] and ZRANGESTORE (redis: zrangeGenericCommand). `at` is the
  * source key's position; `by`/`reverse` null mean "from the options" (ZRANGE's BYSCORE,
@@ -112,7 +99,6 @@ function zrangeGeneric(ctx: CommandContext, argv: string[], at: number, store: b
   let withScores = false;
   let offset = 0;
   let limit = -1;
-  let limited = false;
   for (let j = at + 3; j < argv.length; j++) {
     const token = optionToken(argv[j]!);
     const left = argv.length - j - 1;
@@ -120,7 +106,6 @@ function zrangeGeneric(ctx: CommandContext, argv: string[], at: number, store: b
     else if (token === 'LIMIT' && left >= 2) {
       offset = Number(parseIntegerOrThrow(argv[j + 1]!));
       limit = Number(parseIntegerOrThrow(argv[j + 2]!));
-      limited = true;
       j += 2;
     } else if (reverse === null && token === 'REV') reverse = true;
     else if (by === null && token === 'BYLEX') by = 'lex';
@@ -129,7 +114,7 @@ function zrangeGeneric(ctx: CommandContext, argv: string[], at: number, store: b
   }
   reverse ??= false;
   by ??= 'rank';
-  if (limited && limit !== -1 && by === 'rank') fail(Errors.limitNeedsBy);
+  if (limit !== -1 && by === 'rank') fail(Errors.limitNeedsBy);
   if (withScores && by === 'lex') fail(Errors.withscoresWithBylex);
   // BYSCORE/BYLEX in reverse take the range as max, min.
   let minArg = argv[at + 1]!;
@@ -146,34 +131,75 @@ function zrangeGeneric(ctx: CommandContext, argv: string[], at: number, store: b
   else lexRange = parseLexRangeOrThrow(minArg, maxArg);
 
   const entry = readZset(ctx, argv[at]!);
-  let lo = 0;
-  let hi = 0;
+  const dst = store ? newZsetEntry('skiplist') : null;
+  const out: RawReply[] = [];
+  const emit = dst !== null
+    ? (member: string, score: number) => void dst.value.insert(member, score)
+    : (member: string, score: number) => void pushMember(out, member, score, withScores);
   if (entry !== undefined) {
     const set = entry.value;
-    if (by === 'rank') {
-      [lo, hi] = rankInterval(set.size, start, end);
-      if (reverse) [lo, hi] = [set.size - hi, set.size - lo];
-    } else {
-      [lo, hi] = by === 'score' ? scoreRanks(set, scoreRange!) : lexRanks(entry, lexRange!, reverse);
-      // LIMIT offset count: a negative offset selects nothing, a negative count everything.
-      if (offset < 0) hi = lo;
-      else if (reverse) {
-        hi = Math.max(lo, hi - offset);
-        if (limit >= 0) lo = Math.max(lo, hi - limit);
+    if (by === 'score') eachInScoreRange(set, scoreRange!, reverse, offset, limit, emit);
+    else {
+      let lo: number;
+      let hi: number;
+      if (by === 'rank') {
+        [lo, hi] = rankInterval(set.size, start, end);
+        if (reverse) [lo, hi] = [set.size - hi, set.size - lo];
       } else {
-        lo = Math.min(hi, lo + offset);
-        if (limit >= 0) hi = Math.min(hi, lo + limit);
+        [lo, hi] = lexRanks(entry, lexRange!, reverse);
+        [lo, hi] = limitRanks(lo, hi, reverse, offset, limit);
       }
+      set.each(lo, hi, reverse, emit);
     }
   }
-  if (store) {
-    const dst = newZsetEntry('skiplist');
-    if (entry !== undefined) eachInRanks(entry.value, lo, hi, false, (node) => dst.value.insert(node.member, node.score));
-    return storeZset(ctx, argv[1]!, dst, 'zrangestore', true);
-  }
-  const out: RawReply[] = [];
-  if (entry !== undefined) eachInRanks(entry.value, lo, hi, reverse, (node) => pushNode(out, node, withScores));
+  if (dst !== null) return storeZset(ctx, argv[1]!, dst, 'zrangestore', true);
   return out;
+}
+
+/** LIMIT offset count on a rank interval: a negative offset selects nothing, a negative count everything. */
+function limitRanks(lo: number, hi: number, reverse: boolean, offset: number, limit: number): [number, number] {
+  if (offset < 0) return [lo, lo];
+  if (reverse) {
+    hi = Math.max(lo, hi - offset);
+    if (limit >= 0) lo = Math.max(lo, hi - limit);
+  } else {
+    lo = Math.min(hi, lo + offset);
+    if (limit >= 0) hi = Math.min(hi, lo + limit);
+  }
+  return [lo, hi];
+}
+
+/**
+ * Visit the members of a score range with LIMIT applied, from the near bound: one descent
+ * finds where the range starts, then the walk stops at the far bound or the count (the
+ * far bound's rank is never needed: ZRANGE BYSCORE LIMIT 0 10 is one descent).
+ */
+function eachInScoreRange(
+  set: SortedSet,
+  range: ScoreRange,
+  reverse: boolean,
+  offset: number,
+  limit: number,
+  visit: (member: string, score: number) => void,
+): void {
+  if (scoreRangeEmpty(range) || offset < 0 || limit === 0 || set.size === 0) return;
+  let left = limit < 0 ? Infinity : limit;
+  const { min, max, minex, maxex } = range;
+  if (!reverse) {
+    const lo = set.tree.countBelowScore(min, minex) + offset;
+    set.each(lo, set.size, false, (member, score) => {
+      if (score > max || (maxex && score === max)) return false;
+      visit(member, score);
+      return --left > 0;
+    });
+  } else {
+    const hi = set.tree.countBelowScore(max, !maxex) - offset;
+    set.each(0, hi, true, (member, score) => {
+      if (score < min || (minex && score === min)) return false;
+      visit(member, score);
+      return --left > 0;
+    });
+  }
 }
 
 /** ZREMRANGEBY{RANK,SCORE,LEX} (redis: zremrangeGenericCommand): parse, look up, remove. */

@@ -21,7 +21,7 @@ import { parseScanCursorOrThrow } from './scan.js';
 import { oneKeySpec, optionToken } from './string-common.js';
 import { zsetAlgebraCommands } from './zset-algebra.js';
 import {
-  deleteIfEmpty, keynumSpec, listpackLimits, numkeysPositions, pushNode, readZset, writeZset,
+  deleteIfEmpty, keynumSpec, listpackLimits, numkeysPositions, pushMember, readZset, writeZset,
 } from './zset-common.js';
 import { zsetRangeCommands } from './zset-range.js';
 
@@ -84,10 +84,9 @@ function zaddGeneric(ctx: CommandContext, argv: string[], flags: number): RawRep
   for (let i = 0; i < count; i++) {
     const member = argv[at + 2 * i + 1]!;
     let score = scores[i]!;
-    const node = set.dict.get(member);
-    if (node !== undefined) {
+    const current = set.dict.get(member);
+    if (current !== undefined) {
       if (nx) continue;
-      const current = node.score;
       if (incr) {
         score += current;
         // INCR takes a single pair: nothing was changed before this can fail.
@@ -97,7 +96,7 @@ function zaddGeneric(ctx: CommandContext, argv: string[], flags: number): RawRep
       processed++;
       newScore = score;
       if (score !== current) {
-        set.update(node, storedScore(entry, score));
+        set.update(member, current, storedScore(entry, score));
         updated++;
       }
     } else {
@@ -131,19 +130,19 @@ export type PopShape = 'flat' | 'keyed' | 'nested';
 function popFrom(ctx: CommandContext, key: string, entry: ZsetEntry, max: boolean, count: number, shape: PopShape, logCount?: number | null): RawReply {
   const set = entry.value;
   const n = Math.min(count, set.size);
-  const out: RawReply[] = [];
-  const take = (node: { member: string; score: number }): void => {
-    if (shape === 'nested') out.push([node.member, formatScore(node.score)]);
-    else out.push(node.member, formatScore(node.score));
+  const members: string[] = [];
+  const scores: number[] = [];
+  const take = (member: string, score: number): void => {
+    members.push(member);
+    scores.push(score);
   };
-  if (max) {
-    for (let i = 0; i < n; i++) {
-      const node = set.list.tail!;
-      set.delete(node.member);
-      take(node);
-    }
-  } else {
-    set.removeRange(0, n, take);
+  set.removeRange(max ? set.size - n : 0, max ? set.size : n, take);
+  const out: RawReply[] = [];
+  // ZPOPMAX answers from the highest score down.
+  for (let k = 0; k < n; k++) {
+    const i = max ? n - 1 - k : k;
+    if (shape === 'nested') out.push([members[i]!, formatScore(scores[i]!)]);
+    else out.push(members[i]!, formatScore(scores[i]!));
   }
   ctx.modified(key, Notify.zset, max ? 'zpopmax' : 'zpopmin');
   deleteIfEmpty(ctx, key, entry);
@@ -235,7 +234,7 @@ function zrandmember(ctx: CommandContext, argv: string[]): RawReply {
   if (argv.length === 2) {
     const entry = readZset(ctx, argv[1]!);
     if (entry === undefined) return null;
-    return entry.value.at(Math.floor(random() * entry.value.size)).member;
+    return entry.value.memberAt(Math.floor(random() * entry.value.size));
   }
   const l = parseInt64(argv[2]!);
   if (l === null) fail(Errors.notInteger);
@@ -248,18 +247,22 @@ function zrandmember(ctx: CommandContext, argv: string[]): RawReply {
   const set = entry.value;
   const size = set.size;
   const out: RawReply[] = [];
+  const pushAt = (index: number): void => {
+    const member = set.memberAt(index);
+    pushMember(out, member, set.score(member)!, withScores);
+  };
   if (l < 0) {
     // Repeats allowed: each pick independent.
     const count = Number(-BigInt(l));
-    for (let i = 0; i < count; i++) pushNode(out, set.at(Math.floor(random() * size)), withScores);
+    for (let i = 0; i < count; i++) pushAt(Math.floor(random() * size));
     return out;
   }
   const count = Number(l);
   if (count >= size) {
-    for (let x = set.list.first(); x !== null; x = x.next[0]!) pushNode(out, x, withScores);
+    set.forEach((member, score) => pushMember(out, member, score, withScores));
     return out;
   }
-  for (const pos of distinctRandomPositions(size, count, random)) pushNode(out, set.at(pos), withScores);
+  for (const pos of distinctRandomPositions(size, count, random)) pushAt(pos);
   return out;
 }
 
@@ -291,11 +294,11 @@ function zscan(ctx: CommandContext, argv: string[]): RawReply {
   };
   // A listpack-encoded set is returned whole, in order, with cursor 0 (as Redis does).
   if (entry.encoding === 'listpack') {
-    for (let x = set.list.first(); x !== null; x = x.next[0]!) emit(x.member, x.score);
+    set.forEach(emit);
     return ['0', out];
   }
   const step = scanStep(set.ensureIndex(), cursor, count);
-  for (const member of step.members) emit(member, set.dict.get(member)!.score);
+  for (const member of step.members) emit(member, set.dict.get(member)!);
   return [String(step.cursor), out];
 }
 

@@ -1,11 +1,10 @@
 /**
- * A sorted set (redis: zset): a member → node `Map` for O(1) ZSCORE and membership, plus
- * the skiplist (skiplist.ts) that orders (score, member) with ranks. Both hold the same
- * nodes, so a score lives in one place.
+ * A sorted set (redis: zset): a member → score `Map` for O(1) ZSCORE and membership, plus
+ * the order-statistic B+tree (ztree.ts) that orders (score, member) with ranks.
  *
  * - Encoding: Redis 7.0 keeps small sets as a listpack and converts them, one way, to a
  *   skiplist once they pass `zset-max-listpack-entries` members or a member longer than
- *   `zset-max-listpack-value` bytes arrives. We always use the skiplist; the entry tracks
+ *   `zset-max-listpack-value` bytes arrives. We always use the tree; the entry tracks
  *   the encoding Redis would report (OBJECT ENCODING) and what it implies for values: a
  *   listpack stores -0 as 0.
  * - ZSCAN walks a skiplist-encoded set through the shared collection cursor index
@@ -16,56 +15,86 @@ import type { ZsetEntry } from '../keyspace.js';
 import { formatScore } from '../parse-score.js';
 import type { TypeOps } from '../type-ops.js';
 import { DenseIndex } from './scan-cursor.js';
-import { SkipList, ZNode } from './skiplist.js';
+import { ZTree } from './ztree.js';
 
-/** Redis 7.0's defaults for the listpack limits (zset-max-listpack-entries/-value). */
+/** The listpack limits (zset-max-listpack-entries / -value). */
 export interface ListpackLimits {
   entries: number;
   value: number;
 }
 
 export class SortedSet {
-  readonly dict = new Map<string, ZNode>();
-  readonly list = new SkipList();
+  readonly dict = new Map<string, number>();
+  readonly tree = new ZTree();
   /** ZSCAN's index, null until the first scan of a skiplist-encoded set needs it. */
   index: DenseIndex | null = null;
-
 
   get size(): number {
     return this.dict.size;
   }
 
   score(member: string): number | undefined {
-    return this.dict.get(member)?.score;
+    return this.dict.get(member);
   }
 
   /** Insert an absent member. */
-  insert(member: string, score: number): ZNode {
-    const node = this.list.insert(score, member);
-    this.dict.set(member, node);
+  insert(member: string, score: number): void {
+    this.tree.insert(score, member);
+    this.dict.set(member, score);
     this.index?.add(member);
-    return node;
   }
 
-  /** Move a present member's node to a new score. */
-  update(node: ZNode, score: number): void {
-    if (score === node.score && !(score === 0 && 1 / score !== 1 / node.score)) return;
-    this.list.updateScore(node, score);
+  /** Move a present member from `current` (its score) to `score`. */
+  update(member: string, current: number, score: number): void {
+    if (score === current && 1 / score === 1 / current) return;
+    this.tree.remove(current, member);
+    this.tree.insert(score, member);
+    this.dict.set(member, score);
   }
 
   /** Remove a member; false when absent. */
   delete(member: string): boolean {
-    const node = this.dict.get(member);
-    if (node === undefined) return false;
-    this.list.remove(node);
-    this.forget(node);
+    const score = this.dict.get(member);
+    if (score === undefined) return false;
+    this.tree.remove(score, member);
+    this.dict.delete(member);
+    this.index?.remove(member);
     return true;
   }
 
-  /** Remove `node`, already unlinked from the skiplist, from the map and the scan index. */
-  private forget(node: ZNode): void {
-    this.dict.delete(node.member);
-    this.index?.remove(node.member);
+  /** Remove the members at 0-based ranks [start, end); `onRemove` sees each in order. */
+  removeRange(start: number, end: number, onRemove?: (member: string, score: number) => void): number {
+    let removed = 0;
+    this.tree.removeRange(start, end, (member, score) => {
+      this.dict.delete(member);
+      this.index?.remove(member);
+      removed++;
+      onRemove?.(member, score);
+    });
+    return removed;
+  }
+
+  /** 0-based rank of `member` from the lowest (or, `reverse`, the highest) score; -1 when absent. */
+  rank(member: string, reverse: boolean): number {
+    const score = this.dict.get(member);
+    if (score === undefined) return -1;
+    const rank = this.tree.rankOf(score, member);
+    return reverse ? this.tree.length - 1 - rank : rank;
+  }
+
+  /** The member at 0-based rank `index` from the lowest score. */
+  memberAt(index: number): string {
+    return this.tree.memberAt(index);
+  }
+
+  /** Visit ranks [lo, hi) upwards or (`reverse`) downwards; `visit` returning false stops. */
+  each(lo: number, hi: number, reverse: boolean, visit: (member: string, score: number) => boolean | void): void {
+    this.tree.each(lo, hi, reverse, visit);
+  }
+
+  /** Visit every member in order. */
+  forEach(visit: (member: string, score: number) => boolean | void): void {
+    this.tree.each(0, this.tree.length, false, visit);
   }
 
   /** The ZSCAN index, built on first use. */
@@ -73,34 +102,10 @@ export class SortedSet {
     return (this.index ??= new DenseIndex(this.dict.keys()));
   }
 
-  /** Remove the elements at 0-based ranks [start, end); `onRemove` sees each in order. */
-  removeRange(start: number, end: number, onRemove?: (node: ZNode) => void): number {
-    let removed = 0;
-    this.list.removeRange(start, end, (node) => {
-      this.forget(node);
-      removed++;
-      onRemove?.(node);
-    });
-    return removed;
-  }
-
-  /** 0-based rank of `member` from the lowest (or, `reverse`, the highest) score; -1 when absent. */
-  rank(member: string, reverse: boolean): number {
-    const node = this.dict.get(member);
-    if (node === undefined) return -1;
-    const rank = this.list.rankOf(node.score, member) - 1;
-    return reverse ? this.list.length - 1 - rank : rank;
-  }
-
-  /** The node at 0-based rank `index` from the lowest score. */
-  at(index: number): ZNode {
-    return this.list.nodeAt(index);
-  }
-
   /** A copy sharing nothing mutable (COPY). */
   clone(): SortedSet {
     const copy = new SortedSet();
-    for (let x = this.list.first(); x !== null; x = x.next[0]!) copy.insert(x.member, x.score);
+    this.forEach((member, score) => copy.insert(member, score));
     return copy;
   }
 }
@@ -134,7 +139,9 @@ export function shrinkIfFits(entry: ZsetEntry, limits: ListpackLimits): void {
   if (set.size > limits.entries) return;
   for (const member of set.dict.keys()) if (member.length > limits.value) return;
   entry.encoding = 'listpack';
-  for (const node of set.dict.values()) if (node.score === 0) node.score = 0;
+  const zeros: string[] = [];
+  set.forEach((member, score) => void (score === 0 && 1 / score < 0 && zeros.push(member)));
+  for (const member of zeros) set.update(member, -0, 0);
 }
 
 /** The sorted-set entry's per-type operations (type-ops.ts). */
@@ -144,14 +151,14 @@ export const zsetOps: TypeOps<ZsetEntry> = {
   rewrite(key, entry) {
     const out: string[][] = [];
     let batch: string[] = [];
-    for (let x = entry.value.list.first(); x !== null; x = x.next[0]!) {
+    entry.value.forEach((member, score) => {
       if (batch.length === 0) batch = ['ZADD', key];
-      batch.push(formatScore(x.score), x.member);
+      batch.push(formatScore(score), member);
       if (batch.length === 2 + 2 * 64) {
         out.push(batch);
         batch = [];
       }
-    }
+    });
     if (batch.length > 0) out.push(batch);
     return out;
   },

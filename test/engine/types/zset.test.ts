@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SkipList } from '../../../src/engine/types/skiplist.js';
+import { ZTree } from '../../../src/engine/types/ztree.js';
 import { SortedSet } from '../../../src/engine/types/zset.js';
 import { pick, rng, type Rand } from '../../support/random.js';
 
@@ -13,7 +13,7 @@ function reference(model: Map<string, number>): [string, number][] {
 
 function contents(set: SortedSet): [string, number][] {
   const out: [string, number][] = [];
-  for (let x = set.list.first(); x !== null; x = x.next[0]!) out.push([x.member, x.score]);
+  set.forEach((member, score) => void out.push([member, score]));
   return out;
 }
 
@@ -23,30 +23,32 @@ function randomScore(r: Rand): number {
   return r() < 0.5 ? pick(r, SCORES) : Math.floor(r() * 20) - 10;
 }
 
-describe('SkipList and SortedSet invariants under random operations', () => {
+describe('ZTree and SortedSet invariants under random operations', () => {
   for (const seed of [1, 2, 3, 4]) {
-    it(`spans, order, ties by member bytes, ranks (seed ${seed})`, () => {
+    it(`counts, greatest keys, order, ties by member bytes, ranks, leaf links (seed ${seed})`, () => {
       const r = rng(seed);
       const set = new SortedSet();
       const model = new Map<string, number>();
-      for (let step = 0; step < 3000; step++) {
-        const member = `m${Math.floor(r() * 300)}${r() < 0.1 ? '\xff' : ''}`;
+      // Members from a pool large enough to split leaves and inner nodes, small enough to collide.
+      const pool = seed % 2 === 0 ? 300 : 6000;
+      for (let step = 0; step < 12000; step++) {
+        const member = `m${Math.floor(r() * pool)}${r() < 0.1 ? '\xff' : ''}`;
         const op = r();
         if (op < 0.45) {
           const score = randomScore(r);
-          const node = set.dict.get(member);
-          if (node === undefined) set.insert(member, score);
-          else set.update(node, score);
+          const current = set.dict.get(member);
+          if (current === undefined) set.insert(member, score);
+          else set.update(member, current, score);
           model.set(member, score);
         } else if (op < 0.7) {
           expect(set.delete(member)).toBe(model.delete(member));
         } else if (op < 0.8 && set.size > 0) {
           // A removed rank range.
           const start = Math.floor(r() * set.size);
-          const end = Math.min(set.size, start + Math.floor(r() * 5));
+          const end = Math.min(set.size, start + Math.floor(r() * (r() < 0.1 ? 300 : 5)));
           const expected = reference(model).slice(start, end);
           const removed: [string, number][] = [];
-          set.removeRange(start, end, (node) => removed.push([node.member, node.score]));
+          set.removeRange(start, end, (member, score) => void removed.push([member, score]));
           expect(removed).toEqual(expected);
           for (const [m] of removed) model.delete(m);
         } else if (set.size > 0) {
@@ -55,22 +57,35 @@ describe('SkipList and SortedSet invariants under random operations', () => {
           const [m, score] = sorted[i]!;
           expect(set.rank(m, false)).toBe(i);
           expect(set.rank(m, true)).toBe(sorted.length - 1 - i);
-          expect(set.at(i).member).toBe(m);
+          expect(set.memberAt(i)).toBe(m);
           // Bounds: how many precede a score, exclusive and inclusive.
-          expect(set.list.countBelowScore(score, false)).toBe(sorted.filter(([, s]) => s < score).length);
-          expect(set.list.countBelowScore(score, true)).toBe(sorted.filter(([, s]) => s <= score).length);
+          expect(set.tree.countBelowScore(score, false)).toBe(sorted.filter(([, s]) => s < score).length);
+          expect(set.tree.countBelowScore(score, true)).toBe(sorted.filter(([, s]) => s <= score).length);
+          // A walk from a rank, both ways.
+          const walked: string[] = [];
+          set.each(i, Math.min(sorted.length, i + 70), false, (member) => void walked.push(member));
+          expect(walked).toEqual(sorted.slice(i, i + 70).map(([member]) => member));
+          const back: string[] = [];
+          set.each(Math.max(0, i - 70), i + 1, true, (member) => void back.push(member));
+          expect(back).toEqual(sorted.slice(Math.max(0, i - 70), i + 1).map(([member]) => member).reverse());
         }
-        if (step % 100 === 0) set.list.verify();
+        if (step % 200 === 0) set.tree.verify();
       }
-      set.list.verify();
+      set.tree.verify();
       expect(contents(set)).toEqual(reference(model));
       expect(set.size).toBe(model.size);
-      expect(set.list.length).toBe(model.size);
+      expect(set.tree.length).toBe(model.size);
+      // Emptying by ranks leaves a usable empty tree.
+      set.removeRange(0, set.size);
+      set.tree.verify();
+      expect(set.size).toBe(0);
+      set.insert('again', 1);
+      expect(set.rank('again', false)).toBe(0);
     });
   }
 
   it('lex counts on equal scores follow memcmp order', () => {
-    const list = new SkipList();
+    const list = new ZTree();
     const members = ['', 'a', 'ab', 'b', '\x7f', '\xc3\xa9', 'z'];
     for (const m of [...members].reverse()) list.insert(0, m);
     list.verify();
@@ -81,17 +96,24 @@ describe('SkipList and SortedSet invariants under random operations', () => {
     expect(list.countBelowLex(0, '\xc3', false)).toBe(6);
   });
 
-  it('updateScore keeps the node and moves it only when its neighbours no longer bracket it', () => {
+  it('update moves a member to its new rank', () => {
     const set = new SortedSet();
-    for (let i = 0; i < 50; i++) set.insert(`m${i}`, i);
-    const node = set.dict.get('m10')!;
-    set.update(node, 10.5);
-    expect(set.dict.get('m10')).toBe(node);
+    for (let i = 0; i < 500; i++) set.insert(`m${i}`, i);
+    set.update('m10', 10, 10.5);
     expect(set.rank('m10', false)).toBe(10);
-    set.update(node, 100);
-    expect(set.rank('m10', false)).toBe(49);
-    expect(set.dict.get('m10')).toBe(node);
-    set.list.verify();
+    set.update('m10', 10.5, 1000);
+    expect(set.rank('m10', false)).toBe(499);
+    expect(set.score('m10')).toBe(1000);
+    set.tree.verify();
+  });
+
+  it('200k ascending inserts keep the tree shallow and ranks exact', () => {
+    const tree = new ZTree();
+    for (let i = 0; i < 200_000; i++) tree.insert(i, `m${i}`);
+    tree.verify();
+    expect(tree.rankOf(123_456, 'm123456')).toBe(123_456);
+    expect(tree.memberAt(199_999)).toBe('m199999');
+    expect(tree.countBelowScore(1000, true)).toBe(1001);
   });
 
   it('the scan index follows inserts and deletes once built', () => {

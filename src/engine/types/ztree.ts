@@ -1,0 +1,467 @@
+/**
+ * The ordered half of a sorted set: an order-statistic B+tree over (score, member).
+ *
+ * Redis uses a skiplist with spans; we keep its contract (O(log n) insert, delete and rank,
+ * O(log n + m) ranges by rank, score or lex, never a sort) with a layout that suits a JS
+ * heap: a skiplist hop is two or three dependent cache misses (node, link array, next
+ * node), and a million-member skiplist pays ~60 of them per lookup. Here a lookup visits
+ * ~4 nodes whose keys sit in contiguous arrays.
+ *
+ * - Order: by score, ties broken by member bytes (members are byte strings, so `<` is
+ *   memcmp order). A member appears once; the owner (zset.ts) keeps the member → score map
+ *   that guarantees it.
+ * - Leaves hold up to `B` entries in two parallel arrays (scores, members) and are linked
+ *   both ways, so a range is one descent then a walk. Inner nodes hold up to `B` children
+ *   with, per child, its entry count and its greatest key: descending sums the counts of
+ *   the children passed (a rank), and picks the first child whose greatest key reaches
+ *   the target.
+ * - A full node splits in two halves. A node left empty is removed; a leaf that falls
+ *   below B/4 merges with a neighbour under the same parent when both fit in B/2. The root
+ *   collapses while it is an inner node with one child.
+ * - Every query reduces to ranks: `countBelowScore`/`countBelowLex` tell how many entries
+ *   precede a bound, so a range is the rank interval [lo, hi) and `each` walks it.
+ */
+
+const B = 64;
+
+class Leaf {
+  readonly leaf = true;
+  scores: number[] = [];
+  members: string[] = [];
+  next: Leaf | null = null;
+  prev: Leaf | null = null;
+}
+
+class Inner {
+  readonly leaf = false;
+  children: TreeNode[] = [];
+  /** Entries under each child. */
+  counts: number[] = [];
+  /** Greatest key under each child. */
+  maxScores: number[] = [];
+  maxMembers: string[] = [];
+}
+
+type TreeNode = Leaf | Inner;
+
+/** (s1, m1) < (s2, m2) in sorted-set order. */
+function less(s1: number, m1: string, s2: number, m2: string): boolean {
+  return s1 < s2 || (s1 === s2 && m1 < m2);
+}
+
+/** The descent path of the last operation (one tree operation runs at a time). */
+const pathNodes: Inner[] = [];
+const pathIdx: number[] = [];
+let depth = 0;
+/** Where the last `seek` landed. */
+let seekIndex = 0;
+
+/** First child of `node` whose greatest key is ≥ (score, member); the last child if none. */
+function childFor(node: Inner, score: number, member: string): number {
+  const maxScores = node.maxScores;
+  let lo = 0;
+  let hi = maxScores.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const s = maxScores[mid]!;
+    if (s < score || (s === score && node.maxMembers[mid]! < member)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First position in `leaf` whose key is ≥ (score, member) (binary search). */
+function lowerBound(leaf: Leaf, score: number, member: string): number {
+  let lo = 0;
+  let hi = leaf.scores.length;
+  const scores = leaf.scores;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const s = scores[mid]!;
+    if (s < score || (s === score && leaf.members[mid]! < member)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function maxScoreOf(node: TreeNode): number {
+  return node.leaf ? node.scores[node.scores.length - 1]! : node.maxScores[node.maxScores.length - 1]!;
+}
+
+function maxMemberOf(node: TreeNode): string {
+  return node.leaf ? node.members[node.members.length - 1]! : node.maxMembers[node.maxMembers.length - 1]!;
+}
+
+function sizeOf(node: TreeNode): number {
+  if (node.leaf) return node.scores.length;
+  let n = 0;
+  for (const c of node.counts) n += c;
+  return n;
+}
+
+export class ZTree {
+  private root: TreeNode = new Leaf();
+  private head: Leaf = this.root as Leaf;
+  private tailLeaf: Leaf = this.root as Leaf;
+  length = 0;
+
+  /** Descend to the leaf where (score, member) is or would be, recording the path. */
+  private descend(score: number, member: string): Leaf {
+    let node = this.root;
+    depth = 0;
+    while (!node.leaf) {
+      const i = childFor(node, score, member);
+      pathNodes[depth] = node;
+      pathIdx[depth] = i;
+      depth++;
+      node = node.children[i]!;
+    }
+    return node;
+  }
+
+  /** Insert an absent (score, member). */
+  insert(score: number, member: string): void {
+    const leaf = this.descend(score, member);
+    const p = lowerBound(leaf, score, member);
+    leaf.scores.splice(p, 0, score);
+    leaf.members.splice(p, 0, member);
+    this.length++;
+    for (let d = 0; d < depth; d++) {
+      const node = pathNodes[d]!;
+      const i = pathIdx[d]!;
+      node.counts[i]!++;
+      // Only a key past the last child's maximum can raise it.
+      if (less(node.maxScores[i]!, node.maxMembers[i]!, score, member)) {
+        node.maxScores[i] = score;
+        node.maxMembers[i] = member;
+      }
+    }
+    if (leaf.scores.length >= B) this.split(leaf, depth);
+  }
+
+  /** Split the full `node` found at path depth `at`, then its parent if that fills up. */
+  private split(node: TreeNode, at: number): void {
+    const half = B >> 1;
+    let right: TreeNode;
+    if (node.leaf) {
+      const r = new Leaf();
+      r.scores = node.scores.splice(half);
+      r.members = node.members.splice(half);
+      r.next = node.next;
+      r.prev = node;
+      if (node.next !== null) node.next.prev = r;
+      else this.tailLeaf = r;
+      node.next = r;
+      right = r;
+    } else {
+      const r = new Inner();
+      r.children = node.children.splice(half);
+      r.counts = node.counts.splice(half);
+      r.maxScores = node.maxScores.splice(half);
+      r.maxMembers = node.maxMembers.splice(half);
+      right = r;
+    }
+    if (at === 0) {
+      const root = new Inner();
+      root.children = [node, right];
+      root.counts = [sizeOf(node), sizeOf(right)];
+      root.maxScores = [maxScoreOf(node), maxScoreOf(right)];
+      root.maxMembers = [maxMemberOf(node), maxMemberOf(right)];
+      this.root = root;
+      return;
+    }
+    const parent = pathNodes[at - 1]!;
+    const i = pathIdx[at - 1]!;
+    const rightCount = sizeOf(right);
+    parent.counts[i]! -= rightCount;
+    parent.maxScores[i] = maxScoreOf(node);
+    parent.maxMembers[i] = maxMemberOf(node);
+    parent.children.splice(i + 1, 0, right);
+    parent.counts.splice(i + 1, 0, rightCount);
+    parent.maxScores.splice(i + 1, 0, maxScoreOf(right));
+    parent.maxMembers.splice(i + 1, 0, maxMemberOf(right));
+    if (parent.children.length >= B) this.split(parent, at - 1);
+  }
+
+  /** Remove (score, member), which must be present. */
+  remove(score: number, member: string): void {
+    const leaf = this.descend(score, member);
+    const p = lowerBound(leaf, score, member);
+    leaf.scores.splice(p, 1);
+    leaf.members.splice(p, 1);
+    this.length--;
+    for (let d = 0; d < depth; d++) pathNodes[d]!.counts[pathIdx[d]!]!--;
+    this.afterRemoval(leaf);
+  }
+
+  /**
+   * Restore the invariants on the path to `leaf` after entries left it: drop emptied
+   * nodes, merge a small leaf into a neighbour, refresh the greatest keys, collapse the root.
+   */
+  private afterRemoval(leaf: Leaf): void {
+    let d = depth;
+    if (leaf.scores.length === 0 && d > 0) {
+      this.unlinkLeaf(leaf);
+      // Remove emptied nodes bottom-up.
+      while (d > 0) {
+        const parent = pathNodes[d - 1]!;
+        const i = pathIdx[d - 1]!;
+        parent.children.splice(i, 1);
+        parent.counts.splice(i, 1);
+        parent.maxScores.splice(i, 1);
+        parent.maxMembers.splice(i, 1);
+        d--;
+        if (parent.children.length > 0 || d === 0) break;
+      }
+    } else if (leaf.scores.length < B >> 2 && d > 0) {
+      this.mergeSmall(leaf, d);
+    }
+    // Greatest keys along what is left of the path, bottom-up.
+    for (let k = Math.min(d, depth) - 1; k >= 0; k--) {
+      const node = pathNodes[k]!;
+      const i = pathIdx[k]!;
+      if (i >= node.children.length) continue;
+      const child = node.children[i]!;
+      node.maxScores[i] = maxScoreOf(child);
+      node.maxMembers[i] = maxMemberOf(child);
+    }
+    while (!this.root.leaf && this.root.children.length === 1) this.root = this.root.children[0]!;
+    if (!this.root.leaf && this.root.children.length === 0) {
+      const empty = new Leaf();
+      this.root = this.head = this.tailLeaf = empty;
+    }
+  }
+
+  /** Merge `leaf` (at path depth `d`) with its right, else left, sibling when both fit in B/2. */
+  private mergeSmall(leaf: Leaf, d: number): void {
+    const parent = pathNodes[d - 1]!;
+    const i = pathIdx[d - 1]!;
+    const right = i + 1 < parent.children.length ? (parent.children[i + 1] as Leaf) : null;
+    const left = i > 0 ? (parent.children[i - 1] as Leaf) : null;
+    if (right !== null && leaf.scores.length + right.scores.length <= B >> 1) {
+      // Take the right sibling's entries; drop it.
+      for (let k = 0; k < right.scores.length; k++) {
+        leaf.scores.push(right.scores[k]!);
+        leaf.members.push(right.members[k]!);
+      }
+      this.unlinkLeaf(right);
+      parent.counts[i]! += parent.counts[i + 1]!;
+      parent.children.splice(i + 1, 1);
+      parent.counts.splice(i + 1, 1);
+      parent.maxScores.splice(i + 1, 1);
+      parent.maxMembers.splice(i + 1, 1);
+    } else if (left !== null && leaf.scores.length + left.scores.length <= B >> 1) {
+      for (let k = 0; k < leaf.scores.length; k++) {
+        left.scores.push(leaf.scores[k]!);
+        left.members.push(leaf.members[k]!);
+      }
+      this.unlinkLeaf(leaf);
+      parent.counts[i - 1]! += parent.counts[i]!;
+      parent.maxScores[i - 1] = parent.maxScores[i]!;
+      parent.maxMembers[i - 1] = parent.maxMembers[i]!;
+      parent.children.splice(i, 1);
+      parent.counts.splice(i, 1);
+      parent.maxScores.splice(i, 1);
+      parent.maxMembers.splice(i, 1);
+      // The path now ends at the left sibling.
+      pathIdx[d - 1] = i - 1;
+    }
+  }
+
+  private unlinkLeaf(leaf: Leaf): void {
+    if (leaf.prev !== null) leaf.prev.next = leaf.next;
+    else if (leaf.next !== null) this.head = leaf.next;
+    if (leaf.next !== null) leaf.next.prev = leaf.prev;
+    else if (leaf.prev !== null) this.tailLeaf = leaf.prev;
+  }
+
+  /** 0-based rank of (score, member), which must be present. */
+  rankOf(score: number, member: string): number {
+    let node = this.root;
+    let rank = 0;
+    while (!node.leaf) {
+      const i = childFor(node, score, member);
+      const counts = node.counts;
+      for (let k = 0; k < i; k++) rank += counts[k]!;
+      node = node.children[i]!;
+    }
+    return rank + lowerBound(node, score, member);
+  }
+
+  /** The leaf holding 0-based `index` (0 ≤ index < length); `seekIndex` is the position in it. */
+  private seek(index: number): Leaf {
+    let node = this.root;
+    while (!node.leaf) {
+      const counts = node.counts;
+      let i = 0;
+      while (index >= counts[i]!) index -= counts[i++]!;
+      node = node.children[i]!;
+    }
+    seekIndex = index;
+    return node;
+  }
+
+  /** The member at 0-based `index`. */
+  memberAt(index: number): string {
+    const leaf = this.seek(index);
+    return leaf.members[seekIndex]!;
+  }
+
+  /**
+   * Visit the entries at ranks [lo, hi) upwards, or (`reverse`) from hi - 1 down to lo;
+   * stop early when `visit` returns false.
+   */
+  each(lo: number, hi: number, reverse: boolean, visit: (member: string, score: number) => boolean | void): void {
+    if (lo >= hi) return;
+    let remaining = hi - lo;
+    let leaf: Leaf | null = this.seek(reverse ? hi - 1 : lo);
+    let i = seekIndex;
+    if (!reverse) {
+      while (leaf !== null && remaining > 0) {
+        const { members, scores } = leaf;
+        for (; i < members.length && remaining > 0; i++, remaining--) if (visit(members[i]!, scores[i]!) === false) return;
+        leaf = leaf.next;
+        i = 0;
+      }
+    } else {
+      while (leaf !== null && remaining > 0) {
+        const { members, scores } = leaf;
+        for (; i >= 0 && remaining > 0; i--, remaining--) if (visit(members[i]!, scores[i]!) === false) return;
+        leaf = leaf.prev;
+        if (leaf !== null) i = leaf.members.length - 1;
+      }
+    }
+  }
+
+  /**
+   * How many entries precede a score bound: with `inclusive` false those scoring < `score`,
+   * with true those scoring ≤ `score`.
+   */
+  countBelowScore(score: number, inclusive: boolean): number {
+    let node = this.root;
+    let rank = 0;
+    while (!node.leaf) {
+      const { maxScores, counts } = node;
+      const n = maxScores.length;
+      let i = 0;
+      while (i < n && (maxScores[i]! < score || (inclusive && maxScores[i] === score))) rank += counts[i++]!;
+      if (i === n) return rank;
+      node = node.children[i]!;
+    }
+    const scores = node.scores;
+    let lo = 0;
+    let hi = scores.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const s = scores[mid]!;
+      if (s < score || (inclusive && s === score)) lo = mid + 1;
+      else hi = mid;
+    }
+    return rank + lo;
+  }
+
+  /**
+   * How many entries precede a lex bound (members compared alone, as Redis does when
+   * every score is equal): kind -1 is before all, 1 after all; otherwise the members
+   * < `member`, or ≤ `member` with `inclusive`.
+   */
+  countBelowLex(kind: number, member: string, inclusive: boolean): number {
+    if (kind < 0) return 0;
+    if (kind > 0) return this.length;
+    let node = this.root;
+    let rank = 0;
+    while (!node.leaf) {
+      const { maxMembers, counts } = node;
+      const n = maxMembers.length;
+      let i = 0;
+      while (i < n && (maxMembers[i]! < member || (inclusive && maxMembers[i] === member))) rank += counts[i++]!;
+      if (i === n) return rank;
+      node = node.children[i]!;
+    }
+    const members = node.members;
+    let lo = 0;
+    let hi = members.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const m = members[mid]!;
+      if (m < member || (inclusive && m === member)) lo = mid + 1;
+      else hi = mid;
+    }
+    return rank + lo;
+  }
+
+  /**
+   * Remove the entries at ranks [start, end) in O(log n + m), leaf by leaf, handing each
+   * to `onRemove` in order.
+   */
+  removeRange(start: number, end: number, onRemove: (member: string, score: number) => void): void {
+    let remaining = Math.min(end, this.length) - start;
+    while (remaining > 0) {
+      // Descend by counts to the leaf holding `start`, recording the path.
+      let node = this.root;
+      let index = start;
+      depth = 0;
+      while (!node.leaf) {
+        const counts = node.counts;
+        let i = 0;
+        while (index >= counts[i]!) index -= counts[i++]!;
+        pathNodes[depth] = node;
+        pathIdx[depth] = i;
+        depth++;
+        node = node.children[i]!;
+      }
+      const leaf = node;
+      const k = Math.min(leaf.scores.length - index, remaining);
+      for (let j = index; j < index + k; j++) onRemove(leaf.members[j]!, leaf.scores[j]!);
+      leaf.scores.splice(index, k);
+      leaf.members.splice(index, k);
+      for (let d = 0; d < depth; d++) pathNodes[d]!.counts[pathIdx[d]!]! -= k;
+      this.length -= k;
+      remaining -= k;
+      this.afterRemoval(leaf);
+    }
+  }
+
+  /** The first entry's member and score, or undefined when empty. */
+  firstMember(): string | undefined {
+    return this.length === 0 ? undefined : this.head.members[0];
+  }
+
+  /** Check every structural invariant; throws on the first violation (tests). */
+  verify(): void {
+    let count = 0;
+    let prevScore = -Infinity;
+    let prevMember: string | null = null;
+    let prevLeaf: Leaf | null = null;
+    for (let leaf: Leaf | null = this.head; leaf !== null; leaf = leaf.next) {
+      if (leaf.prev !== prevLeaf) throw new Error('bad prev link');
+      if (leaf.scores.length !== leaf.members.length) throw new Error('leaf arrays differ');
+      if (leaf.scores.length === 0 && this.length > 0) throw new Error('empty leaf');
+      if (leaf.scores.length >= B) throw new Error('overfull leaf');
+      for (let i = 0; i < leaf.scores.length; i++) {
+        const s = leaf.scores[i]!;
+        const m = leaf.members[i]!;
+        if (prevMember !== null && !less(prevScore, prevMember, s, m)) throw new Error(`out of order at ${m}`);
+        prevScore = s;
+        prevMember = m;
+        count++;
+      }
+      prevLeaf = leaf;
+    }
+    if (this.tailLeaf !== prevLeaf) throw new Error('bad tail');
+    if (count !== this.length) throw new Error(`length ${this.length}, counted ${count}`);
+    const check = (node: TreeNode): [number, number, string] => {
+      if (node.leaf) return [node.scores.length, maxScoreOf(node), maxMemberOf(node)];
+      if (node.children.length === 0 || node.children.length >= B) throw new Error('bad fan-out');
+      let total = 0;
+      node.children.forEach((child, i) => {
+        const [n, s, m] = check(child);
+        if (node.counts[i] !== n) throw new Error(`bad count ${node.counts[i]} != ${n}`);
+        if (node.maxScores[i] !== s || node.maxMembers[i] !== m) throw new Error('bad max key');
+        total += n;
+      });
+      return [total, maxScoreOf(node), maxMemberOf(node)];
+    };
+    if (!this.root.leaf && check(this.root)[0] !== this.length) throw new Error('bad root count');
+  }
+}
