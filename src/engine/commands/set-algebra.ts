@@ -61,7 +61,8 @@ function storeResult(ctx: CommandContext, dst: string, members: Iterable<string>
     return 0;
   }
   const existed = ctx.lookupWrite(dst) !== undefined;
-  ctx.db.set(dst, result, false);
+  // An existing key keeps its LFU counter (redis: setKey → dbOverwrite).
+  ctx.db.set(dst, result);
   if (!existed) ctx.engine.notify(Notify.newKey, 'new', dst);
   ctx.modified(dst, Notify.set, event);
   return size;

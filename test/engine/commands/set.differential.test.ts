@@ -120,6 +120,15 @@ describe.skipIf(!haveRedis)('set commands against Redis 7.0', () => {
     ]);
   });
 
+  it('STORE forms keep an overwritten key\'s LFU counter; new keys start theirs', async () => {
+    await same([
+      ...config('maxmemory-policy', 'allkeys-lfu'), ...config('lfu-log-factor', '0'), ['SET', 'd', 'v'], ...Array.from({ length: 10 }, () => ['GET', 'd']),
+      ['SADD', 'a', 'x'], ['SUNIONSTORE', 'd', 'a'], ['OBJECT', 'FREQ', 'd'], ['SINTERSTORE', 'e', 'a'], ['OBJECT', 'FREQ', 'e'],
+      ['SMOVE', 'a', 'b', 'x'], ['OBJECT', 'FREQ', 'b'], ['HSET', 'h', 'f', 'v'], ['OBJECT', 'FREQ', 'h'],
+      ...config('maxmemory-policy', 'noeviction'), ...config('lfu-log-factor', '10'),
+    ]);
+  });
+
   it('SINTERCARD: numkeys, LIMIT and errors', async () => {
     await same([
       ['SADD', 'a', '1', '2', '3', '4'], ['SADD', 'b', '2', '3', '4', '5'], ['SINTERCARD', '2', 'a', 'b'], ['SINTERCARD', '2', 'a', 'b', 'LIMIT', '2'],
