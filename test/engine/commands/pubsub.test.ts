@@ -87,6 +87,16 @@ describe('pub/sub', () => {
     expect(await pub.call(['PUBSUB', 'CHANNELS'])).toEqual([]);
   });
 
+  it('INFO stats counts channels, patterns and shard channels', async () => {
+    const engine = createEngine();
+    const [sub, other] = [engine.connect(), engine.connect()];
+    await sub.call(['SUBSCRIBE', 'a', 'b']);
+    await sub.call(['PSUBSCRIBE', 'p*']);
+    await sub.call(['SSUBSCRIBE', 's']);
+    const info = (await other.call(['INFO', 'stats'])) as string;
+    expect(info).toMatch(/pubsub_channels:2\r\npubsub_patterns:1\r\npubsubshard_channels:1\r\n/);
+  });
+
   it('RESET leaves subscribed mode without confirmations', async () => {
     const engine = createEngine();
     const sub = engine.connect();
