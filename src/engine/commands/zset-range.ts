@@ -3,10 +3,10 @@
  * zcountCommand, zlexcountCommand): ZRANGE and its legacy forms, ZRANGESTORE, ZCOUNT,
  * ZLEXCOUNT and ZREMRANGEBY{RANK,SCORE,LEX}.
  *
- * Every range becomes a rank interval [lo, hi) of the skiplist first (skiplist.ts: one
- * O(log n) descent per bound), so LIMIT offsets are rank arithmetic instead of the element
- * skipping Redis does, with the same results: a negative offset gives nothing, a negative
- * count means no limit.
+ * Ranges are located by rank in the order-statistic tree (ztree.ts: one O(log n) descent
+ * per bound), so LIMIT offsets are rank arithmetic instead of the element skipping Redis
+ * does, with the same results: a negative offset gives nothing, a negative count means no
+ * limit. A score range with LIMIT walks from its near bound and stops at the far one.
  */
 import { ONE_KEY, type CommandSpec } from '../command.js';
 import type { CommandContext } from '../context.js';
@@ -50,7 +50,7 @@ function lexLteMax(member: string, range: LexRange): boolean {
  * score is equal, and Redis leaves other sets unspecified; for a listpack-encoded set we
  * still give what Redis's linear listpack walk gives (redis: zzlFirstInLexRange and
  * zzlLastInLexRange: the first member past the near bound starts a run that ends at the
- * first member past the far bound). A skiplist-encoded set is answered by rank descents.
+ * first member past the far bound). A skiplist-encoded set is answered by tree descents.
  */
 export function lexRanks(entry: ZsetEntry, range: LexRange, reverse = false): [number, number] {
   const set = entry.value;

@@ -422,11 +422,6 @@ export class ZTree {
     }
   }
 
-  /** The first entry's member and score, or undefined when empty. */
-  firstMember(): string | undefined {
-    return this.length === 0 ? undefined : this.head.members[0];
-  }
-
   /** Check every structural invariant; throws on the first violation (tests). */
   verify(): void {
     let count = 0;
