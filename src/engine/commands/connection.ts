@@ -38,6 +38,7 @@ function clientInfoLine(ctx: CommandContext, conn: Connection): string {
   if (conn.pubsub?.monitor) flags += 'O';
   if (conn.pubsub?.subscribed) flags += 'P';
   if (conn.multi !== null) flags += 'x';
+  if (conn.blocked !== null) flags += 'b';
   if (conn.dirtyCAS) flags += 'd';
   if (conn.closeAfterReply) flags += 'c';
   if (noEvict.has(conn)) flags += 'e';

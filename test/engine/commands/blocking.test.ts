@@ -246,6 +246,15 @@ describe('blocking list commands', () => {
     expect((r('CLIENT', 'UNBLOCK', '1', 'x') as ReplyError).message).toBe('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
   });
 
+  it('CLIENT LIST shows a blocked client with flag b and its command', async () => {
+    const { engine, b, call, r } = setup();
+    void call(b, 'BLPOP', 'q', '0');
+    const line = (r('CLIENT', 'LIST', 'ID', String(b.id)) as string).trim();
+    expect(line).toMatch(/ flags=b /);
+    expect(line).toMatch(/ cmd=blpop /);
+    engine.close();
+  });
+
   it('INFO clients counts blocked clients', async () => {
     const { engine, b, call, r } = setup();
     void call(b, 'BLPOP', 'q', '3');
