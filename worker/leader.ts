@@ -22,6 +22,19 @@ import type { RawReply } from '../src/engine/reply.js';
 import { toWire } from '../src/client/session.js';
 import { tabLockName, type ChannelBody } from './channel-protocol.js';
 
+export interface ChannelStats {
+  /** Channel messages dropped: malformed, of another version, or foreign. */
+  dropped: number;
+  /** Requests of other tabs served while leading. */
+  served: number;
+  /** Times a newer leadership was heard while leading. */
+  steppedDown: number;
+  /** Of this tab's own requests while following: sent, sent again, failed. */
+  forwarded: number;
+  retried: number;
+  failed: number;
+}
+
 export interface LeaderHost {
   /** The store's name. */
   readonly store: string;
@@ -31,8 +44,8 @@ export interface LeaderHost {
   post(body: ChannelBody): void;
   /** A push for a session of this very tab. */
   localPush(session: number, push: WireReply): void;
-  /** Channel counters INFO reports. */
-  channelStats(): { dropped: number; served: number };
+  /** This tab's channel counters, for INFO. */
+  channelStats(): ChannelStats;
 }
 
 export class Leader implements ReplicationView {
@@ -113,7 +126,7 @@ export class Leader implements ReplicationView {
   }
 
   info(): Array<[string, string | number]> {
-    const { dropped, served } = this.host.channelStats();
+    const { dropped, served, steppedDown, forwarded, retried, failed } = this.host.channelStats();
     const tabs: Array<[string, string | number]> = [
       ['idb_tab_id', this.caller || this.host.id],
       ['idb_leader_tab_id', this.host.id],
@@ -122,6 +135,10 @@ export class Leader implements ReplicationView {
       ['idb_takeover_ms', this.takeoverMs],
       ['idb_channel_dropped', dropped],
       ['idb_forwarded_served', served],
+      ['idb_stepped_down', steppedDown],
+      ['idb_forwarded', forwarded],
+      ['idb_retried', retried],
+      ['idb_failed_in_flight', failed],
     ];
     if (this.caller !== this.host.id && this.caller !== '') {
       return [

@@ -38,19 +38,6 @@ export interface TabOptions {
   openEngine(store: string): Engine;
 }
 
-export interface TabStats {
-  role: 'starting' | 'leader' | 'follower';
-  epoch: number;
-  leader: string | null;
-  /** Channel messages dropped: malformed, other versions, or foreign. */
-  dropped: number;
-  /** Requests served for other tabs (leader). */
-  served: number;
-  forwarded: number;
-  retried: number;
-  failed: number;
-}
-
 /** How long a starting tab waits for a leader to answer `who` before failing requests. */
 const NO_LEADER_MS = 5000;
 export const NO_LEADER =
@@ -64,7 +51,7 @@ function randomId(): string {
 
 export class TabNode {
   readonly id = randomId();
-  role: TabStats['role'] = 'starting';
+  role: 'starting' | 'leader' | 'follower' = 'starting';
   epoch = 0;
   leaderId: string | null = null;
   leader: Leader | null = null;
@@ -77,6 +64,8 @@ export class TabNode {
   private readonly sessions = new Map<number, TabSession>();
   private nextSession = 1;
   private closed = false;
+  /** False without Web Locks: the tab then neither sends nor reads channel messages. */
+  private coordinated = true;
   /** Resolves once this tab holds its presence lock (before it sends anything). */
   private readonly present: Promise<void>;
   private release: (() => void) | null = null;
@@ -92,6 +81,7 @@ export class TabNode {
     if (typeof navigator === 'undefined' || navigator.locks === undefined) {
       // No Web Locks (a non-secure context): no safe election, so no coordination at all.
       this.channel.onmessage = null;
+      this.coordinated = false;
       this.present = Promise.resolve();
       void this.lead();
       return;
@@ -113,17 +103,6 @@ export class TabNode {
       }, NO_LEADER_MS);
       void locks.request(leaderLockName(store), () => (this.closed ? undefined : this.lead().then(() => held)));
     });
-  }
-
-  stats(): TabStats {
-    return {
-      role: this.role,
-      epoch: this.epoch,
-      leader: this.leaderId,
-      dropped: this.dropped,
-      served: this.served,
-      ...this.forwarder.stats,
-    };
   }
 
   /** A page session on `port`'s side; pushes for it are posted there. */
@@ -159,7 +138,7 @@ export class TabNode {
   // --- the channel ---------------------------------------------------------------------
 
   private post(body: ChannelBody): void {
-    if (this.closed) return;
+    if (this.closed || !this.coordinated) return;
     this.channel.postMessage({ v: CHANNEL_VERSION, from: this.id, ...body });
   }
 
@@ -248,7 +227,7 @@ export class TabNode {
       id: this.id,
       post: (body) => this.post(body),
       localPush: (session, push) => this.sessions.get(session)?.push(push),
-      channelStats: () => ({ dropped: this.dropped, served: this.served }),
+      channelStats: () => ({ dropped: this.dropped, served: this.served, steppedDown: this.steppedDown, ...this.forwarder.stats }),
     }, grantedAt);
     this.role = 'leader';
     this.epoch = epoch;
