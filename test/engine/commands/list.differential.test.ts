@@ -221,6 +221,35 @@ describe.skipIf(!haveRedis)('list commands against Redis 7.0', () => {
     }
   });
 
+  it('keyspace events of random list sequences match Redis, in order', async () => {
+    const sub = await RespClient.connect(redis.port);
+    try {
+      sub.send(['PSUBSCRIBE', '__keyevent@0__:*']);
+      await sub.read();
+      sub.send(['SUBSCRIBE', 'marker']);
+      await sub.read();
+      const ours: string[] = [];
+      engine.onKeyspaceEvent((e) => {
+        if (e.channel.startsWith('__keyevent')) ours.push(`${e.channel.slice('__keyevent@0__:'.length)} ${e.message}`);
+      });
+      await same([['CONFIG', 'SET', 'notify-keyspace-events', 'KEAn']]);
+      for (const seed of [77, 78, 79]) {
+        const r = rng(seed);
+        await same(Array.from({ length: 300 }, () => runnable(randomCommand(r))).flat());
+      }
+      await redis.client.call(['PUBLISH', 'marker', 'end']);
+      const theirs: string[] = [];
+      for (;;) {
+        const push = (await sub.read()) as string[];
+        if (push[0] === 'message') break;
+        theirs.push(`${push[2]!.slice('__keyevent@0__:'.length)} ${push[3]}`);
+      }
+      expect(ours).toEqual(theirs);
+    } finally {
+      sub.close();
+    }
+  });
+
   for (const seed of [31, 32, 33, 34, 35, 36]) {
     it(`random command sequences over a few keys (seeded ${seed})`, async () => {
       await reset();
