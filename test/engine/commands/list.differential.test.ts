@@ -221,6 +221,46 @@ describe.skipIf(!haveRedis)('list commands against Redis 7.0', () => {
     }
   });
 
+  it('keyspace events of served blocking commands match Redis, in order', async () => {
+    const sub = await RespClient.connect(redis.port);
+    const blocked = await RespClient.connect(redis.port);
+    try {
+      sub.send(['PSUBSCRIBE', '__keyevent@0__:*']);
+      await sub.read();
+      sub.send(['SUBSCRIBE', 'marker']);
+      await sub.read();
+      const ours: string[] = [];
+      engine.onKeyspaceEvent((e) => {
+        if (e.channel.startsWith('__keyevent')) ours.push(`${e.channel.slice('__keyevent@0__:'.length)} ${e.message}`);
+      });
+      await same([['CONFIG', 'SET', 'notify-keyspace-events', 'KEAn']]);
+      const waiter = engine.connect();
+      for (const [block, push] of [
+        [['BLPOP', 'a', '0'], ['RPUSH', 'a', 'x']],
+        [['BLMOVE', 'b', 'c', 'LEFT', 'RIGHT', '0'], ['RPUSH', 'b', 'x', 'y']],
+        [['BRPOPLPUSH', 'd', 'd', '0'], ['LPUSH', 'd', 'x']],
+        [['BLMPOP', '0', '1', 'e', 'LEFT', 'COUNT', '5'], ['RPUSH', 'e', '1', '2']],
+      ]) {
+        const ourReply = engineReply(waiter, block!);
+        const theirReply = blocked.call(block!);
+        await redis.client.call(['PING']);
+        await same([push!]);
+        expect(comparable(await ourReply)).toEqual(comparable(await theirReply));
+      }
+      await redis.client.call(['PUBLISH', 'marker', 'end']);
+      const theirs: string[] = [];
+      for (;;) {
+        const push = (await sub.read()) as string[];
+        if (push[0] === 'message') break;
+        theirs.push(`${push[2]!.slice('__keyevent@0__:'.length)} ${push[3]}`);
+      }
+      expect(ours).toEqual(theirs);
+    } finally {
+      sub.close();
+      blocked.close();
+    }
+  });
+
   it('keyspace events of random list sequences match Redis, in order', async () => {
     const sub = await RespClient.connect(redis.port);
     try {
