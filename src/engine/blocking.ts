@@ -182,6 +182,8 @@ export class BlockingRegistry {
         continue;
       }
       const reply = this.engine.run(waiter.conn, waiter.spec, waiter.argv, (ctx) => waiter.request.serve(ctx, key) ?? NOT_SERVED);
+      // The command was counted when it blocked (redis serves without call()).
+      this.engine.stats.commandsProcessed--;
       if (reply === NOT_SERVED) {
         i++;
         continue;
