@@ -184,6 +184,9 @@ describe.skipIf(!haveRedis)('list commands against Redis 7.0', () => {
         { block: ['BLMPOP', '0', '2', 'q5', 'q6', 'LEFT', 'COUNT', '2'], push: [['RPUSH', 'q6', '1', '2', '3']] },
         { block: ['BRPOPLPUSH', 'q7', 'str', '0'], push: [['SET', 'str', 'v'], ['RPUSH', 'q7', 'x'], ['LRANGE', 'q7', '0', '-1']] },
         { block: ['BLPOP', 'q8', '0'], push: [['SET', 'q8', 'v'], ['DEL', 'q8'], ['LPUSH', 'q8', 'z']] },
+        // Nothing comes: both time out on their real clocks.
+        { block: ['BLMPOP', '0.05', '1', 'q9', 'LEFT'], push: [] },
+        { block: ['BRPOPLPUSH', 'q9', 'dst', '0.02'], push: [['SET', 'q9', 'v']] },
       ];
       for (const { block, push } of cases) {
         const ourReply = engineReply(ours, block);
