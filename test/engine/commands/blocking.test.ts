@@ -183,6 +183,22 @@ describe('blocking list commands', () => {
     expect(effects.at(-1)).toEqual(['lpop', 'b', '3']);
   });
 
+  it('a list created by RENAME, COPY or SORT … STORE wakes its waiters', async () => {
+    const { b, c, engine, call, r } = setup();
+    const d = engine.connect();
+    const renamed = call(b, 'BLPOP', 'r', '0');
+    const copied = call(c, 'BRPOP', 'c', '0');
+    r('RPUSH', 'src', '1', '2');
+    r('COPY', 'src', 'c');
+    r('RENAME', 'src', 'r');
+    expect(await copied).toEqual(['c', '2']);
+    expect(await renamed).toEqual(['r', '1']);
+    const stored = call(d, 'BLPOP', 's', '0');
+    r('RPUSH', 'unsorted', '3', '1', '2');
+    r('SORT', 'unsorted', 'STORE', 's');
+    expect(await stored).toEqual(['s', '1']);
+  });
+
   it('keyspace events of a served pop: lpop then del', async () => {
     const { b, call, r, events } = setup();
     r('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
