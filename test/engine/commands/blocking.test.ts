@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine, ReplyError } from '../../../src/index.js';
+import { createEngine, memoryStorage, ReplyError } from '../../../src/index.js';
 import type { Connection } from '../../../src/engine/connection.js';
 import type { Reply } from '../../../src/engine/reply.js';
 
@@ -278,5 +278,35 @@ describe('blocking list commands', () => {
     expect(info).toMatch(/blocked_clients:1\r\n/);
     expect(info).toMatch(/clients_in_timeout_table:1\r\n/);
     engine.close();
+  });
+});
+
+describe('blocking commands and persistence', () => {
+  it('served pops are logged as their non-blocking forms and replay to the same lists', async () => {
+    const storage = memoryStorage();
+    const engine = createEngine({ storage });
+    await engine.ready;
+    const [a, b, c] = [engine.connect(), engine.connect(), engine.connect()];
+    const popped = b.call(['BLPOP', 'q', '0']);
+    const moved = c.call(['BLMOVE', 'src', 'dst', 'RIGHT', 'LEFT', '0']);
+    await a.call(['RPUSH', 'q', '1', '2', '3']);
+    await a.call(['RPUSH', 'src', 'x', 'y']);
+    expect(await popped).toEqual(['q', '1']);
+    expect(await moved).toBe('y');
+    const big = Array.from({ length: 150 }, (_, i) => `e${i}`);
+    await a.call(['RPUSH', 'big', ...big]);
+    await a.call(['BGREWRITEAOF']);
+    await a.call(['LPUSH', 'after', 'snapshot']);
+    engine.close();
+    await engine.persistence!.close();
+    const again = createEngine({ storage });
+    await again.ready;
+    expect(await again.call(['LRANGE', 'q', '0', '-1'])).toEqual(['2', '3']);
+    expect(await again.call(['LRANGE', 'src', '0', '-1'])).toEqual(['x']);
+    expect(await again.call(['LRANGE', 'dst', '0', '-1'])).toEqual(['y']);
+    expect(await again.call(['LRANGE', 'after', '0', '-1'])).toEqual(['snapshot']);
+    // Rebuilt from a snapshot in commands of at most 64 elements.
+    expect(await again.call(['LRANGE', 'big', '0', '-1'])).toEqual(big);
+    again.close();
   });
 });
