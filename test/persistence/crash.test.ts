@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
 import { faultyStorage, WRITE_OPS } from '../../src/persistence/faults.js';
-import { memoryStorage } from '../../src/persistence/storage.js';
+import { indexedDBStorage } from '../../src/persistence/indexeddb.js';
+import { memoryStorage, type Storage } from '../../src/persistence/storage.js';
 import { pick, rng, type Rand } from '../support/random.js';
 import { dump, open } from './support.js';
 
@@ -41,9 +42,15 @@ async function modelAfter(commands: readonly string[][], n: number): Promise<str
   return out;
 }
 
-async function runUntilCrash(seed: number, crashAfter: number): Promise<{ commands: string[][]; acked: number; inner: ReturnType<typeof memoryStorage> }> {
+let dbs = 0;
+
+async function runUntilCrash(
+  seed: number,
+  crashAfter: number,
+  make: () => Storage = () => memoryStorage(),
+): Promise<{ commands: string[][]; acked: number; inner: Storage }> {
   const r = rng(seed);
-  const inner = memoryStorage();
+  const inner = make();
   let crash!: () => void;
   const crashed = new Promise<void>((resolve) => (crash = resolve));
   const storage = faultyStorage(inner, {
@@ -86,7 +93,7 @@ describe('crash at every write operation', () => {
     it(`seed ${seed}: the reopened store holds every acknowledged write and nothing half-applied`, async () => {
       // Count write operations of an uninterrupted run first.
       const full = await runUntilCrash(seed, Infinity);
-      const total = (full.inner.inspect().seqs.length + 1) * 4;
+      const total = ((full.inner as ReturnType<typeof memoryStorage>).inspect().seqs.length + 1) * 4;
       for (let k = 0; k <= Math.min(total, 60); k++) {
         const { commands, acked, inner } = await runUntilCrash(seed, k);
         const reopened = await open(inner, { clock });
@@ -100,4 +107,22 @@ describe('crash at every write operation', () => {
       }
     });
   }
+});
+
+describe('crash at every write operation, on IndexedDB (fake-indexeddb)', () => {
+  it('seed 4: every acknowledged write survives, nothing half-applied', async () => {
+    for (let k = 0; k <= 24; k++) {
+      const name = `crash-${dbs++}`;
+      const { commands, acked } = await runUntilCrash(4, k, () => indexedDBStorage(name));
+      // A new connection to the same database, as the next page load would open.
+      const reopened = await open(indexedDBStorage(name), { clock });
+      const actual = await dump(reopened);
+      reopened.close();
+      let matched = -1;
+      for (let n = acked; n <= commands.length && matched < 0; n++) {
+        if (JSON.stringify(await modelAfter(commands, n)) === JSON.stringify(actual)) matched = n;
+      }
+      expect(matched, `crash after ${k} writes: acked ${acked} of ${commands.length}`).toBeGreaterThanOrEqual(acked);
+    }
+  });
 });
