@@ -95,6 +95,9 @@ export const Errors = {
   bgsaveBusy:
     "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
   rewriteInProgress: 'ERR Background append only file rewriting already in progress',
+  readOnlyStore: "READONLY You can't write against a read only replica.",
+  misconf: (reason: string) => `MISCONF Errors writing to the IndexedDB log: ${reason}`,
+  saveFailed: (reason: string) => `ERR Error saving the snapshot: ${reason}`,
   // --- lists and blocking commands (commands/list*.ts, blocking.ts) ---
   timeoutNotFloat: 'ERR timeout is not a float or out of range',
   timeoutNegative: 'ERR timeout is negative',

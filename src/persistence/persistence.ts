@@ -26,7 +26,7 @@
 import type { Engine } from '../engine/engine.js';
 import type { CommandSpec } from '../engine/command.js';
 import type { Connection } from '../engine/connection.js';
-import { ReplyError } from '../engine/errors.js';
+import { Errors, ReplyError } from '../engine/errors.js';
 import { FORMAT_VERSION, packCommand, PersistenceError, type LogRecord, type Manifest } from './codec.js';
 import { recover, type LoadProgress } from './recovery.js';
 import { SnapshotWalk } from './snapshot.js';
@@ -46,6 +46,11 @@ export interface PersistenceOptions {
    * Redis's aof-load-truncated. Default false: loading fails with an error naming the record.
    */
   loadTruncated?: boolean;
+  /**
+   * Load the store and never write to it (another engine, e.g. the worker's, owns it): for
+   * reading or exporting a store from a page. Write commands get Redis's READONLY error.
+   */
+  readOnly?: boolean;
   /** Progress while loading a large store. */
   onLoadProgress?: (progress: LoadProgress) => void;
   /** Target snapshot chunk size in bytes (default 256 KiB). */
@@ -89,10 +94,11 @@ function both(a: Deferred | null, b: Deferred | null): Deferred | null {
 
 type SnapshotKind = 'bgsave' | 'rewrite' | 'save';
 
+/** What writes get on a read-only store (Redis's text for a read-only replica). */
+export const READONLY = Errors.readOnlyStore;
+
 /** Redis's MISCONF text, with the store's own reason. */
-export function misconf(reason: string): string {
-  return `MISCONF Errors writing to the IndexedDB log: ${reason}`;
-}
+const misconf = Errors.misconf;
 
 function describe(error: unknown): string {
   if (error instanceof Error || (typeof error === 'object' && error !== null && 'name' in error)) {
@@ -106,6 +112,7 @@ export class Persistence {
   appendfsync: AppendFsync;
   appendonly: boolean;
   readonly strict: boolean;
+  readonly readOnly: boolean;
   /** Non-null while loading; rejects (and stays rejected) when loading failed. */
   loading: Promise<void> | null;
   /** The error text synchronous callers get while the store is not usable (loading, failed). */
@@ -171,6 +178,7 @@ export class Persistence {
     this.appendfsync = options.appendfsync ?? 'always';
     this.appendonly = options.appendonly ?? true;
     this.strict = options.strictDurability ?? false;
+    this.readOnly = options.readOnly ?? false;
     this.stats.lastSaveAt = engine.stats.startedAt;
     this.ready = this.load();
     // Callers see a failed load through every call; ready need not be awaited.
@@ -187,7 +195,7 @@ export class Persistence {
 
   /** Commit everything logged so far (page hidden, close, tests). */
   flush(): Promise<void> {
-    if (this.closed) return Promise.resolve();
+    if (this.closed || this.readOnly) return Promise.resolve();
     if (!this.appendonly) {
       // Snapshots only: what changed since the last one goes in a background snapshot.
       if (this.engine.stats.dirty > this.stats.dirtyAtSave) return this.startSnapshot('bgsave');
@@ -219,7 +227,7 @@ export class Persistence {
 
   /** CONFIG SET of a persistence setting (names as config.ts stores them). */
   configChanged(name: string, stored: string): void {
-    if (this.loading !== null) return;
+    if (this.loading !== null || this.readOnly) return;
     if (name === 'appendfsync') {
       this.appendfsync = stored as AppendFsync;
       if (this.appendfsync === 'always' && this.queue.length + this.bufferCount > 0) this.scheduleKick();
@@ -255,6 +263,7 @@ export class Persistence {
     try {
       const result = await recover(this.engine, this.storage, {
         loadTruncated: this.options.loadTruncated ?? false,
+        readOnly: this.readOnly,
         onProgress: (p) => {
           this.loadProgress = p;
           this.options.onLoadProgress?.(p);
@@ -270,11 +279,12 @@ export class Persistence {
       if (result.manifest.savedAt > 0) this.stats.lastSaveAt = result.manifest.savedAt;
       this.stats.dirtyAtSave = this.engine.stats.dirty;
       // Leftovers of a compaction interrupted by a crash.
-      this.cleanup = this.storage.dropChunksExcept(this.manifest.snapshotId).catch(() => {});
+      if (!this.readOnly) this.cleanup = this.storage.dropChunksExcept(this.manifest.snapshotId).catch(() => {});
       this.engine.config.store(this.engine.config.definition('appendonly')!, this.appendonly ? 'yes' : 'no');
       this.engine.config.store(this.engine.config.definition('appendfsync')!, this.appendfsync);
       this.engine.config.store(this.engine.config.definition('aof-load-truncated')!, this.options.loadTruncated ? 'yes' : 'no');
-      if (this.appendonly) this.subscribe();
+      if (this.readOnly) this.engine.writeDenied = READONLY;
+      else if (this.appendonly) this.subscribe();
       else this.startSaveCron();
       this.unavailable = null;
       this.loading = null;
@@ -494,7 +504,7 @@ export class Persistence {
   save(): void {
     const done = new Promise<void>((resolve, reject) => {
       queueMicrotask(() =>
-        this.startSnapshot('save').then(resolve, (error: unknown) => reject(new ReplyError(`ERR Error saving the snapshot: ${describe(error)}`))),
+        this.startSnapshot('save').then(resolve, (error: unknown) => reject(new ReplyError(Errors.saveFailed(describe(error))))),
       );
     });
     done.catch(() => {});
@@ -509,6 +519,7 @@ export class Persistence {
    * snapshot is current. Call outside a turn (queued commands' effects must be delivered).
    */
   startSnapshot(kind: SnapshotKind): Promise<void> {
+    if (this.readOnly) return Promise.reject(new ReplyError(READONLY));
     if (this.walk !== null) return this.walk.done;
     const startedAt = this.engine.clock();
     const state: NonNullable<Persistence['walk']> = { kind, walker: null, startedAt, done: Promise.resolve() };

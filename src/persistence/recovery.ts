@@ -45,6 +45,8 @@ export interface RecoveryResult {
 
 export interface RecoveryOptions {
   loadTruncated: boolean;
+  /** Never write: a damaged tail is skipped (with the warning), not deleted. */
+  readOnly?: boolean;
   onProgress?: (progress: LoadProgress) => void;
 }
 
@@ -146,8 +148,10 @@ export async function recover(engine: Engine, storage: Storage, options: Recover
         } catch (error) {
           if (!(error instanceof PersistenceError) || !options.loadTruncated) throw error;
           const from = error.seq ?? lastSeq + 1;
-          await storage.truncateLog(from);
-          warnings.push(`${error.message}; loaded up to record ${lastSeq} and removed the log from record ${from} on (loadTruncated)`);
+          if (!options.readOnly) await storage.truncateLog(from);
+          warnings.push(
+            `${error.message}; loaded up to record ${lastSeq} and ${options.readOnly ? 'ignored' : 'removed'} the log from record ${from} on (loadTruncated)`,
+          );
           break read;
         }
         lastSeq = seq as number;

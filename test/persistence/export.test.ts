@@ -142,3 +142,24 @@ describe('export', () => {
     await expect(importResp(engine, '*2\r\n$3\r\nGET\r\n$1\r')).rejects.toThrow(/ends inside a command/);
   });
 });
+
+describe('read-only engines', () => {
+  it('a read-only engine loads a store another engine owns, exports it and never writes', async () => {
+    const storage = memoryStorage();
+    const owner = createEngine({ storage });
+    await sampleDataset(owner);
+    const before = storage.inspect();
+    const reader = createEngine({ storage, persistence: { readOnly: true } });
+    await reader.ready;
+    await expect(reader.call(['SET', 'x', '1'])).rejects.toThrow("READONLY You can't write against a read only replica.");
+    await expect(reader.call(['SAVE'])).rejects.toThrow(/^READONLY/);
+    expect(await reader.call(['GET', 'plain'])).toBe('value');
+    const copy = createEngine();
+    await importResp(copy, exportResp(reader));
+    expect(await dump(copy)).toEqual(await dump(owner));
+    await reader.flush();
+    reader.close();
+    expect(storage.inspect()).toEqual(before);
+    owner.close();
+  });
+});

@@ -11,7 +11,7 @@ import { NO_KEYS, type CommandSpec } from '../command.js';
 import type { CommandContext } from '../context.js';
 import { Errors, fail } from '../errors.js';
 import { OK, Status, type RawReply } from '../reply.js';
-import type { Persistence } from '../../persistence/persistence.js';
+import { READONLY, type Persistence } from '../../persistence/persistence.js';
 
 const ADMIN = ['admin', 'noscript', 'no_async_loading'] as const;
 
@@ -23,6 +23,7 @@ function storeOrThrow(ctx: CommandContext): Persistence {
 
 function save(ctx: CommandContext): RawReply {
   const store = storeOrThrow(ctx);
+  if (store.readOnly) fail(READONLY);
   if (store.snapshotRunning()) fail(Errors.bgsaveInProgress);
   store.save();
   return OK;
@@ -35,6 +36,7 @@ function bgsave(ctx: CommandContext, argv: string[]): RawReply {
     else fail(Errors.syntax);
   }
   const store = storeOrThrow(ctx);
+  if (store.readOnly) fail(READONLY);
   if (store.snapshotRunning('bgsave')) fail(Errors.bgsaveInProgress);
   if (store.snapshotRunning('rewrite')) {
     if (!schedule) fail(Errors.bgsaveBusy);
@@ -47,6 +49,7 @@ function bgsave(ctx: CommandContext, argv: string[]): RawReply {
 
 function bgrewriteaof(ctx: CommandContext): RawReply {
   const store = storeOrThrow(ctx);
+  if (store.readOnly) fail(READONLY);
   if (store.snapshotRunning('rewrite')) fail(Errors.rewriteInProgress);
   if (store.snapshotRunning('bgsave')) {
     store.schedule('rewrite');
