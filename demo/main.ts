@@ -6,6 +6,7 @@ import { mountConsole } from './console.js';
 import { mountKeyBrowser } from './keys.js';
 import { mountCache } from './cache.js';
 import { mountStats } from './stats.js';
+import { mountTabs } from './tabs.js';
 
 const status = document.getElementById('status')!;
 const client = createClient({ name: 'demo' });
@@ -21,7 +22,8 @@ const prompt = mountConsole({
   onCommand: refreshKeys,
 });
 mountCache(document.getElementById('cache-panel')!, client, refreshKeys);
-mountStats(document.getElementById('stats')!, client);
+const tabs = mountTabs(document.getElementById('tabs-panel')!, client);
+mountStats(document.getElementById('stats')!, client, () => void tabs.refresh());
 
 // The built demo keeps its files for offline use; the dev server (HMR) stays uncached.
 if (import.meta.hot === undefined && 'serviceWorker' in navigator) {
@@ -40,6 +42,8 @@ prompt.ready().then(
   () => {
     status.textContent = 'Connected to the worker.';
     refreshKeys();
+    // Live: every change to any key, in any tab, refreshes the key browser.
+    void client.observe({ pattern: '*' }, refreshKeys);
   },
   (e: unknown) => {
     status.textContent = `The worker failed to start: ${e instanceof Error ? e.message : String(e)}`;

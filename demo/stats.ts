@@ -60,7 +60,8 @@ function draw(series: Series): void {
   ctx.stroke();
 }
 
-export function mountStats(root: HTMLElement, client: RedisClient): { stop(): void } {
+/** `onTick` runs after each reading (the tabs panel refreshes its role line with it). */
+export function mountStats(root: HTMLElement, client: RedisClient, onTick?: () => void): { stop(): void } {
   const make = (label: string, read: Series['read'], format: Series['format']): Series => {
     const card = document.createElement('div');
     card.className = 'stat';
@@ -77,7 +78,12 @@ export function mountStats(root: HTMLElement, client: RedisClient): { stop(): vo
     return { label, read, format, values: [], canvas, current };
   };
   const series: Series[] = [
-    make('ops/s', (now, before, seconds) => (before === null ? null : (Number(now['total_commands_processed']) - Number(before['total_commands_processed'])) / seconds), (v) => v.toFixed(0)),
+    make('ops/s', (now, before, seconds) => {
+      if (before === null) return null;
+      const done = Number(now['total_commands_processed']) - Number(before['total_commands_processed']);
+      // A new leader tab starts its counters afresh: skip the reading across the hand-over.
+      return done < 0 ? null : done / seconds;
+    }, (v) => v.toFixed(0)),
     make('memory', (now) => Number(now['used_memory']), humanBytes),
     make('keys', (now) => keysOf(now), (v) => String(v)),
     make('log size', (now) => (now['aof_current_size'] === undefined ? null : Number(now['aof_current_size'])), humanBytes),
@@ -103,6 +109,7 @@ export function mountStats(root: HTMLElement, client: RedisClient): { stop(): vo
     lastSave.textContent = Number.isFinite(saved) && saved > 0 ? `last snapshot: ${new Date(saved * 1000).toLocaleTimeString()}` : '';
     before = info;
     beforeAt = at;
+    onTick?.();
   };
   const timer = setInterval(() => void tick().catch(() => undefined), 1000);
   void tick().catch(() => undefined);

@@ -181,4 +181,48 @@ describe.skipIf(!haveChromium)('demo console', () => {
       await served.close();
     }
   }, 120_000);
+
+  it('two tabs: one leader, chat over pub/sub, live key browser, and the hand-over when the leader closes', async () => {
+    const served = await serveBuilt();
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    try {
+      const errors: string[] = [];
+      const open = async (): Promise<Page> => {
+        const page = await context.newPage();
+        page.setDefaultTimeout(20_000);
+        page.on('pageerror', (e) => errors.push(String(e)));
+        await page.goto(served.url);
+        await page.locator('#command:not([disabled])').waitFor();
+        return page;
+      };
+      const first = await open();
+      await expect.poll(() => first.locator('#role').getAttribute('data-role'), { timeout: 10_000 }).toBe('leader');
+      const second = await open();
+      await expect.poll(() => second.locator('#role').getAttribute('data-role'), { timeout: 10_000 }).toBe('follower');
+
+      // A key written in one tab appears in the other's key browser (keyspace events).
+      await type(second, 'HSET profile name ada lang en');
+      await first.locator('#keys-panel tr[data-key="profile"]').waitFor();
+      expect(await first.locator('#keys-panel tr[data-key="profile"] td').nth(1).innerText()).toBe('hash');
+
+      // Chat: published in the follower, heard in both.
+      await second.fill('#chat-input', 'hello from the second tab');
+      await second.press('#chat-input', 'Enter');
+      await expect.poll(() => first.locator('#chat-log li').last().innerText()).toMatch(/: hello from the second tab$/);
+      await expect.poll(() => second.locator('#chat-log li').last().innerText()).toBe('me: hello from the second tab');
+      await screenshot(first, 'demo-tabs-leader');
+
+      // The leader tab closes: the follower takes over, with the data intact.
+      await first.close();
+      await expect.poll(() => second.locator('#role').getAttribute('data-role'), { timeout: 15_000 }).toBe('leader');
+      expect(await second.locator('#role').innerText()).toMatch(/leader, epoch \d+/);
+      await type(second, 'HGET profile name');
+      expect(await lastReply(second)).toBe('"ada"');
+      await screenshot(second, 'demo-tabs-took-over');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await served.close();
+    }
+  }, 120_000);
 });
