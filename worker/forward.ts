@@ -4,9 +4,10 @@
  *
  * Leader changes (the leader tab closed, reloaded or crashed and another took the lock):
  * - A request not sent yet (no leader known) goes to the new leader.
- * - A request sent to the old leader and not answered has an unknown outcome. A batch of
- *   read-only commands is sent again (running it twice changes nothing); any other batch
- *   fails with a clear error instead of risking a second application. It never hangs.
+ * - A request sent to the old leader and not answered has an unknown outcome. A batch that
+ *   changes nothing (no command flagged `write`, no PUBLISH, no EXEC) is sent again; any
+ *   other batch fails with a clear error instead of risking a second application. It never
+ *   hangs.
  * - A reply from the old leader that arrives late is dropped (its request already settled).
  */
 import type { WireArg, WireReply } from '../src/client/protocol.js';
@@ -19,7 +20,7 @@ export const LEADER_LOST =
 interface Pending {
   readonly session: number;
   readonly commands: WireArg[][];
-  readonly readonly: boolean;
+  readonly repeatable: boolean;
   /** The leader it was sent to; null while waiting for one. */
   sentTo: string | null;
   resolve(replies: WireReply[]): void;
@@ -28,14 +29,20 @@ interface Pending {
 
 let table: CommandTable | null = null;
 
-/** True when every command of the batch is flagged readonly (safe to run twice). */
-export function isReadOnlyBatch(commands: readonly WireArg[][]): boolean {
+/** Commands without the write flag whose second run still does something again. */
+const NOT_REPEATABLE = new Set(['publish', 'spublish', 'exec']);
+
+/**
+ * True when running the batch twice changes nothing more than running it once: no command
+ * flagged `write` (nor EXEC, which runs queued writes), and no PUBLISH (a message twice).
+ */
+export function isRepeatableBatch(commands: readonly WireArg[][]): boolean {
   table ??= new CommandTable();
   for (const argv of commands) {
-    if (!argv.every((arg) => typeof arg === 'string')) return false;
-    const spec = table.resolve(argv as string[]);
+    if (typeof argv[0] !== 'string') return false;
+    const spec = table.resolve(argv.map((arg) => (typeof arg === 'string' ? arg : '')));
     if (typeof spec === 'string') continue; // An error reply either way.
-    if (!spec.flags.includes('readonly')) return false;
+    if (spec.flags.includes('write') || NOT_REPEATABLE.has(spec.name)) return false;
   }
   return true;
 }
@@ -55,7 +62,7 @@ export class Forwarder {
     if (this.leader === null && this.unreachable !== null) return Promise.reject(new Error(this.unreachable));
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      const pending: Pending = { session, commands, readonly: isReadOnlyBatch(commands), sentTo: null, resolve, reject };
+      const pending: Pending = { session, commands, repeatable: isRepeatableBatch(commands), sentTo: null, resolve, reject };
       this.pending.set(id, pending);
       if (this.leader !== null) this.transmit(id, pending, this.leader);
     });
@@ -76,7 +83,7 @@ export class Forwarder {
     for (const [id, pending] of this.pending) {
       if (pending.sentTo === leader) continue;
       if (pending.sentTo === null) this.transmit(id, pending, leader);
-      else if (pending.readonly) {
+      else if (pending.repeatable) {
         this.stats.retried++;
         this.transmit(id, pending, leader);
       } else this.fail(id, pending);
@@ -84,14 +91,14 @@ export class Forwarder {
   }
 
   /**
-   * This tab takes the lead: hand back what must run here (unsent batches, and read-only
+   * This tab takes the lead: hand back what must run here (unsent batches, and repeatable
    * batches sent to the old leader); fail the rest.
    */
   takeOver(): Array<{ session: number; commands: WireArg[][]; resolve: (r: WireReply[]) => void; reject: (e: Error) => void }> {
     this.leader = null;
     const runHere = [];
     for (const [id, pending] of this.pending) {
-      if (pending.sentTo !== null && !pending.readonly) {
+      if (pending.sentTo !== null && !pending.repeatable) {
         this.fail(id, pending);
         continue;
       }

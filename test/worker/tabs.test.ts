@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CHANNEL_VERSION, parseChannelMessage } from '../../worker/channel-protocol.js';
-import { Forwarder, LEADER_LOST, isReadOnlyBatch } from '../../worker/forward.js';
+import { Forwarder, LEADER_LOST, isRepeatableBatch } from '../../worker/forward.js';
 import type { ChannelBody } from '../../worker/channel-protocol.js';
 
 const v = CHANNEL_VERSION;
@@ -52,12 +52,14 @@ describe('forwarding', () => {
     return { f: new Forwarder((body) => sent.push(body)), sent };
   }
 
-  it('isReadOnlyBatch: only batches of readonly commands may run twice', () => {
-    expect(isReadOnlyBatch([['GET', 'k'], ['MGET', 'a', 'b'], ['EXISTS', 'k']])).toBe(true);
-    expect(isReadOnlyBatch([['GET', 'k'], ['INCR', 'k']])).toBe(false);
-    expect(isReadOnlyBatch([['PUBLISH', 'c', 'm']])).toBe(false);
-    expect(isReadOnlyBatch([['MULTI'], ['GET', 'k'], ['EXEC']])).toBe(false);
-    expect(isReadOnlyBatch([['GET', new Uint8Array([1])]])).toBe(false);
+  it('isRepeatableBatch: only batches that change nothing may run twice', () => {
+    expect(isRepeatableBatch([['GET', 'k'], ['MGET', 'a', 'b'], ['EXISTS', 'k'], ['PING'], ['INFO']])).toBe(true);
+    expect(isRepeatableBatch([['GET', new Uint8Array([1])], ['nosuch']])).toBe(true);
+    expect(isRepeatableBatch([['GET', 'k'], ['INCR', 'k']])).toBe(false);
+    expect(isRepeatableBatch([['PUBLISH', 'c', 'm']])).toBe(false);
+    expect(isRepeatableBatch([['EXEC']])).toBe(false);
+    expect(isRepeatableBatch([['MULTI'], ['SET', 'k', 'v'], ['EXEC']])).toBe(false);
+    expect(isRepeatableBatch([[new Uint8Array([71])]])).toBe(false);
   });
 
   it('requests wait for a leader, then go with ids; replies settle them', async () => {
@@ -71,7 +73,7 @@ describe('forwarding', () => {
     f.settle(1, ['late']); // a duplicate reply is ignored
   });
 
-  it('on a new leader: read-only batches are sent again, writes fail clearly, never hang', async () => {
+  it('on a new leader: batches that change nothing are sent again, writes fail clearly, never hang', async () => {
     const { f, sent } = forwarder();
     f.leaderChanged('L1');
     const read = f.send(1, [['GET', 'k']]);
@@ -84,7 +86,7 @@ describe('forwarding', () => {
     expect(f.stats).toEqual({ forwarded: 3, retried: 1, failed: 1 });
   });
 
-  it('taking the lead: unsent and read-only batches run here, writes sent to the old leader fail', async () => {
+  it('taking the lead: unsent and repeatable batches run here, writes sent to the old leader fail', async () => {
     const { f } = forwarder();
     f.leaderChanged('L1');
     const write = f.send(1, [['SET', 'k', 'v']]);
