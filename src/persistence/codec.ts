@@ -80,6 +80,23 @@ export function packCommands(commands: readonly (readonly string[])[]): string {
   return out;
 }
 
+const SET_PREFIX = '*3\r\n$3\r\nSET\r\n';
+/** Where the bulk string readBulk just read ends (its trailing CRLF included). */
+let bulkEnd = 0;
+
+/** The bulk string `$len\r\n…\r\n` at `pos`, or null if there is not exactly one there. */
+function readBulk(data: string, pos: number): string | null {
+  if (data.charCodeAt(pos) !== 36 /* $ */) return null;
+  const eol = data.indexOf('\r\n', pos);
+  if (eol === -1) return null;
+  const len = readLength(data, pos + 1, eol);
+  const from = eol + 2;
+  if (len < 0 || from + len + 2 > data.length) return null;
+  if (data.charCodeAt(from + len) !== 13 || data.charCodeAt(from + len + 1) !== 10) return null;
+  bulkEnd = from + len + 2;
+  return data.slice(from, from + len);
+}
+
 /** Parse a non-negative decimal from `from` up to the CR; -1 when malformed. */
 function readLength(data: string, from: number, end: number): number {
   let n = 0;
@@ -102,11 +119,26 @@ export function unpackCommands(
   data: string,
   each: (argv: string[]) => void,
   partial = false,
+  onSet?: (key: string, value: string) => void,
 ): { offset: number; error: string | null } {
   let pos = 0;
   const n = data.length;
   while (pos < n) {
     const start = pos;
+    // Loading a snapshot: `SET key value` (most of one) without an argv array per key.
+    if (onSet !== undefined && data.startsWith(SET_PREFIX, pos)) {
+      const key = readBulk(data, pos + SET_PREFIX.length);
+      if (key !== null) {
+        const afterKey = bulkEnd;
+        const value = readBulk(data, afterKey);
+        if (value !== null) {
+          pos = bulkEnd;
+          onSet(key, value);
+          continue;
+        }
+      }
+      // Anything off the fast path is parsed (and reported) by the general one below.
+    }
     if (data.charCodeAt(pos) !== 42 /* * */) return { offset: pos, error: `expected '*' at byte ${pos}` };
     let eol = data.indexOf('\r\n', pos);
     if (eol === -1) return partial ? { offset: start, error: null } : { offset: pos, error: `truncated command at byte ${pos}` };
@@ -176,7 +208,14 @@ export function decodeRecord(value: unknown, store: string, each: (argv: string[
 }
 
 /** Decode one snapshot chunk (same rules as records). */
-export function decodeChunk(value: unknown, store: string, snapshot: number, index: number, each: (argv: string[]) => void): void {
+export function decodeChunk(
+  value: unknown,
+  store: string,
+  snapshot: number,
+  index: number,
+  each: (argv: string[]) => void,
+  onSet?: (key: string, value: string) => void,
+): void {
   const c = value as Partial<SnapshotChunk> | null | undefined;
   const where = `idb-redis store '${store}': snapshot ${snapshot} chunk ${index}`;
   if (c === undefined || c === null) throw new PersistenceError(`${where} is missing`);
@@ -187,10 +226,20 @@ export function decodeChunk(value: unknown, store: string, snapshot: number, ind
     throw new PersistenceError(`${where} was written by a newer idb-redis (format ${c.format}; this build reads up to ${FORMAT_VERSION})`);
   }
   let count = 0;
-  const { error } = unpackCommands(c.data, (argv) => {
-    count++;
-    each(argv);
-  });
+  const { error } = unpackCommands(
+    c.data,
+    (argv) => {
+      count++;
+      each(argv);
+    },
+    false,
+    onSet === undefined
+      ? undefined
+      : (k, v) => {
+          count++;
+          onSet(k, v);
+        },
+  );
   if (error !== null) throw new PersistenceError(`${where} cannot be decoded: ${error}`);
   if (count !== c.count) throw new PersistenceError(`${where} cannot be decoded: ${count} commands where its header says ${c.count}`);
 }

@@ -59,13 +59,18 @@ const RECORDS_PER_READ = 512;
  * straight into the keyspace (what the handlers would do for a new key); anything else
  * (collection rebuilds) runs through the engine.
  */
-function snapshotLoader(engine: Engine, apply: (argv: string[]) => void, now: number): ((argv: string[]) => void) & { expired: number } {
+function snapshotLoader(
+  engine: Engine,
+  apply: (argv: string[]) => void,
+  now: number,
+): ((argv: string[]) => void) & { expired: number; set: (key: string, value: string) => void } {
   const db = engine.db;
+  const set = (key: string, value: string) => db.set(key, { type: 'string', value, expireAt: 0, access: 0, slot: 0 });
   const load = (argv: string[]) => {
     if (argv.length === 3) {
       const name = argv[0]!;
       if (name === 'SET') {
-        db.set(argv[1]!, { type: 'string', value: argv[2]!, expireAt: 0, access: 0, slot: 0 });
+        set(argv[1]!, argv[2]!);
         return;
       }
       if (name === 'PEXPIREAT') {
@@ -83,6 +88,7 @@ function snapshotLoader(engine: Engine, apply: (argv: string[]) => void, now: nu
     apply(argv);
   };
   load.expired = 0;
+  load.set = set;
   return load;
 }
 
@@ -118,7 +124,7 @@ export async function recover(engine: Engine, storage: Storage, options: Recover
       next = from + CHUNKS_PER_READ < manifest.chunks ? read(from + CHUNKS_PER_READ) : null;
       for (let i = 0; i < count; i++) {
         const chunk = chunks.find((c) => c.index === from + i);
-        decodeChunk(chunk, storage.name, manifest.snapshotId, from + i, load);
+        decodeChunk(chunk, storage.name, manifest.snapshotId, from + i, load, load.set);
         progress.chunksLoaded++;
       }
       report();
