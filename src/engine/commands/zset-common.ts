@@ -85,14 +85,16 @@ export function parseNumkeysOrThrow(arg: string): number {
 }
 
 /**
- * Key positions of `cmd [dst] numkeys key…` for COMMAND GETKEYS: `numkeysAt` is where
- * numkeys is; `dst` adds position 1 first.
+ * Key positions of `cmd [dst] numkeys key…` for COMMAND GETKEYS (redis: genericGetKeys):
+ * numkeys read with C atoi; none at all, not even `dst`, when it is below 1 or names more
+ * keys than the line holds. `numkeysAt` is where numkeys is; `dst` adds position 1 first.
  */
 export function numkeysPositions(argv: readonly string[], numkeysAt: number, dst: boolean): number[] {
-  const n = parseInt64(argv[numkeysAt] ?? '');
+  const digits = /^[\t\n\v\f\r ]*([+-]?\d+)/.exec(argv[numkeysAt] ?? '');
+  const n = digits === null ? 0 : parseInt(digits[1]!, 10);
+  if (n < 1 || n > argv.length - numkeysAt - 1) return [];
   const out: number[] = dst ? [1] : [];
-  if (n === null || n < 1 || Number(n) > argv.length - numkeysAt - 1) return out;
-  for (let i = 0; i < Number(n); i++) out.push(numkeysAt + 1 + i);
+  for (let i = 0; i < n; i++) out.push(numkeysAt + 1 + i);
   return out;
 }
 
