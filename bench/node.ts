@@ -1,11 +1,12 @@
 /**
  * In-process benches (Node): the engine against ioredis-mock and a bare Map behind the
  * same awaited call path, on one SET/GET/INCR/MGET/EXPIRE mix; plus the engine's
- * batch path (one engine turn per 1,000 commands, as the worker runs pipelines).
+ * batch path (one engine turn per 1,000 commands, as the worker runs pipelines). Timed
+ * interleaved in CPU time (stats.ts), so a busy machine treats every contender alike.
  */
 import RedisMock from 'ioredis-mock';
 import { createEngine } from '../src/index.js';
-import { median, printTable, opsPerSec, type Measurement } from './stats.js';
+import { interleaved, printTable, opsPerSec, type Measurement } from './stats.js';
 
 const KEYS = 1000;
 const ROUNDS = 4000; // × 5 commands per round
@@ -65,11 +66,13 @@ export async function runNodeBench(): Promise<Record<string, number>> {
     expire: (k, s) => mock.expire(k, s),
   };
   const ops = ROUNDS * 5;
-  const rows: Measurement[] = [];
-  const mockRow = await median('ioredis-mock (awaited)', ops, 5, () => mix(theirs));
-  const mapRow = await median('bare Map, same async path (awaited)', ops, 5, () => mix(bareMap()));
-  const engineRow = await median('idb-redis engine.call (awaited)', ops, 5, () => mix(ours));
-  rows.push(mockRow, mapRow, engineRow);
+  const map = bareMap();
+  const rows: Measurement[] = await interleaved(ops, 7, [
+    ['ioredis-mock (awaited)', () => mix(theirs)],
+    ['bare Map, same async path (awaited)', () => mix(map)],
+    ['idb-redis engine.call (awaited)', () => mix(ours)],
+  ]);
+  const [mockRow, mapRow, engineRow] = rows as [Measurement, Measurement, Measurement];
 
   const conn = engine.connect();
   const batch: string[][] = [];
@@ -77,10 +80,12 @@ export async function runNodeBench(): Promise<Record<string, number>> {
     const k = keys[i % KEYS]!;
     batch.push(i % 2 === 0 ? ['SET', k, 'v'] : ['GET', k]);
   }
-  const batchRow = await median('idb-redis callBatch (1,000 SET/GET per turn)', 200_000, 5, async () => {
-    for (let i = 0; i < 200; i++) await conn.callBatch(batch);
-  });
-  rows.push(batchRow);
+  const [batchRow] = await interleaved(200_000, 5, [
+    ['idb-redis callBatch (1,000 SET/GET per turn)', async () => {
+      for (let i = 0; i < 200; i++) await conn.callBatch(batch);
+    }],
+  ]);
+  rows.push(batchRow!);
   printTable('In-process (Node): SET/GET/INCR/MGET(10)/EXPIRE mix', rows, mockRow);
   engine.close();
   mock.disconnect?.();

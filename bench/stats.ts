@@ -27,6 +27,31 @@ export async function median(name: string, ops: number, runs: number, fn: () => 
   return { name, ops, ms: times[Math.floor(times.length / 2)]! };
 }
 
+/** CPU milliseconds this process spends in `fn` (all its threads, GC included). */
+export async function cpuMs(fn: () => Promise<void> | void): Promise<number> {
+  const start = process.cpuUsage();
+  await fn();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+/**
+ * Contenders timed in turn, `runs` rounds after one warm-up each, in process CPU time;
+ * each keeps its median. On a loaded machine wall time mostly measures the wait for a
+ * core; CPU time and interleaving expose every contender to the same conditions. Node only.
+ */
+export async function interleaved(ops: number, runs: number, contenders: Array<[string, () => Promise<void> | void]>): Promise<Measurement[]> {
+  for (const [, fn] of contenders) await fn();
+  const times = contenders.map((): number[] => []);
+  for (let r = 0; r < runs; r++) {
+    for (let i = 0; i < contenders.length; i++) times[i]!.push(await cpuMs(contenders[i]![1]));
+  }
+  return contenders.map(([name], i) => {
+    const sorted = times[i]!.sort((a, b) => a - b);
+    return { name, ops, ms: sorted[Math.floor(sorted.length / 2)]! };
+  });
+}
+
 export function printTable(title: string, rows: Measurement[], baseline?: Measurement): void {
   console.log(`\n${title}`);
   for (const row of rows) {
