@@ -7,6 +7,8 @@
  * Messages:
  * - `who`: a tab that just started asks who leads; the leader answers `leader`.
  * - `leader`: the sender leads the store since `epoch` (a new leader announces itself).
+ * - `resigned`: the sender stopped leading (its page unloads): it answered every request
+ *   it accepted, so a request it left unanswered never ran and may go to the next leader.
  * - `request`: a follower's batch for its session `session`, `id` unique per sender. A
  *   MULTI … EXEC or a pipeline is one batch, so it runs in one engine turn at the leader.
  * - `reply` / `failed`: the leader's answer to request `id` of tab `to`.
@@ -32,6 +34,7 @@ export type ChannelMessage = Envelope &
   (
     | { type: 'who' }
     | { type: 'leader'; epoch: number }
+    | { type: 'resigned'; epoch: number }
     | { type: 'request'; to: string; id: number; session: number; commands: WireArg[][] }
     | { type: 'reply'; to: string; id: number; replies: WireReply[] }
     | { type: 'failed'; to: string; id: number; message: string }
@@ -71,6 +74,7 @@ export function parseChannelMessage(value: unknown): ChannelMessage | null {
     case 'who':
       return value as ChannelMessage;
     case 'leader':
+    case 'resigned':
       return isCount(m.epoch) ? (value as ChannelMessage) : null;
     case 'request':
       return isId(m.to) && isCount(m.id) && isCount(m.session) && Array.isArray(m.commands) && m.commands.length > 0 && m.commands.every(isArgv)

@@ -110,6 +110,16 @@ export class Forwarder {
   }
 
   /**
+   * The leader handed over cleanly: what it left unanswered never ran, so it goes to the
+   * next leader as if never sent (exactly once, whatever the batch holds).
+   */
+  leaderResigned(leader: string): void {
+    if (this.leader !== leader) return;
+    this.leader = null;
+    for (const pending of this.pending.values()) if (pending.sentTo === leader) pending.sentTo = null;
+  }
+
+  /**
    * No leader answered: fail what waits for one, and what comes until one is heard, with
    * `message` (a tab holding the lock but speaking another channel version never answers).
    */

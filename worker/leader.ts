@@ -52,6 +52,10 @@ export class Leader implements ReplicationView {
   private readonly connections = new Map<string, Connection>();
   private readonly watchedTabs = new Set<string>();
   private loaded = false;
+  /** Batches accepted and not answered yet (a resigning leader answers them all first). */
+  private readonly inflight = new Set<Promise<WireReply[]>>();
+  /** Set by `drain`: no new batch is accepted. */
+  resigning = false;
   /** When this tab got the leader lock, and how long until the store was loaded (INFO). */
   private takeoverMs = -1;
   /** Pushes for other tabs, sent once per turn and tab (one channel message for many). */
@@ -91,7 +95,24 @@ export class Leader implements ReplicationView {
    * Run a batch for session `session` of tab `tab`. Resolves with the wire replies once
    * they may be sent; rejects only if the store failed to load or the leader closed.
    */
-  async execute(tab: string, session: number, commands: WireArg[][]): Promise<WireReply[]> {
+  execute(tab: string, session: number, commands: WireArg[][]): Promise<WireReply[]> {
+    if (this.resigning) return Promise.reject(new Error('idb-redis: this tab is handing over the lead'));
+    const run = this.run(tab, session, commands);
+    this.inflight.add(run);
+    const done = (): void => {
+      this.inflight.delete(run);
+    };
+    run.then(done, done);
+    return run;
+  }
+
+  /** Stop accepting batches; resolves once every accepted one is answered. */
+  async drain(): Promise<void> {
+    this.resigning = true;
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  private async run(tab: string, session: number, commands: WireArg[][]): Promise<WireReply[]> {
     if (!this.loaded) await this.ready;
     if (this.closed) throw new Error('idb-redis: this tab stopped leading the store');
     const conn = this.connection(tab, session);

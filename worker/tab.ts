@@ -69,6 +69,8 @@ export class TabNode {
   /** Resolves once this tab holds its presence lock (before it sends anything). */
   private readonly present: Promise<void>;
   private release: (() => void) | null = null;
+  /** Frees the leader lock (resign); null unless leading. */
+  private releaseLead: (() => void) | null = null;
 
   constructor(readonly store: string, private readonly options: TabOptions) {
     this.channel = new BroadcastChannel(channelName(store));
@@ -101,7 +103,14 @@ export class TabNode {
       setTimeout(() => {
         if (this.role === 'starting') this.forwarder.noLeader(NO_LEADER);
       }, NO_LEADER_MS);
-      void locks.request(leaderLockName(store), () => (this.closed ? undefined : this.lead().then(() => held)));
+      void locks.request(leaderLockName(store), () => {
+        if (this.closed) return undefined;
+        const leading = new Promise<void>((resolve) => {
+          this.releaseLead = resolve;
+        });
+        // Held until the worker ends, or until `resign` hands the lead over.
+        return this.lead().then(() => Promise.race([held, leading]));
+      });
     });
   }
 
@@ -122,6 +131,23 @@ export class TabNode {
     this.sessions.delete(session);
     if (this.leader !== null) this.leader.closeSession(this.id, session);
     else if (this.leaderId !== null) this.post({ type: 'close', to: this.leaderId, session });
+  }
+
+  /**
+   * The page unloads for good: hand the lead over cleanly. Stop accepting requests, answer
+   * every accepted one, say `resigned` (followers then resend what is unanswered, which
+   * never ran), close the engine and free the lock. If the worker dies first, followers
+   * treat it as a crash.
+   */
+  resign(): void {
+    const leader = this.leader;
+    if (leader === null || leader.resigning) return;
+    void leader.drain().then(() => {
+      this.post({ type: 'resigned', epoch: this.epoch });
+      leader.close();
+      if (this.leader === leader) this.leader = null;
+      this.releaseLead?.();
+    });
   }
 
   /** Stop: leave the lead (the next tab takes it) and fail what waits. */
@@ -168,8 +194,12 @@ export class TabNode {
         if (this.leader !== null) this.stepDown();
         this.followLeader(message.from, message.epoch);
         return;
+      case 'resigned':
+        if (message.from === this.leaderId && message.epoch === this.epoch) this.forwarder.leaderResigned(message.from);
+        return;
       case 'request': {
-        if (message.to !== this.id || this.leader === null) return;
+        // A resigning leader takes nothing new: the sender resends it to the next leader.
+        if (message.to !== this.id || this.leader === null || this.leader.resigning) return;
         const { from, id, session, commands } = message;
         this.served++;
         this.leader.execute(from, session, commands).then(

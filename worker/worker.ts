@@ -47,6 +47,7 @@ self.addEventListener('message', (event: MessageEvent<unknown>) => {
   }
   if (isFlushMessage(message)) {
     void engines.get(message.name)?.flush().catch(() => undefined);
+    if (message.leaving === true) nodes.get(message.name)?.resign();
     return;
   }
   const port = event.ports[0];

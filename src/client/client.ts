@@ -457,18 +457,21 @@ export function createClient(options: ClientOptions = {}): RedisClient {
 function flushingWhenHidden(transport: Transport, worker: Worker, name: string): Transport {
   const doc = (globalThis as { document?: Document }).document;
   if (doc === undefined || typeof addEventListener !== 'function') return transport;
-  const flush = (): void => worker.postMessage({ v: PROTOCOL_VERSION, type: 'flush', name } satisfies FlushMessage);
+  const flush = (leaving = false): void =>
+    worker.postMessage({ v: PROTOCOL_VERSION, type: 'flush', name, leaving } satisfies FlushMessage);
   const onVisibility = (): void => {
     if (doc.visibilityState === 'hidden') flush();
   };
+  // Unloaded for good (not into the back/forward cache): the tab hands over its lead.
+  const onPageHide = (event: Event): void => flush(!(event as PageTransitionEvent).persisted);
   doc.addEventListener('visibilitychange', onVisibility);
-  addEventListener('pagehide', flush);
+  addEventListener('pagehide', onPageHide);
   return {
     // Every other member (request, onPush …) is the transport's own.
     ...transport,
     close() {
       doc.removeEventListener('visibilitychange', onVisibility);
-      removeEventListener('pagehide', flush);
+      removeEventListener('pagehide', onPageHide);
       transport.close();
     },
   };

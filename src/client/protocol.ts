@@ -53,6 +53,11 @@ export interface FlushMessage {
   v: ProtocolVersion;
   type: 'flush';
   name: string;
+  /**
+   * The page is being unloaded for good (pagehide, not kept in the back/forward cache): a
+   * tab leading the store hands the lead over cleanly (worker/tab.ts `resign`).
+   */
+  leaving?: boolean;
 }
 
 export type Request =
@@ -137,8 +142,13 @@ export function isConnectMessage(value: unknown): value is ConnectMessage {
 /** Shape check for a flush message arriving on the worker's global port. */
 export function isFlushMessage(value: unknown): value is FlushMessage {
   if (typeof value !== 'object' || value === null) return false;
-  const message = value as { v?: unknown; type?: unknown; name?: unknown };
-  return message.type === 'flush' && message.v === PROTOCOL_VERSION && typeof message.name === 'string';
+  const message = value as { v?: unknown; type?: unknown; name?: unknown; leaving?: unknown };
+  return (
+    message.type === 'flush' &&
+    message.v === PROTOCOL_VERSION &&
+    typeof message.name === 'string' &&
+    (message.leaving === undefined || typeof message.leaving === 'boolean')
+  );
 }
 
 function isArgv(argv: unknown): argv is WireArg[] {

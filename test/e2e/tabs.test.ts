@@ -325,6 +325,7 @@ describe.skipIf(!haveChromium)('tabs', () => {
       }
       return out;
     }, results.map(({ tag, acked }) => ({ tag, acked })));
+    console.info(`leader ${how}: in-flight commands failed per surviving stream:`, results.map((r) => r.failed + r.incrFailed).join(', '));
     for (const { tag, acked, incrAcked, incrFailed } of results) {
       expect(check[tag]!.values).toEqual(acked.map(String));
       const counter = Number(check[tag]!.counter ?? 0);

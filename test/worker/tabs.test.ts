@@ -15,6 +15,7 @@ describe('channel protocol', () => {
     for (const message of [
       { v, from: 'a', type: 'who' },
       { v, from: 'a', type: 'leader', epoch: 3 },
+      { v, from: 'a', type: 'resigned', epoch: 3 },
       { v, from: 'a', type: 'request', to: 'b', id: 1, session: 2, commands: [['GET', 'k'], ['SET', 'k', new Uint8Array([1])]] },
       { v, from: 'a', type: 'reply', to: 'b', id: 1, replies: ['x', null, 1] },
       { v, from: 'a', type: 'failed', to: 'b', id: 1, message: 'ERR x' },
@@ -110,5 +111,23 @@ describe('forwarding', () => {
     expect(sent).toEqual([{ type: 'request', to: 'L', id: 2, session: 1, commands: [['GET', 'k']] }]);
     f.settle(2, ['v']);
     expect(await later).toEqual(['v']);
+  });
+
+  it('a leader that resigned answered all it took: its unanswered batches go to the next leader, writes too', async () => {
+    const { f, sent } = forwarder();
+    f.leaderChanged('L1');
+    const write = f.send(1, [['INCR', 'k']]);
+    f.leaderResigned('L1');
+    const queued = f.send(1, [['INCR', 'k']]);
+    expect(sent).toHaveLength(1);
+    f.leaderChanged('L2');
+    expect(sent.slice(1)).toEqual([
+      { type: 'request', to: 'L2', id: 1, session: 1, commands: [['INCR', 'k']] },
+      { type: 'request', to: 'L2', id: 2, session: 1, commands: [['INCR', 'k']] },
+    ]);
+    f.settle(1, [1]);
+    f.settle(2, [2]);
+    expect([await write, await queued]).toEqual([[1], [2]]);
+    expect(f.stats.failed).toBe(0);
   });
 });
