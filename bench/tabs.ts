@@ -9,7 +9,8 @@
  * - pub/sub: 10,000 PUBLISHes from one page (issued in one tick) until a subscriber page
  *   got them all, vs a raw one-way BroadcastChannel flood of as many messages;
  * - failover: from closing the leader page to the first reply a follower gets from the
- *   new leader (the store holds a few keys; recovery time is part of it).
+ *   new leader, on a store of 1,000 keys (recovery time is part of it), split into the
+ *   lock hand-off and the new leader's start (epoch + recovery).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -151,11 +152,16 @@ async function main(): Promise<void> {
     /** Close → the next tab granted the lock; lock grant → store loaded. */
     const handoff: number[] = [];
     const takeover: number[] = [];
-    let current = leader;
-    let other = follower;
+    // On a store of its own holding 1,000 keys, so recovery is small next to the hand-off.
     await subscriber.close();
+    await leader.close();
+    await follower.close();
+    const failoverStore = `bench-${storeNo++}`;
+    let current = await open(failoverStore);
+    let other = await open(failoverStore);
+    await current.evaluate(() => window.redis.mSet(Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`key:${i}`, 'value']))));
     for (let run = 0; run < 7; run++) {
-      const next = await open(store);
+      const next = await open(failoverStore);
       const before = (await other.evaluate(() => window.redis.sendCommand(['ROLE']) as Promise<unknown[]>))[1];
       const t0 = Date.now();
       const waiting = other.evaluate(async (old) => {
