@@ -82,7 +82,14 @@ export class Subscriber {
       }
       list.push({ listener, buffers });
     }
-    if (fresh.length > 0) await this.#send([COMMANDS[space][0], ...fresh]);
+    if (fresh.length === 0) return;
+    try {
+      await this.#send([COMMANDS[space][0], ...fresh]);
+    } catch (error) {
+      // Not subscribed after all: forget the names, so a later subscribe sends them again.
+      for (const name of fresh) this.#listeners[space].delete(toByteString(name));
+      throw error;
+    }
   }
 
   /**

@@ -3,9 +3,12 @@
  * and a real Redis 7, through the same client. Subscriptions run on the client's own
  * subscriber session, so the client keeps running commands while subscribed.
  */
-import { expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { describeBackends } from './support.js';
 import type { PubSubMessage } from '../../src/client/pubsub.js';
+import { createEngine } from '../../src/engine/engine.js';
+import { createClientOver } from '../../src/client/client.js';
+import { inProcessTransport, type Transport } from '../../src/client/transport.js';
 
 /** Messages arrive asynchronously on a real Redis: wait for a condition, no timing asserted. */
 const eventually = (check: () => void): Promise<void> => vi.waitFor(check, { timeout: 5_000, interval: 5 });
@@ -176,5 +179,33 @@ describeBackends('pub/sub client', (h, backend) => {
     expect(await other.publish('gone', 'x')).toBe(1);
     await client.close();
     await expect(client.subscribe('x', () => undefined)).rejects.toThrow();
+  });
+});
+
+describe('subscriber session failures', () => {
+  it('a SUBSCRIBE that failed is sent again by the next subscribe', async () => {
+    const engine = createEngine();
+    let failNext = true;
+    const openSubscriber = (): Transport => {
+      const inner = inProcessTransport(engine);
+      return {
+        onPush: (listener) => inner.onPush!(listener),
+        request: (request) => {
+          if (failNext) {
+            failNext = false;
+            return Promise.reject(new Error('leader lost'));
+          }
+          return inner.request(request);
+        },
+        close: () => inner.close(),
+      };
+    };
+    const client = createClientOver(inProcessTransport(engine), undefined, openSubscriber);
+    const got: string[] = [];
+    await expect(client.subscribe('c', (m) => got.push(m))).rejects.toThrow('leader lost');
+    await client.subscribe('c', (m) => got.push(m));
+    expect(await client.publish('c', 'x')).toBe(1);
+    await eventually(() => expect(got).toEqual(['x']));
+    await client.close();
   });
 });
