@@ -265,7 +265,8 @@ export class BlockingRegistry {
       for (const waiter of this.waiters) if (waiter.request.deadline !== 0 && waiter.request.deadline < next) next = waiter.request.deadline;
       if (next !== Infinity) this.arm(next);
     }, delay);
-    (this.timer as { unref?: () => void }).unref?.();
+    // Not unref'd: like a socket to Redis, a pending BLPOP with a timeout keeps a Node
+    // process alive until it is answered (an unref'd timer let a script exit mid-await).
   }
 
   private disarm(): void {
@@ -277,15 +278,16 @@ export class BlockingRegistry {
 
 /**
  * A blocking command's timeout argument in seconds → absolute deadline in ms, 0 = forever
- * (redis: getTimeoutFromObjectOrReply with UNIT_SECONDS). As in Redis the value is read as
- * a long double and `(long long)(value * 1000)` truncates: below 1 ms (even negative) is 0,
- * i.e. forever; infinities and values past 2^63 ms convert to LLONG_MIN, i.e. negative.
+ * (redis: getTimeoutFromObjectOrReply with UNIT_SECONDS, 7.0.8+). The value is read as a
+ * long double and `(long long)ceill(value * 1000)` taken: a positive value below 1 ms waits
+ * 1 ms (before 7.0.8 it truncated to 0 and blocked forever), a negative one above -1 ms is
+ * -0, i.e. forever; infinities and values past 2^63 ms convert to LLONG_MIN, i.e. negative.
  */
 export function parseBlockTimeoutOrThrow(ctx: CommandContext, arg: string): number {
   const ld = parseLongDouble(arg);
   if (ld === null || ld.kind === 'nan') fail(Errors.timeoutNotFloat);
   if (ld.kind === 'inf') fail(Errors.timeoutNegative);
-  // value · 1000 rounded to the 64-bit significand, as the x87 multiply does, then truncated.
+  // value · 1000 rounded to the 64-bit significand, as the x87 multiply does.
   let mant = ld.mant * 1000n;
   let exp = ld.exp;
   const excess = bitLength(mant) - 64;
@@ -297,10 +299,16 @@ export function parseBlockTimeoutOrThrow(ctx: CommandContext, arg: string): numb
     if (rest > half || (rest === half && (mant & 1n) === 1n)) mant++;
     exp += excess;
   }
-  const ms = exp >= 0 ? (exp > 64 ? 1n << 64n : mant << BigInt(exp)) : mant >> BigInt(-exp);
+  // |value · 1000| = whole + a fraction; ceill rounds a positive one up, a negative one to 0.
+  const whole = exp >= 0 ? (exp > 64 ? 1n << 64n : mant << BigInt(exp)) : mant >> BigInt(-exp);
+  const fraction = exp < 0 && (mant & ((1n << BigInt(-exp)) - 1n)) !== 0n;
+  if (ld.neg) {
+    if (whole === 0n) return 0;
+    fail(Errors.timeoutNegative);
+  }
+  const ms = fraction ? whole + 1n : whole;
   if (ms >= 1n << 63n) fail(Errors.timeoutNegative);
   if (ms === 0n) return 0;
-  if (ld.neg) fail(Errors.timeoutNegative);
   const deadline = ctx.now + Number(ms);
   // A deadline past what a timer can ever reach waits forever in practice.
   return Number.isSafeInteger(deadline) ? deadline : 0;

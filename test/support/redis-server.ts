@@ -33,11 +33,12 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startRedis(): Promise<RedisOracle> {
+/** `extraArgs` override the defaults (redis-server keeps the last value of an option). */
+export async function startRedis(extraArgs: readonly string[] = []): Promise<RedisOracle> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     REDIS_SERVER,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   await new Promise<void>((resolve, reject) => {

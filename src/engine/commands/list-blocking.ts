@@ -46,22 +46,25 @@ function blmpop(ctx: CommandContext, argv: string[]): RawReply {
 /**
  * BLMOVE / BRPOPLPUSH: the moved element, or nil on timeout. Only the source is checked
  * before blocking; the destination's type when an element moves (WRONGTYPE then).
+ * Logged as LMOVE / RPOPLPUSH: with data at hand Redis rewrites the client's own argv (the
+ * directions as typed), a served client is logged with its shared `left`/`right` objects.
  */
 function blmoveGeneric(ctx: CommandContext, argv: string[], from: End, to: End, timeoutArg: string, rpoplpush: boolean): RawReply {
   const deadline = parseBlockTimeoutOrThrow(ctx, timeoutArg);
   const src = argv[1]!;
   const dst = argv[2]!;
-  const move = (ctx: CommandContext, key: string): RawReply | undefined => {
+  const move = (ctx: CommandContext, key: string, fromArg: string, toArg: string): RawReply | undefined => {
     const entry = writeList(ctx, key);
     if (entry === undefined) return undefined;
     const value = moveElement(ctx, key, entry, dst, from, to);
     if (rpoplpush) ctx.rewrite('rpoplpush', key, dst);
-    else ctx.rewrite('lmove', key, dst, from === 'left' ? 'LEFT' : 'RIGHT', to === 'left' ? 'LEFT' : 'RIGHT');
+    else ctx.rewrite('lmove', key, dst, fromArg, toArg);
     return value;
   };
-  const served = move(ctx, src);
+  const served = rpoplpush ? move(ctx, src, from, to) : move(ctx, src, argv[3]!, argv[4]!);
   if (served !== undefined) return served;
-  return ctx.engine.blocking.block(ctx, argv, { keys: [src], type: 'list', deadline, timeoutReply: null, serve: move });
+  const serve = (ctx: CommandContext, key: string) => move(ctx, key, from, to);
+  return ctx.engine.blocking.block(ctx, argv, { keys: [src], type: 'list', deadline, timeoutReply: null, serve });
 }
 
 const BLOCKING_POP_SPEC: readonly KeySpec[] = [

@@ -80,10 +80,20 @@ describe('blocking list commands', () => {
     expect(engine.blocking.blockedClients).toBe(0);
   });
 
-  it('timeout 0 waits forever; sub-millisecond timeouts wait forever too (Redis truncates to ms)', async () => {
+  it('timeout 0 waits forever; sub-millisecond timeouts round up to 1 ms, as Redis 7.0.8+ ceils them', async () => {
     const { engine, b, c, call, advance } = setup();
     void call(b, 'BLPOP', 'q', '0');
-    void call(c, 'BLPOP', 'q', '0.0001');
+    const tiny = call(c, 'BLPOP', 'q', '0.0001');
+    expect(engine.blocking.clientsWithTimeout).toBe(1);
+    expect(advance(1)).toBe(0);
+    expect(advance(1)).toBe(1);
+    expect(await tiny).toBeNull();
+    // 0.001 · 1000 is just below 1 in long double arithmetic: it still waits 1 ms, not forever.
+    const milli = call(c, 'BLMOVE', 'q', 'd', 'LEFT', 'LEFT', '0.001');
+    expect(advance(2)).toBe(1);
+    expect(await milli).toBeNull();
+    // Negative and above -1 ms is -0: forever.
+    void call(c, 'BLPOP', 'q', '-0.0001');
     advance(10 ** 9);
     expect(engine.blocking.blockedClients).toBe(2);
     expect(engine.blocking.clientsWithTimeout).toBe(0);
@@ -163,7 +173,7 @@ describe('blocking list commands', () => {
     expect(engine.blocking.blockedClients).toBe(0);
   });
 
-  it('BLMOVE wake chains: a moved element wakes the client blocked on the destination', async () => {
+  it('BLMOVE wake chains: a moved element wakes the client blocked on the destination (served moves logged as Redis spells them)', async () => {
     const { b, c, call, r, effects } = setup();
     const mover = call(b, 'BLMOVE', 'src', 'mid', 'RIGHT', 'LEFT', '0');
     const popper = call(c, 'BRPOPLPUSH', 'mid', 'dst', '0');
@@ -172,7 +182,7 @@ describe('blocking list commands', () => {
     expect(await popper).toBe('v');
     expect(r('LRANGE', 'dst', '0', '-1')).toEqual(['v']);
     expect(r('EXISTS', 'src', 'mid')).toBe(0);
-    expect(effects).toEqual([['LPUSH', 'src', 'v'], ['lmove', 'src', 'mid', 'RIGHT', 'LEFT'], ['rpoplpush', 'mid', 'dst']]);
+    expect(effects).toEqual([['LPUSH', 'src', 'v'], ['lmove', 'src', 'mid', 'right', 'left'], ['rpoplpush', 'mid', 'dst']]);
   });
 
   it('BLMPOP served pops up to COUNT, logged as LPOP key n', async () => {

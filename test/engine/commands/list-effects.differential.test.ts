@@ -1,0 +1,128 @@
+/**
+ * What the list family logs, against what Redis 7.0 appends to its AOF (appendfsync always,
+ * so a command's propagation is on disk before its reply): the same commands in the same
+ * order, blocking pops served later included. Command names compare case-insensitively.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine, type Engine } from '../../../src/index.js';
+import { fromByteString } from '../../../src/engine/bytes.js';
+import type { Connection } from '../../../src/engine/connection.js';
+import { engineReply, expectSameReplies, haveRedis, startRedis, type RedisOracle } from '../../support/redis-server.js';
+import { parseReply, publicReplies, RespClient } from '../../support/resp.js';
+import { rng } from '../../support/random.js';
+import { randomCommand, runnable } from './list.support.js';
+
+describe.skipIf(!haveRedis)('list effects against the Redis 7.0 AOF', () => {
+  let redis: RedisOracle;
+  let dir: string;
+  let engine: Engine;
+  let conn: Connection;
+  let effects: string[][];
+  let aofStart = 0;
+
+  const aofPath = () => {
+    const sub = join(dir, 'appendonlydir');
+    return join(sub, readdirSync(sub).find((name) => name.endsWith('.incr.aof'))!);
+  };
+
+  /** Commands Redis appended since `fresh()`, SELECTs left out. */
+  const aofCommands = (): string[][] => {
+    const buf = readFileSync(aofPath());
+    const out: string[][] = [];
+    for (let at = aofStart; at < buf.length; ) {
+      const parsed = parseReply(buf, at, publicReplies)!;
+      const argv = parsed.value as string[];
+      if (argv[0]!.toUpperCase() !== 'SELECT') out.push(argv);
+      at = parsed.end;
+    }
+    return out;
+  };
+
+  const upper = (argv: readonly string[]) => [argv[0]!.toUpperCase(), ...argv.slice(1)];
+
+  /** Our effects since `fresh()` against Redis's AOF. */
+  const expectSameEffects = () => {
+    expect(effects.map((argv) => upper(argv.map(fromByteString)))).toEqual(aofCommands().map(upper));
+  };
+
+  /** An empty Redis (its AOF read from here on) and a fresh engine with its effect log. */
+  const fresh = async () => {
+    await redis.client.call(['FLUSHALL']);
+    aofStart = readFileSync(aofPath()).length;
+    engine = createEngine();
+    conn = engine.connect();
+    effects = [];
+    engine.onEffects((batch) => effects.push(...batch));
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'idb-redis-aof-'));
+    redis = await startRedis(['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir]);
+  });
+  afterAll(async () => {
+    await redis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const seed of [41, 42, 43]) {
+    it(`random list sequences log what Redis propagates (seeded ${seed})`, async () => {
+      await fresh();
+      const r = rng(seed);
+      await expectSameReplies(conn, redis.client, Array.from({ length: 400 }, () => runnable(randomCommand(r))).flat());
+      expectSameEffects();
+    });
+  }
+
+  it('blocking commands with data at hand and served later log their non-blocking forms', async () => {
+    await fresh();
+    await expectSameReplies(conn, redis.client, [
+      ['RPUSH', 'l', 'a', 'b', 'c', 'd'], ['BLPOP', 'missing', 'l', '0'], ['BRPOP', 'l', '1'], ['BLMOVE', 'l', 'd', 'left', 'Right', '0'],
+      ['BRPOPLPUSH', 'd', 'l', '0'], ['BLMPOP', '0', '2', 'missing', 'l', 'RIGHT', 'COUNT', '5'], ['BLMOVE', 'missing', 'd', 'LEFT', 'LEFT', '0.001'],
+    ]);
+    const theirs = await RespClient.connect(redis.port);
+    try {
+      const waiter = engine.connect();
+      for (const [block, push] of [
+        [['BLPOP', 'a', 'b', '0'], ['RPUSH', 'b', 'x']],
+        [['BRPOP', 'a', '0'], ['RPUSH', 'a', 'x', 'y']],
+        [['BLMOVE', 'c', 'd', 'left', 'RIGHT', '0'], ['RPUSH', 'c', 'x', 'y']],
+        [['BRPOPLPUSH', 'e', 'e', '0'], ['LPUSH', 'e', 'x']],
+        [['BLMPOP', '0', '2', 'f', 'g', 'LEFT', 'COUNT', '5'], ['RPUSH', 'g', '1', '2']],
+        [['BLMPOP', '0', '1', 'h', 'RIGHT', 'COUNT', '2'], ['RPUSH', 'h', '1', '2', '3']],
+      ]) {
+        const ourReply = engineReply(waiter, block!);
+        const theirReply = theirs.call(block!);
+        await redis.client.call(['PING']);
+        await expectSameReplies(conn, redis.client, [push!]);
+        expect(await ourReply).toEqual(await theirReply);
+      }
+    } finally {
+      theirs.close();
+    }
+    expectSameEffects();
+  });
+
+  it('a push inside MULTI serves the waiter after EXEC; a served BLMOVE onto another type logs nothing', async () => {
+    await fresh();
+    const theirs = await RespClient.connect(redis.port);
+    try {
+      const waiter = engine.connect();
+      for (const [block, push] of [
+        [['BLPOP', 'q', '0'], [['MULTI'], ['RPUSH', 'q', 'a', 'b'], ['LPOP', 'q'], ['EXEC']]],
+        [['BLMOVE', 'src', 'str', 'LEFT', 'LEFT', '0'], [['SET', 'str', 'v'], ['RPUSH', 'src', 'x']]],
+      ] as const) {
+        const ourReply = engineReply(waiter, block);
+        const theirReply = theirs.call(block);
+        await redis.client.call(['PING']);
+        await expectSameReplies(conn, redis.client, push);
+        expect(await ourReply).toEqual(await theirReply);
+      }
+    } finally {
+      theirs.close();
+    }
+    expectSameEffects();
+  });
+});
