@@ -91,8 +91,9 @@ describe('persistence through a Worker client', () => {
     const first = client('pagehide');
     await first.redis.sendCommand(['CONFIG', 'SET', 'appendfsync', 'everysec']);
     await Promise.all(Array.from({ length: 100 }, (_, i) => first.redis.set(`h${i}`, String(i))));
-    // The page is going away: the client tells the worker to commit now.
-    dispatchEvent(new Event('pagehide'));
+    // The page is being hidden (into the back/forward cache, so this tab keeps its lead):
+    // the client tells the worker to commit now.
+    dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
     await new Promise((resolve) => setTimeout(resolve, 200));
     // Still within everysec's period: without the flush these would not be committed yet.
     const info = String(await first.redis.sendCommand(['INFO', 'persistence']));
