@@ -88,8 +88,13 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
           if (timer !== null) clearTimeout(timer);
           db = opened;
           everOpened = true;
+          const stores = opened.objectStoreNames;
           if (givenUp) opened.close();
-          else resolve(opened);
+          else if (!stores.contains('manifest') || !stores.contains('chunks') || !stores.contains('log')) {
+            // Same name and version, other contents: never write into someone else's database.
+            opened.close();
+            reject(new PersistenceError(`idb-redis store '${name}': the IndexedDB database '${dbName}' exists but is not an idb-redis store`));
+          } else resolve(opened);
         },
         (error: unknown) => {
           if (timer !== null) clearTimeout(timer);

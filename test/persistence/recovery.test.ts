@@ -147,6 +147,12 @@ describe('IndexedDB layout', () => {
     db.close();
   });
 
+  it('a database of that name that is not an idb-redis store is refused, not written into', async () => {
+    const db = await openDB(databaseName('foreign-test'), 1, { upgrade: (d) => void d.createObjectStore('other') });
+    db.close();
+    await expect(createEngine({ storage: indexedDBStorage('foreign-test') }).ready).rejects.toThrow(/exists but is not an idb-redis store/);
+  });
+
   it('a database of a newer version is refused clearly', async () => {
     const db = await openDB(databaseName('newer-test'), 7);
     db.close();
