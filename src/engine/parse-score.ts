@@ -162,20 +162,9 @@ function parseHex(s: string, at: number, negative: boolean): number | null {
  */
 export function parseScoreOrThrow(s: string): number {
   const n = s.length;
-  // Fast path: short plain decimals ("42", "-1.5") that Number reads exactly as strtod.
-  if (n > 0 && n <= 20) {
-    let plain = true;
-    for (let i = s.charCodeAt(0) === 45 ? 1 : 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (!(isDigit(c) || c === 46)) {
-        plain = false;
-        break;
-      }
-    }
-    if (plain) {
-      const value = Number(s);
-      if (value === value) return value;
-    }
+  if (isPlainDecimal(s, 0)) {
+    const value = Number(s);
+    if (value === value) return value;
   }
   if (n === 0 || isSpace(s.charCodeAt(0))) fail(Errors.notFloat);
   const value = strtod(s, 0);
@@ -203,10 +192,26 @@ export interface ScoreRange {
   maxex: boolean;
 }
 
+/** True for short plain decimals ("42", "-1.5") that Number reads exactly as strtod. */
+function isPlainDecimal(s: string, from: number): boolean {
+  const n = s.length;
+  if (n - from === 0 || n - from > 20) return false;
+  for (let i = s.charCodeAt(from) === 45 ? from + 1 : from; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (!(isDigit(c) || c === 46)) return false;
+  }
+  return true;
+}
+
 /** One bound of a score range: '(' excludes; strtod must stop at the end or at a NUL byte. */
 function parseScoreBound(s: string): { value: number; ex: boolean } | null {
   const ex = s.charCodeAt(0) === 40; /* ( */
-  const value = strtod(s, ex ? 1 : 0);
+  const from = ex ? 1 : 0;
+  if (isPlainDecimal(s, from)) {
+    const plain = Number(from === 0 ? s : s.slice(1));
+    if (plain === plain) return { value: plain, ex };
+  }
+  const value = strtod(s, from);
   if ((strtodEnd !== s.length && s.charCodeAt(strtodEnd) !== 0) || value !== value) return null;
   return { value, ex };
 }

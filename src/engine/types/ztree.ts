@@ -22,7 +22,7 @@
  *   precede a bound, so a range is the rank interval [lo, hi) and `each` walks it.
  */
 
-const B = 64;
+const B = 256;
 
 class Leaf {
   readonly leaf = true;

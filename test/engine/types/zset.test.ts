@@ -84,6 +84,33 @@ describe('ZTree and SortedSet invariants under random operations', () => {
     });
   }
 
+  it('a deep tree (inner splits and emptied inner nodes) under random inserts, updates, deletes and range removals', () => {
+    const r = rng(99);
+    const set = new SortedSet();
+    const model = new Map<string, number>();
+    for (let step = 0; step < 200_000; step++) {
+      const member = `k${Math.floor(r() * 120_000)}`;
+      const op = r();
+      if (op < 0.6) {
+        const score = Math.floor(r() * 1000);
+        const current = set.dict.get(member);
+        if (current === undefined) set.insert(member, score);
+        else set.update(member, current, score);
+        model.set(member, score);
+      } else if (op < 0.9) {
+        expect(set.delete(member)).toBe(model.delete(member));
+      } else if (op < 0.901 && set.size > 0) {
+        const start = Math.floor(r() * set.size);
+        set.removeRange(start, start + Math.floor(r() * 20_000), (m) => void model.delete(m));
+      }
+      if (step % 25_000 === 0) set.tree.verify();
+    }
+    set.tree.verify();
+    expect(contents(set)).toEqual(reference(model));
+    const sorted = reference(model);
+    for (let i = 0; i < sorted.length; i += 997) expect(set.rank(sorted[i]![0], false)).toBe(i);
+  });
+
   it('lex counts on equal scores follow memcmp order', () => {
     const list = new ZTree();
     const members = ['', 'a', 'ab', 'b', '\x7f', '\xc3\xa9', 'z'];
