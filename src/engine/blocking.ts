@@ -161,8 +161,12 @@ export class BlockingRegistry {
     while (this.ready.length > 0) {
       const keys = this.ready;
       this.ready = [];
-      this.readySet.clear();
-      for (const key of keys) this.serveKey(key);
+      for (const key of keys) {
+        // Out of the set only now: a serve (BLMOVE) that writes a key still waiting its
+        // turn in this round does not queue it again (redis: dictDelete(db->ready_keys)).
+        this.readySet.delete(key);
+        this.serveKey(key);
+      }
     }
     this.readyPending = false;
   }
@@ -182,8 +186,6 @@ export class BlockingRegistry {
         continue;
       }
       const reply = this.engine.run(waiter.conn, waiter.spec, waiter.argv, (ctx) => waiter.request.serve(ctx, key) ?? NOT_SERVED);
-      // The command was counted when it blocked (redis serves without call()).
-      this.engine.stats.commandsProcessed--;
       if (reply === NOT_SERVED) {
         i++;
         continue;

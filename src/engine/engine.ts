@@ -225,13 +225,15 @@ export class Engine {
   /**
    * Run a resolved command now (EXEC calls this for each queued command). Handles the
    * time snapshot, stats, error capture and propagation of the command's effect. A
-   * `handler` given runs in the spec's place (a blocked client being served).
+   * `handler` given runs in the spec's place (a blocked client being served): the command
+   * was counted and shown to MONITOR when it blocked, so it is not again (redis serves
+   * without call()).
    */
-  run(conn: Connection, spec: CommandSpec, argv: string[], handler: Handler = spec.handler!): RawReply {
-    return this.runWith(conn, spec, spec.name, handler, argv);
+  run(conn: Connection, spec: CommandSpec, argv: string[], handler?: Handler): RawReply {
+    return this.runWith(conn, spec, spec.name, handler ?? spec.handler!, argv, handler !== undefined);
   }
 
-  private runWith(conn: Connection, spec: CommandSpec, name: string, handler: Handler, argv: string[]): RawReply {
+  private runWith(conn: Connection, spec: CommandSpec, name: string, handler: Handler, argv: string[], served = false): RawReply {
     const ctx = this.ctx;
     const nested = this.depth !== 0;
     const saved = nested ? saveContext(ctx) : null;
@@ -251,8 +253,10 @@ export class Engine {
     } finally {
       this.depth--;
     }
-    this.stats.commandsProcessed++;
-    if (this.pubsub.monitors.size !== 0) this.pubsub.feedMonitors(conn, spec, argv, ctx.now);
+    if (!served) {
+      this.stats.commandsProcessed++;
+      if (this.pubsub.monitors.size !== 0) this.pubsub.feedMonitors(conn, spec, argv, ctx.now);
+    }
     conn.lastCommandAt = ctx.now;
     conn.lastCommand = name;
     if (ctx.dirty > 0) {

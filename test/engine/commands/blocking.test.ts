@@ -240,6 +240,29 @@ describe('blocking list commands', () => {
     expect(r('LRANGE', 'src', '0', '-1')).toEqual(['x']);
   });
 
+  it('a served pop invalidates a WATCH on its key, and the served command is counted and monitored once', async () => {
+    const { engine, a, b, c, call, flush } = setup();
+    const monitor = engine.connect();
+    const seen: string[] = [];
+    monitor.onPush((push) => seen.push(String(push).replace(/^[\d.]+ \[0 [^\]]+\] /, '')));
+    monitor.callSync(['MONITOR']);
+    await call(c, 'RPUSH', 'q', 'keep');
+    await call(a, 'WATCH', 'q');
+    const before = engine.stats.commandsProcessed;
+    await call(c, 'DEL', 'q');
+    const popped = call(b, 'BLPOP', 'q', '0');
+    await call(c, 'RPUSH', 'q', 'v');
+    expect(await popped).toEqual(['q', 'v']);
+    await call(a, 'MULTI');
+    await call(a, 'SET', 'x', '1');
+    expect(await call(a, 'EXEC')).toBeNull();
+    // DEL, BLPOP (once, when it blocked), RPUSH, MULTI, EXEC: the queued SET never ran.
+    expect(engine.stats.commandsProcessed - before).toBe(5);
+    await flush();
+    expect(seen.filter((line) => line.startsWith('"BLPOP"'))).toEqual(['"BLPOP" "q" "0"']);
+    engine.close();
+  });
+
   it('closing a blocked connection drops its waiter and timer', async () => {
     const { engine, b, c, call, r } = setup();
     const reply = call(b, 'BLPOP', 'q', '5');

@@ -125,4 +125,32 @@ describe.skipIf(!haveRedis)('list effects against the Redis 7.0 AOF', () => {
     }
     expectSameEffects();
   });
+
+  it('serves that write wake further keys in Redis order (BLMOVE chains after one EXEC)', async () => {
+    await fresh();
+    const blocks = [
+      ['BLMOVE', 'a', 'b', 'RIGHT', 'LEFT', '0'],
+      ['BLPOP', 'b', 'c', '0'],
+      ['BRPOPLPUSH', 'c', 'a', '0'],
+      ['BLPOP', 'b', '0'],
+    ];
+    const theirs = await Promise.all(blocks.map(() => RespClient.connect(redis.port)));
+    try {
+      const ourReplies: Promise<unknown>[] = [];
+      const theirReplies: Promise<unknown>[] = [];
+      blocks.forEach((block, i) => {
+        ourReplies.push(engineReply(engine.connect(), block));
+        theirReplies.push(theirs[i]!.call(block));
+      });
+      await redis.client.call(['PING']);
+      await expectSameReplies(conn, redis.client, [['MULTI'], ['RPUSH', 'c', 'z'], ['RPUSH', 'a', 'y1', 'y2'], ['EXEC']]);
+      for (const i of [0, 1, 3]) expect(await ourReplies[i], blocks[i]!.join(' ')).toEqual(await theirReplies[i]);
+      await expectSameReplies(conn, redis.client, [['LRANGE', 'a', '0', '-1'], ['RPUSH', 'c', 'q']]);
+      expect(await ourReplies[2]).toEqual(await theirReplies[2]);
+      await expectSameReplies(conn, redis.client, ['a', 'b', 'c'].map((key) => ['LRANGE', key, '0', '-1']));
+    } finally {
+      for (const client of theirs) client.close();
+    }
+    expectSameEffects();
+  });
 });
