@@ -13,7 +13,7 @@ import type { Connection } from '../../../src/engine/connection.js';
 import { engineReply, expectSameReplies, haveRedis, startRedis, type RedisOracle } from '../../support/redis-server.js';
 import { parseReply, publicReplies, RespClient } from '../../support/resp.js';
 import { rng } from '../../support/random.js';
-import { randomCommand, runnable } from './list.support.js';
+import { expectSameServed, randomCommand, runnable } from './list.support.js';
 
 describe.skipIf(!haveRedis)('list effects against the Redis 7.0 AOF', () => {
   let redis: RedisOracle;
@@ -82,9 +82,9 @@ describe.skipIf(!haveRedis)('list effects against the Redis 7.0 AOF', () => {
       ['RPUSH', 'l', 'a', 'b', 'c', 'd'], ['BLPOP', 'missing', 'l', '0'], ['BRPOP', 'l', '1'], ['BLMOVE', 'l', 'd', 'left', 'Right', '0'],
       ['BRPOPLPUSH', 'd', 'l', '0'], ['BLMPOP', '0', '2', 'missing', 'l', 'RIGHT', 'COUNT', '5'], ['BLMOVE', 'missing', 'd', 'LEFT', 'LEFT', '0.001'],
     ]);
-    const theirs = await RespClient.connect(redis.port);
+    const theirWaiter = await RespClient.connect(redis.port);
     try {
-      const waiter = engine.connect();
+      const ourWaiter = engine.connect();
       for (const [block, push] of [
         [['BLPOP', 'a', 'b', '0'], ['RPUSH', 'b', 'x']],
         [['BRPOP', 'a', '0'], ['RPUSH', 'a', 'x', 'y']],
@@ -93,35 +93,27 @@ describe.skipIf(!haveRedis)('list effects against the Redis 7.0 AOF', () => {
         [['BLMPOP', '0', '2', 'f', 'g', 'LEFT', 'COUNT', '5'], ['RPUSH', 'g', '1', '2']],
         [['BLMPOP', '0', '1', 'h', 'RIGHT', 'COUNT', '2'], ['RPUSH', 'h', '1', '2', '3']],
       ]) {
-        const ourReply = engineReply(waiter, block!);
-        const theirReply = theirs.call(block!);
-        await redis.client.call(['PING']);
-        await expectSameReplies(conn, redis.client, [push!]);
-        expect(await ourReply).toEqual(await theirReply);
+        await expectSameServed({ conn, redis, ourWaiter, theirWaiter }, block!, [push!]);
       }
     } finally {
-      theirs.close();
+      theirWaiter.close();
     }
     expectSameEffects();
   });
 
   it('a push inside MULTI serves the waiter after EXEC; a served BLMOVE onto another type logs nothing', async () => {
     await fresh();
-    const theirs = await RespClient.connect(redis.port);
+    const theirWaiter = await RespClient.connect(redis.port);
     try {
-      const waiter = engine.connect();
+      const ourWaiter = engine.connect();
       for (const [block, push] of [
         [['BLPOP', 'q', '0'], [['MULTI'], ['RPUSH', 'q', 'a', 'b'], ['LPOP', 'q'], ['EXEC']]],
         [['BLMOVE', 'src', 'str', 'LEFT', 'LEFT', '0'], [['SET', 'str', 'v'], ['RPUSH', 'src', 'x']]],
       ] as const) {
-        const ourReply = engineReply(waiter, block);
-        const theirReply = theirs.call(block);
-        await redis.client.call(['PING']);
-        await expectSameReplies(conn, redis.client, push);
-        expect(await ourReply).toEqual(await theirReply);
+        await expectSameServed({ conn, redis, ourWaiter, theirWaiter }, block, push);
       }
     } finally {
-      theirs.close();
+      theirWaiter.close();
     }
     expectSameEffects();
   });

@@ -14,7 +14,7 @@ import {
 } from '../../support/redis-server.js';
 import { RespClient } from '../../support/resp.js';
 import { rng } from '../../support/random.js';
-import { KEYS, randomCommand, runnable } from './list.support.js';
+import { KEYS, expectSameServed, randomCommand, runnable } from './list.support.js';
 
 describe.skipIf(!haveRedis)('list commands against Redis 7.0', () => {
   let redis: RedisOracle;
@@ -117,9 +117,9 @@ describe.skipIf(!haveRedis)('list commands against Redis 7.0', () => {
   });
 
   it('a client blocked on a key is served when another pushes to it (two connections each side)', async () => {
-    const theirs = await RespClient.connect(redis.port);
+    const theirWaiter = await RespClient.connect(redis.port);
     try {
-      const ours = engine.connect();
+      const ourWaiter = engine.connect();
       const cases: Array<{ block: string[]; push: string[][] }> = [
         { block: ['BLPOP', 'q1', 'q2', '0'], push: [['RPUSH', 'q2', 'a', 'b']] },
         { block: ['BRPOP', 'q3', '0'], push: [['MULTI'], ['RPUSH', 'q3', 'a', 'b'], ['LPOP', 'q3'], ['EXEC']] },
@@ -135,16 +135,11 @@ describe.skipIf(!haveRedis)('list commands against Redis 7.0', () => {
         { block: ['BLMOVE', 'q10', 'dst', 'LEFT', 'LEFT', '0.0001'], push: [] },
       ];
       for (const { block, push } of cases) {
-        const ourReply = engineReply(ours, block);
-        const theirReply = theirs.call(block);
-        // Redis must see the block before the push: a round trip on the blocked side's peer.
-        await redis.client.call(['PING']);
-        await same(push);
-        expect(comparable(await ourReply), block.join(' ')).toEqual(comparable(await theirReply));
+        await expectSameServed({ conn, redis, ourWaiter, theirWaiter }, block, push);
         await same([['LRANGE', 'dst', '0', '-1'], ['LRANGE', 'q6', '0', '-1'], ['LRANGE', 'str', '0', '-1'], ['GET', 'str']]);
       }
     } finally {
-      theirs.close();
+      theirWaiter.close();
     }
   });
 
@@ -170,9 +165,9 @@ describe.skipIf(!haveRedis)('list commands against Redis 7.0', () => {
     }
   });
 
-  it('keyspace events of served blocking commands match Redis, in order', async () => {
+  /** The keyevents (KEAn) both sides publish while `run` runs: the same, in the same order. */
+  const expectSameKeyEvents = async (run: () => Promise<void>) => {
     const sub = await RespClient.connect(redis.port);
-    const blocked = await RespClient.connect(redis.port);
     try {
       sub.send(['PSUBSCRIBE', '__keyevent@0__:*']);
       await sub.read();
@@ -183,19 +178,7 @@ describe.skipIf(!haveRedis)('list commands against Redis 7.0', () => {
         if (e.channel.startsWith('__keyevent')) ours.push(`${e.channel.slice('__keyevent@0__:'.length)} ${e.message}`);
       });
       await same([['CONFIG', 'SET', 'notify-keyspace-events', 'KEAn']]);
-      const waiter = engine.connect();
-      for (const [block, push] of [
-        [['BLPOP', 'a', '0'], ['RPUSH', 'a', 'x']],
-        [['BLMOVE', 'b', 'c', 'LEFT', 'RIGHT', '0'], ['RPUSH', 'b', 'x', 'y']],
-        [['BRPOPLPUSH', 'd', 'd', '0'], ['LPUSH', 'd', 'x']],
-        [['BLMPOP', '0', '1', 'e', 'LEFT', 'COUNT', '5'], ['RPUSH', 'e', '1', '2']],
-      ]) {
-        const ourReply = engineReply(waiter, block!);
-        const theirReply = blocked.call(block!);
-        await redis.client.call(['PING']);
-        await same([push!]);
-        expect(comparable(await ourReply)).toEqual(comparable(await theirReply));
-      }
+      await run();
       await redis.client.call(['PUBLISH', 'marker', 'end']);
       const theirs: string[] = [];
       for (;;) {
@@ -206,37 +189,35 @@ describe.skipIf(!haveRedis)('list commands against Redis 7.0', () => {
       expect(ours).toEqual(theirs);
     } finally {
       sub.close();
-      blocked.close();
+    }
+  };
+
+  it('keyspace events of served blocking commands match Redis, in order', async () => {
+    const theirWaiter = await RespClient.connect(redis.port);
+    try {
+      const ourWaiter = engine.connect();
+      await expectSameKeyEvents(async () => {
+        for (const [block, push] of [
+          [['BLPOP', 'a', '0'], ['RPUSH', 'a', 'x']],
+          [['BLMOVE', 'b', 'c', 'LEFT', 'RIGHT', '0'], ['RPUSH', 'b', 'x', 'y']],
+          [['BRPOPLPUSH', 'd', 'd', '0'], ['LPUSH', 'd', 'x']],
+          [['BLMPOP', '0', '1', 'e', 'LEFT', 'COUNT', '5'], ['RPUSH', 'e', '1', '2']],
+        ]) {
+          await expectSameServed({ conn, redis, ourWaiter, theirWaiter }, block!, [push!]);
+        }
+      });
+    } finally {
+      theirWaiter.close();
     }
   });
 
   it('keyspace events of random list sequences match Redis, in order', async () => {
-    const sub = await RespClient.connect(redis.port);
-    try {
-      sub.send(['PSUBSCRIBE', '__keyevent@0__:*']);
-      await sub.read();
-      sub.send(['SUBSCRIBE', 'marker']);
-      await sub.read();
-      const ours: string[] = [];
-      engine.onKeyspaceEvent((e) => {
-        if (e.channel.startsWith('__keyevent')) ours.push(`${e.channel.slice('__keyevent@0__:'.length)} ${e.message}`);
-      });
-      await same([['CONFIG', 'SET', 'notify-keyspace-events', 'KEAn']]);
+    await expectSameKeyEvents(async () => {
       for (const seed of [77, 78, 79]) {
         const r = rng(seed);
         await same(Array.from({ length: 300 }, () => runnable(randomCommand(r))).flat());
       }
-      await redis.client.call(['PUBLISH', 'marker', 'end']);
-      const theirs: string[] = [];
-      for (;;) {
-        const push = (await sub.read()) as string[];
-        if (push[0] === 'message') break;
-        theirs.push(`${push[2]!.slice('__keyevent@0__:'.length)} ${push[3]}`);
-      }
-      expect(ours).toEqual(theirs);
-    } finally {
-      sub.close();
-    }
+    });
   });
 
   for (const seed of [31, 32, 33, 34, 35, 36]) {

@@ -1,4 +1,8 @@
-/** The list family's random command generator, shared by its differential suites. */
+/** The list family's random command generator and blocking helper, shared by its differential suites. */
+import { expect } from 'vitest';
+import type { Connection } from '../../../src/engine/connection.js';
+import { comparable, engineReply, expectSameReplies, type RedisOracle } from '../../support/redis-server.js';
+import type { RespClient } from '../../support/resp.js';
 import { pick, type Rand } from '../../support/random.js';
 
 export const KEYS = ['l1', 'l2', '__proto__', 'str'];
@@ -57,4 +61,25 @@ export function randomCommand(r: Rand): string[] {
 /** Blocking forms that would wait must not reach the oracle outside MULTI: wrap them in one. */
 export function runnable(argv: string[]): string[][] {
   return argv[0]!.startsWith('B') ? [['MULTI'], argv, ['EXEC']] : [argv];
+}
+
+/** Each side's main connection, and one more that blocks. */
+export interface BlockingSides {
+  conn: Connection;
+  redis: RedisOracle;
+  ourWaiter: Connection;
+  theirWaiter: RespClient;
+}
+
+/**
+ * `block` on both waiters, then `push` on both main connections: every reply the same,
+ * the blocked one included (served, or timed out on each side's real clock).
+ */
+export async function expectSameServed(sides: BlockingSides, block: readonly string[], push: readonly (readonly string[])[]): Promise<void> {
+  const ourReply = engineReply(sides.ourWaiter, block);
+  const theirReply = sides.theirWaiter.call(block);
+  // Redis must see the block before the push: a round trip on the blocked side's peer.
+  await sides.redis.client.call(['PING']);
+  await expectSameReplies(sides.conn, sides.redis.client, push);
+  expect(comparable(await ourReply), block.join(' ')).toEqual(comparable(await theirReply));
 }
