@@ -185,20 +185,21 @@ function eachInScoreRange(
   if (scoreRangeEmpty(range) || offset < 0 || limit === 0 || set.size === 0) return;
   let left = limit < 0 ? Infinity : limit;
   const { min, max, minex, maxex } = range;
+  const walk = (member: string, score: number): boolean => {
+    if (reverse ? score < min || (minex && score === min) : score > max || (maxex && score === max)) return false;
+    visit(member, score);
+    return --left > 0;
+  };
+  // The near bound's descent leaves the tree positioned there; a big offset descends again.
+  const tree = set.tree;
   if (!reverse) {
-    const lo = set.tree.countBelowScore(min, minex) + offset;
-    set.each(lo, set.size, false, (member, score) => {
-      if (score > max || (maxex && score === max)) return false;
-      visit(member, score);
-      return --left > 0;
-    });
+    const lo = tree.countBelowScore(min, minex);
+    if (offset === 0) tree.walkFromBound(false, walk);
+    else set.each(lo + offset, set.size, false, walk);
   } else {
-    const hi = set.tree.countBelowScore(max, !maxex) - offset;
-    set.each(0, hi, true, (member, score) => {
-      if (score < min || (minex && score === min)) return false;
-      visit(member, score);
-      return --left > 0;
-    });
+    const hi = tree.countBelowScore(max, !maxex);
+    if (offset === 0) tree.walkFromBound(true, walk);
+    else set.each(0, hi - offset, true, walk);
   }
 }
 

@@ -53,7 +53,8 @@ function less(s1: number, m1: string, s2: number, m2: string): boolean {
 const pathNodes: Inner[] = [];
 const pathIdx: number[] = [];
 let depth = 0;
-/** Where the last `seek` landed. */
+/** Where the last `seek` or `countBelowScore` landed: a leaf and a position in it. */
+let seekLeaf: Leaf | null = null;
 let seekIndex = 0;
 
 /** First child of `node` whose greatest key is ≥ (score, member); the last child if none. */
@@ -298,6 +299,7 @@ export class ZTree {
       node = node.children[i]!;
     }
     seekIndex = index;
+    seekLeaf = node;
     return node;
   }
 
@@ -335,7 +337,7 @@ export class ZTree {
 
   /**
    * How many entries precede a score bound: with `inclusive` false those scoring < `score`,
-   * with true those scoring ≤ `score`.
+   * with true those scoring ≤ `score`. Leaves `walkFromBound` positioned at the bound.
    */
   countBelowScore(score: number, inclusive: boolean): number {
     let node = this.root;
@@ -345,7 +347,11 @@ export class ZTree {
       const n = maxScores.length;
       let i = 0;
       while (i < n && (maxScores[i]! < score || (inclusive && maxScores[i] === score))) rank += counts[i++]!;
-      if (i === n) return rank;
+      if (i === n) {
+        seekLeaf = this.tailLeaf;
+        seekIndex = this.tailLeaf.scores.length;
+        return rank;
+      }
       node = node.children[i]!;
     }
     const scores = node.scores;
@@ -357,7 +363,31 @@ export class ZTree {
       if (s < score || (inclusive && s === score)) lo = mid + 1;
       else hi = mid;
     }
+    seekLeaf = node;
+    seekIndex = lo;
     return rank + lo;
+  }
+
+  /**
+   * Walk from where the last `countBelowScore` stopped, without a second descent: upwards
+   * from the first entry past the bound, or (`reverse`) downwards from the entry before it.
+   * `visit` returning false stops.
+   */
+  walkFromBound(reverse: boolean, visit: (member: string, score: number) => boolean | void): void {
+    let leaf = seekLeaf;
+    let i = reverse ? seekIndex - 1 : seekIndex;
+    while (leaf !== null) {
+      const { members, scores } = leaf;
+      if (!reverse) {
+        for (; i < members.length; i++) if (visit(members[i]!, scores[i]!) === false) return;
+        leaf = leaf.next;
+        i = 0;
+      } else {
+        for (; i >= 0; i--) if (visit(members[i]!, scores[i]!) === false) return;
+        leaf = leaf.prev;
+        if (leaf !== null) i = leaf.members.length - 1;
+      }
+    }
   }
 
   /**

@@ -60,7 +60,16 @@ describe('ZTree and SortedSet invariants under random operations', () => {
           expect(set.memberAt(i)).toBe(m);
           // Bounds: how many precede a score, exclusive and inclusive.
           expect(set.tree.countBelowScore(score, false)).toBe(sorted.filter(([, s]) => s < score).length);
-          expect(set.tree.countBelowScore(score, true)).toBe(sorted.filter(([, s]) => s <= score).length);
+          const below = set.tree.countBelowScore(score, true);
+          expect(below).toBe(sorted.filter(([, s]) => s <= score).length);
+          // The walk from that bound, both ways, without a second descent.
+          const up: string[] = [];
+          set.tree.walkFromBound(false, (member) => up.push(member) < 5);
+          expect(up).toEqual(sorted.slice(below, below + 5).map(([member]) => member));
+          set.tree.countBelowScore(score, true);
+          const down: string[] = [];
+          set.tree.walkFromBound(true, (member) => down.push(member) < 5);
+          expect(down).toEqual(sorted.slice(Math.max(0, below - 5), below).map(([member]) => member).reverse());
           // A walk from a rank, both ways.
           const walked: string[] = [];
           set.each(i, Math.min(sorted.length, i + 70), false, (member) => void walked.push(member));
