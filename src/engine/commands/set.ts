@@ -32,8 +32,6 @@ import { maxIntsetEntries, resultOrder, setAlgebraCommands } from './set-algebra
 
 /** SPOP rebuilds the set from what remains when count ≥ remaining × this (redis: SPOP_MOVE_STRATEGY_MUL). */
 const SPOP_MOVE_STRATEGY_MUL = 5;
-/** Members per logged SREM when SPOP pops many (Redis 7.2 batches the same way). */
-const SREM_BATCH = 1024;
 
 /** The set at `key` for reading: undefined when missing, WRONGTYPE for another type. */
 function readSet(ctx: CommandContext, key: string): SetEntry | undefined {
@@ -127,9 +125,14 @@ function spopWithCount(ctx: CommandContext, key: string, countArg: string): RawR
   // Popping most of the set, Redis builds a new set of what remains (CASE 3): its
   // encoding is derived afresh, so a hashtable of integers becomes an intset again.
   if ((size - count) * SPOP_MOVE_STRATEGY_MUL <= count) entry.encoding = freshEncoding(entry.value, maxIntsetEntries(ctx));
+  // One SREM per member, as Redis 7.0 propagates it (7.2 batches them); several effects of
+  // one command replay atomically in MULTI … EXEC, unless EXEC already brackets them.
   ctx.preventPropagation = true;
   if (ctx.logging) {
-    for (let i = 0; i < popped.length; i += SREM_BATCH) ctx.alsoPropagate('srem', key, ...popped.slice(i, i + SREM_BATCH));
+    const wrap = popped.length > 1 && ctx.conn.multi === null;
+    if (wrap) ctx.alsoPropagate('multi');
+    for (const member of popped) ctx.alsoPropagate('srem', key, member);
+    if (wrap) ctx.alsoPropagate('exec');
   }
   return popped;
 }

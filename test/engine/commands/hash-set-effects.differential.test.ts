@@ -1,0 +1,109 @@
+/**
+ * What the hash and set families log, against what Redis 7.0 appends to its AOF
+ * (appendfsync always): the same commands in the same order. HINCRBYFLOAT is logged as
+ * HSET of its result, SPOP as one SREM per member or as DEL; a random SPOP's members
+ * differ between the two, so those are compared by shape and checked against the reply.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine, type Engine } from '../../../src/index.js';
+import { fromByteString } from '../../../src/engine/bytes.js';
+import type { Connection } from '../../../src/engine/connection.js';
+import { engineReply, expectSameReplies, haveRedis, startRedis, type RedisOracle } from '../../support/redis-server.js';
+import { parseReply, publicReplies } from '../../support/resp.js';
+
+describe.skipIf(!haveRedis)('hash and set effects against the Redis 7.0 AOF', () => {
+  let redis: RedisOracle;
+  let dir: string;
+  let engine: Engine;
+  let conn: Connection;
+  let effects: string[][];
+  let aofStart = 0;
+
+  const aofPath = () => {
+    const sub = join(dir, 'appendonlydir');
+    return join(sub, readdirSync(sub).find((name) => name.endsWith('.incr.aof'))!);
+  };
+
+  /** Commands Redis appended since `fresh()`, SELECTs left out, names upper-cased. */
+  const aofCommands = (): string[][] => {
+    const buf = readFileSync(aofPath());
+    const out: string[][] = [];
+    for (let at = aofStart; at < buf.length; ) {
+      const parsed = parseReply(buf, at, publicReplies)!;
+      const argv = parsed.value as string[];
+      if (argv[0]!.toUpperCase() !== 'SELECT') out.push(upper(argv));
+      at = parsed.end;
+    }
+    return out;
+  };
+
+  const upper = (argv: readonly string[]) => [argv[0]!.toUpperCase(), ...argv.slice(1)];
+  const ours = () => effects.map((argv) => upper(argv.map(fromByteString)));
+
+  const fresh = async () => {
+    await redis.client.call(['FLUSHALL']);
+    aofStart = readFileSync(aofPath()).length;
+    engine = createEngine();
+    conn = engine.connect();
+    effects = [];
+    engine.onEffects((batch) => effects.push(...batch));
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'idb-redis-aof-'));
+    redis = await startRedis(['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir]);
+  });
+  afterAll(async () => {
+    await redis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('deterministic writes, no-ops and errors log what Redis propagates', async () => {
+    await fresh();
+    const sortPops = (argv: readonly string[], reply: unknown) => (argv[0] === 'SPOP' && Array.isArray(reply) ? [...reply].sort() : reply);
+    await expectSameReplies(conn, redis.client, [
+      ['HSET', 'h', 'a', '1', 'b', '2'], ['HMSET', 'h', 'c', '3'], ['HSETNX', 'h', 'a', 'x'], ['HSETNX', 'h', 'd', '4'], ['HDEL', 'h', 'zz'],
+      ['HDEL', 'h', 'a', 'zz'], ['HINCRBY', 'h', 'n', '5'], ['HINCRBY', 'h', 'b', 'x'], ['HINCRBYFLOAT', 'h', 'f', '0.1'], ['HINCRBYFLOAT', 'h', 'f', '0.2'],
+      ['HINCRBYFLOAT', 'h', 'f', '1e3'], ['HINCRBYFLOAT', 'h', 'c', 'abc'], ['HGET', 'h', 'f'], ['HDEL', 'h', 'b', 'c', 'd', 'n', 'f'],
+      ['SADD', 's', '1', '2', '3', 'x'], ['SADD', 's', '1'], ['SREM', 's', 'zz'], ['SREM', 's', '1', 'zz'], ['SMOVE', 's', 't', '2'],
+      ['SMOVE', 's', 't', 'zz'], ['SMOVE', 's', 's', '3'], ['SINTERSTORE', 'i', 's', 't'], ['SUNIONSTORE', 'u', 's', 't'], ['SDIFFSTORE', 'd', 's', 't'],
+      ['SINTERSTORE', 'u', 'nokey'], ['SDIFFSTORE', 'nokey2', 'nokey'], ['SADD', 'one', 'm'], ['SPOP', 'one'], ['SADD', 'all', 'a', 'b', 'c'],
+      ['SPOP', 'all', '10'], ['SPOP', 'nokey'], ['SPOP', 'nokey', '3'], ['SADD', 'z', 'q'], ['SPOP', 'z', '0'], ['SPOP', 't', '1'],
+      ['MULTI'], ['SADD', 'w', 'only'], ['SPOP', 'w', '1'], ['HINCRBYFLOAT', 'h2', 'f', '2.5'], ['EXEC'],
+    ], sortPops);
+    expect(ours()).toEqual(aofCommands());
+  });
+
+  it('SPOP of part of a set logs one SREM per popped member, in both', async () => {
+    await fresh();
+    const members = Array.from({ length: 40 }, (_, i) => `m${i}`);
+    const setup = [['SADD', 'big', ...members], ['SADD', 'ints', ...Array.from({ length: 40 }, (_, i) => String(i))]];
+    await expectSameReplies(conn, redis.client, setup);
+    const popped: Array<[string[], string[]]> = [];
+    const mineLogged: string[][] = [];
+    for (const [key, count] of [['big', '3'], ['big', '30'], ['ints', '35'], ['ints', '1']] as const) {
+      const before = effects.length;
+      const mine = (await engineReply(conn, ['SPOP', key, count])) as string[];
+      mineLogged.push(...ours().slice(before));
+      const theirs = (await redis.client.call(['SPOP', key, count])) as string[];
+      popped.push([mine, theirs]);
+      // Same state on both sides from here (Redis's choice wins); not part of the comparison.
+      await engineReply(conn, ['SADD', key, ...mine]);
+      await engineReply(conn, ['SREM', key, ...theirs]);
+    }
+    const aof = aofCommands().slice(setup.length);
+    const shape = (argv: string[]) => [argv[0], argv[1], argv.length];
+    expect(mineLogged.map(shape)).toEqual(aof.map(shape));
+    // Each SPOP: MULTI, one SREM per popped member, EXEC (a single SREM stays bare).
+    let at = 0;
+    for (const [mine, theirs] of popped) {
+      const bracket = mine.length > 1 ? 1 : 0;
+      expect(mineLogged.slice(at + bracket, at + bracket + mine.length).map((argv) => argv[2]).sort()).toEqual([...mine].sort());
+      expect(aof.slice(at + bracket, at + bracket + theirs.length).map((argv) => argv[2]).sort()).toEqual([...theirs].sort());
+      at += mine.length + 2 * bracket;
+    }
+  });
+});
