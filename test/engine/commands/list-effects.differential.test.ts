@@ -3,69 +3,26 @@
  * so a command's propagation is on disk before its reply): the same commands in the same
  * order, blocking pops served later included. Command names compare case-insensitively.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../../src/index.js';
-import { fromByteString } from '../../../src/engine/bytes.js';
+import { describe, expect, it } from 'vitest';
+import type { Engine } from '../../../src/index.js';
 import type { Connection } from '../../../src/engine/connection.js';
-import { engineReply, expectSameReplies, haveRedis, startRedis, type RedisOracle } from '../../support/redis-server.js';
-import { parseReply, publicReplies, RespClient } from '../../support/resp.js';
+import { engineReply, expectSameReplies, haveRedis, type RedisOracle } from '../../support/redis-server.js';
+import { useAofSides } from '../../support/redis-aof.js';
+import { RespClient } from '../../support/resp.js';
 import { rng } from '../../support/random.js';
 import { expectSameServed, randomCommand, runnable } from './list.support.js';
 
 describe.skipIf(!haveRedis)('list effects against the Redis 7.0 AOF', () => {
+  const aofSides = useAofSides();
   let redis: RedisOracle;
-  let dir: string;
   let engine: Engine;
   let conn: Connection;
-  let effects: string[][];
-  let aofStart = 0;
-
-  const aofPath = () => {
-    const sub = join(dir, 'appendonlydir');
-    return join(sub, readdirSync(sub).find((name) => name.endsWith('.incr.aof'))!);
-  };
-
-  /** Commands Redis appended since `fresh()`, SELECTs left out. */
-  const aofCommands = (): string[][] => {
-    const buf = readFileSync(aofPath());
-    const out: string[][] = [];
-    for (let at = aofStart; at < buf.length; ) {
-      const parsed = parseReply(buf, at, publicReplies)!;
-      const argv = parsed.value as string[];
-      if (argv[0]!.toUpperCase() !== 'SELECT') out.push(argv);
-      at = parsed.end;
-    }
-    return out;
-  };
-
-  const upper = (argv: readonly string[]) => [argv[0]!.toUpperCase(), ...argv.slice(1)];
-
-  /** Our effects since `fresh()` against Redis's AOF. */
-  const expectSameEffects = () => {
-    expect(effects.map((argv) => upper(argv.map(fromByteString)))).toEqual(aofCommands().map(upper));
-  };
+  let expectSameEffects: () => void;
 
   /** An empty Redis (its AOF read from here on) and a fresh engine with its effect log. */
   const fresh = async () => {
-    await redis.client.call(['FLUSHALL']);
-    aofStart = readFileSync(aofPath()).length;
-    engine = createEngine();
-    conn = engine.connect();
-    effects = [];
-    engine.onEffects((batch) => effects.push(...batch));
+    ({ redis, engine, conn, expectSameEffects } = await aofSides());
   };
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'idb-redis-aof-'));
-    redis = await startRedis(['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir]);
-  });
-  afterAll(async () => {
-    await redis?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   for (const seed of [41, 42, 43]) {
     it(`random list sequences log what Redis propagates (seeded ${seed})`, async () => {
