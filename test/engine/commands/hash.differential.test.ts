@@ -3,51 +3,8 @@ import type { Engine } from '../../../src/index.js';
 import type { Connection } from '../../../src/engine/connection.js';
 import { hashCommands } from '../../../src/engine/commands/hash.js';
 import { expectSameCommandMetadata, haveRedis, type RedisOracle, useDifferentialSides } from '../../support/redis-server.js';
-import { rng, pick, type Rand } from '../../support/random.js';
-import { expectSameHashSetReplies } from './hash-set.support.js';
-
-const KEYS = ['h1', 'h2', '__proto__', 'str'];
-const LONG = 'x'.repeat(65);
-const FIELDS = ['f1', 'f2', 'f3', 'f4', '__proto__', '', 'constructor', '1', 'é', LONG];
-const VALUES = ['', 'v', '1', '-5', '42', '9223372036854775807', '-9223372036854775808', '1.5', 'abc', '1e3', '007', ' 1', 'inf', LONG, 'x'.repeat(64)];
-const INCRS = ['1', '-1', '100', '9223372036854775807', '-9223372036854775808', 'x', '1.5', '', '0'];
-const FLOAT_INCRS = ['0.1', '-1.5', '1e3', '3', 'abc', 'inf', '-inf', 'nan', '1e309', '1e4000', '0x10', '5.0e-1', ''];
-const COUNTS = ['0', '1', '2', '3', '5', '100', '-1', '-3', '-10', 'x', '1.5', '-9223372036854775808', '9223372036854775807', '4611686018427387904'];
-
-const n = (r: Rand, max: number) => 1 + Math.floor(r() * max);
-
-/** One random command of the hash family (plus a few others to vary types), valid or not. */
-function randomCommand(r: Rand): string[] {
-  const key = pick(r, KEYS);
-  const field = () => pick(r, FIELDS);
-  switch (Math.floor(r() * 26)) {
-    case 0: case 1: case 2: return ['HSET', key, ...Array.from({ length: n(r, 3) }, () => [field(), pick(r, VALUES)]).flat()];
-    case 3: return ['HMSET', key, ...Array.from({ length: n(r, 2) }, () => [field(), pick(r, VALUES)]).flat()];
-    case 4: return ['HSETNX', key, field(), pick(r, VALUES)];
-    case 5: return ['HGET', key, field()];
-    case 6: return ['HMGET', key, ...Array.from({ length: n(r, 3) }, field)];
-    case 7: case 8: return ['HDEL', key, ...Array.from({ length: n(r, 3) }, field)];
-    case 9: return [pick(r, ['HLEN', 'HKEYS', 'HVALS', 'HGETALL', 'hgetall']), key];
-    case 10: return [pick(r, ['HSTRLEN', 'HEXISTS']), key, field()];
-    case 11: case 12: return ['HINCRBY', key, field(), pick(r, INCRS)];
-    case 13: return ['HINCRBYFLOAT', key, field(), pick(r, FLOAT_INCRS)];
-    case 14: return ['HRANDFIELD', key];
-    case 15: return ['HRANDFIELD', key, pick(r, COUNTS)];
-    case 16: return ['HRANDFIELD', key, pick(r, COUNTS), pick(r, ['WITHVALUES', 'withvalues', 'WITHVALUE', 'x'])];
-    case 17: return ['HSCAN', key, 'FULL', ...pick(r, [[], ['COUNT', '2'], ['MATCH', 'f*'], ['MATCH', '*o*', 'COUNT', '1']])];
-    case 18: {
-      const options = pick(r, [[], ['COUNT', '1000'], ['MATCH', 'f?'], ['COUNT', '0'], ['COUNT', 'x'], ['TYPE', 'hash'], ['MATCH'], ['NOVALUES']]);
-      return ['HSCAN', key, pick(r, ['0', '0', 'x', '-1']), ...options];
-    }
-    case 19: return ['OBJECT', 'ENCODING', key];
-    case 20: return [pick(r, ['TYPE', 'EXISTS', 'DEL']), key];
-    case 21: return ['SET', 'str', 'v'];
-    case 22: return ['COPY', key, pick(r, KEYS), ...pick(r, [[], ['REPLACE']])];
-    case 23: return ['HRANDFIELD', key, pick(r, COUNTS), 'WITHVALUES', 'x'];
-    default:
-      return pick(r, [['HSET', 'h1'], ['HSET', 'h1', 'f'], ['HSET', 'h1', 'f', 'v', 'g'], ['HMSET', 'h1', 'f', 'v', 'g'], ['HGET', 'h1'], ['HDEL', 'h1'], ['HLEN'], ['HSETNX', 'h1', 'f'], ['HINCRBY', 'h1', 'f'], ['HSCAN', 'h1'], ['HRANDFIELD'], ['HMGET', 'h1']]);
-  }
-}
+import { rng } from '../../support/random.js';
+import { expectSameHashSetReplies, HASH_COUNTS as COUNTS, HASH_KEYS as KEYS, randomHashCommand as randomCommand } from './hash-set.support.js';
 
 describe.skipIf(!haveRedis)('hash commands against Redis 7.0', () => {
   let redis: RedisOracle;

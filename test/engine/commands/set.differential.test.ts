@@ -3,52 +3,8 @@ import type { Engine } from '../../../src/index.js';
 import type { Connection } from '../../../src/engine/connection.js';
 import { setCommands } from '../../../src/engine/commands/set.js';
 import { expectSameCommandMetadata, expectSameReplies, haveRedis, type RedisOracle, useDifferentialSides } from '../../support/redis-server.js';
-import { rng, pick, type Rand } from '../../support/random.js';
-import { expectSameHashSetReplies } from './hash-set.support.js';
-
-const KEYS = ['s1', 's2', 's3', '__proto__', 'str'];
-const MEMBERS = ['1', '2', '3', '-1', '10', '007', '-0', 'a', 'b', '', 'é', '9223372036854775807', '-9223372036854775808', '9223372036854775808', '18446744073709551615'];
-const COUNTS = ['0', '1', '2', '3', '5', '100', '-1', '-3', '-10', 'x', '1.5', '-9223372036854775808', '9223372036854775807'];
-
-const n = (r: Rand, max: number) => 1 + Math.floor(r() * max);
-const keys = (r: Rand, max: number) => Array.from({ length: n(r, max) }, () => pick(r, KEYS));
-
-/** One random command of the set family (plus a few others to vary types), valid or not. */
-function randomCommand(r: Rand): string[] {
-  const key = pick(r, KEYS);
-  const member = () => pick(r, MEMBERS);
-  switch (Math.floor(r() * 28)) {
-    case 0: case 1: case 2: case 3: return ['SADD', key, ...Array.from({ length: n(r, 4) }, member)];
-    case 4: case 5: return ['SREM', key, ...Array.from({ length: n(r, 3) }, member)];
-    case 6: return ['SMEMBERS', key];
-    case 7: return ['SISMEMBER', key, member()];
-    case 8: return ['SMISMEMBER', key, ...Array.from({ length: n(r, 3) }, member)];
-    case 9: return ['SCARD', key];
-    case 10: return ['SPOP', key];
-    case 11: return ['SPOP', key, pick(r, COUNTS), ...(r() < 0.1 ? ['x'] : [])];
-    case 12: return ['SRANDMEMBER', key];
-    case 13: return ['SRANDMEMBER', key, pick(r, COUNTS), ...(r() < 0.1 ? ['x'] : [])];
-    case 14: case 15: return ['SMOVE', key, pick(r, KEYS), member()];
-    case 16: return [pick(r, ['SINTER', 'SUNION', 'SDIFF']), ...keys(r, 3)];
-    case 17: case 18: return [pick(r, ['SINTERSTORE', 'SUNIONSTORE', 'SDIFFSTORE']), pick(r, KEYS), ...keys(r, 3)];
-    case 19: {
-      const ks = keys(r, 3);
-      const numkeys = pick(r, [String(ks.length), String(ks.length), '0', '-1', 'x', String(ks.length + 1), '1']);
-      return ['SINTERCARD', numkeys, ...ks, ...pick(r, [[], [], ['LIMIT', '1'], ['LIMIT', '0'], ['LIMIT', '-1'], ['LIMIT', 'x'], ['LIMIT'], ['FOO']])];
-    }
-    case 20: return ['SSCAN', key, 'FULL', ...pick(r, [[], ['COUNT', '2'], ['MATCH', '1*'], ['MATCH', '*', 'COUNT', '1']])];
-    case 21: {
-      const options = pick(r, [[], ['COUNT', '1000'], ['MATCH', '?'], ['COUNT', '0'], ['COUNT', 'x'], ['TYPE', 'set'], ['MATCH']]);
-      return ['SSCAN', key, pick(r, ['0', '0', 'x']), ...options];
-    }
-    case 22: return ['OBJECT', 'ENCODING', key];
-    case 23: return [pick(r, ['TYPE', 'EXISTS', 'DEL']), key];
-    case 24: return ['SET', 'str', 'v'];
-    case 25: return ['COPY', key, pick(r, KEYS), ...pick(r, [[], ['REPLACE']])];
-    default:
-      return pick(r, [['SADD', 's1'], ['SREM', 's1'], ['SMEMBERS'], ['SISMEMBER', 's1'], ['SMISMEMBER', 's1'], ['SPOP'], ['SMOVE', 's1', 's2'], ['SINTER'], ['SINTERSTORE', 's1'], ['SINTERCARD', '1'], ['SSCAN', 's1'], ['SCARD']]);
-  }
-}
+import { rng } from '../../support/random.js';
+import { expectSameHashSetReplies, SET_COUNTS as COUNTS, SET_KEYS as KEYS, randomSetCommand as randomCommand } from './hash-set.support.js';
 
 describe.skipIf(!haveRedis)('set commands against Redis 7.0', () => {
   let redis: RedisOracle;
