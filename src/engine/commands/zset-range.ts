@@ -131,14 +131,11 @@ function zrangeGeneric(ctx: CommandContext, argv: string[], at: number, store: b
   else lexRange = parseLexRangeOrThrow(minArg, maxArg);
 
   const entry = readZset(ctx, argv[at]!);
-  const dst = store ? newZsetEntry('skiplist') : null;
-  const out: RawReply[] = [];
-  const emit = dst !== null
-    ? (member: string, score: number) => void dst.value.insert(member, score)
-    : (member: string, score: number) => void pushMember(out, member, score, withScores);
+  const members: string[] = [];
+  const scores: number[] = [];
   if (entry !== undefined) {
     const set = entry.value;
-    if (by === 'score') eachInScoreRange(set, scoreRange!, reverse, offset, limit, emit);
+    if (by === 'score') collectScoreRange(set, scoreRange!, reverse, offset, limit, members, scores);
     else {
       let lo: number;
       let hi: number;
@@ -149,10 +146,18 @@ function zrangeGeneric(ctx: CommandContext, argv: string[], at: number, store: b
         [lo, hi] = lexRanks(entry, lexRange!, reverse);
         [lo, hi] = limitRanks(lo, hi, reverse, offset, limit);
       }
-      set.each(lo, hi, reverse, emit);
+      set.tree.collect(lo, hi, reverse, members, scores);
     }
   }
-  if (dst !== null) return storeZset(ctx, argv[1]!, dst, 'zrangestore', true);
+  const n = members.length;
+  if (store) {
+    const dst = newZsetEntry('skiplist');
+    for (let i = 0; i < n; i++) dst.value.insert(members[i]!, scores[i]!);
+    return storeZset(ctx, argv[1]!, dst, 'zrangestore', true);
+  }
+  if (!withScores) return members;
+  const out: RawReply[] = [];
+  for (let i = 0; i < n; i++) pushMember(out, members[i]!, scores[i]!, true);
   return out;
 }
 
@@ -170,36 +175,36 @@ function limitRanks(lo: number, hi: number, reverse: boolean, offset: number, li
 }
 
 /**
- * Visit the members of a score range with LIMIT applied, from the near bound: one descent
- * finds where the range starts, then the walk stops at the far bound or the count (the
- * far bound's rank is never needed: ZRANGE BYSCORE LIMIT 0 10 is one descent).
+ * Collect the members of a score range with LIMIT applied, from the near bound: its
+ * descent leaves the tree positioned there, and the walk stops at the far bound or the
+ * count (the far bound's rank is never needed: ZRANGE BYSCORE LIMIT 0 10 is one descent).
  */
-function eachInScoreRange(
+function collectScoreRange(
   set: SortedSet,
   range: ScoreRange,
   reverse: boolean,
   offset: number,
   limit: number,
-  visit: (member: string, score: number) => void,
+  members: string[],
+  scores: number[],
 ): void {
   if (scoreRangeEmpty(range) || offset < 0 || limit === 0 || set.size === 0) return;
-  let left = limit < 0 ? Infinity : limit;
   const { min, max, minex, maxex } = range;
-  const walk = (member: string, score: number): boolean => {
-    if (reverse ? score < min || (minex && score === min) : score > max || (maxex && score === max)) return false;
-    visit(member, score);
-    return --left > 0;
-  };
-  // The near bound's descent leaves the tree positioned there; a big offset descends again.
   const tree = set.tree;
   if (!reverse) {
     const lo = tree.countBelowScore(min, minex);
-    if (offset === 0) tree.walkFromBound(false, walk);
-    else set.each(lo + offset, set.size, false, walk);
+    if (offset > 0) {
+      if (lo + offset >= set.size) return;
+      tree.seekRank(lo + offset);
+    }
+    tree.collectFromBound(false, max, maxex, limit, members, scores);
   } else {
     const hi = tree.countBelowScore(max, !maxex);
-    if (offset === 0) tree.walkFromBound(true, walk);
-    else set.each(0, hi - offset, true, walk);
+    if (offset > 0) {
+      if (hi - offset <= 0) return;
+      tree.seekRank(hi - offset);
+    }
+    tree.collectFromBound(true, min, minex, limit, members, scores);
   }
 }
 

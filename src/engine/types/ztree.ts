@@ -368,26 +368,55 @@ export class ZTree {
     return rank + lo;
   }
 
+  /** Position the walk of `collectFromBound` at 0-based `rank` (the end when rank ≥ length). */
+  seekRank(rank: number): void {
+    if (rank >= this.length) {
+      seekLeaf = this.tailLeaf;
+      seekIndex = this.tailLeaf.scores.length;
+    } else this.seek(rank);
+  }
+
   /**
-   * Walk from where the last `countBelowScore` stopped, without a second descent: upwards
-   * from the first entry past the bound, or (`reverse`) downwards from the entry before it.
-   * `visit` returning false stops.
+   * From where the last `countBelowScore` (or `seekRank`) stopped, append up to `count`
+   * entries (negative: no limit) to `members`/`scores`: upwards from that position while
+   * scores stay below `bound` (≤ unless `ex`), or (`reverse`) downwards from the entry
+   * before it while they stay above it. No second descent, no closure per call.
    */
-  walkFromBound(reverse: boolean, visit: (member: string, score: number) => boolean | void): void {
+  collectFromBound(reverse: boolean, bound: number, ex: boolean, count: number, members: string[], scores: number[]): void {
     let leaf = seekLeaf;
     let i = reverse ? seekIndex - 1 : seekIndex;
-    while (leaf !== null) {
-      const { members, scores } = leaf;
+    let left = count < 0 ? Infinity : count;
+    while (leaf !== null && left > 0) {
+      const ls = leaf.scores;
+      const lm = leaf.members;
       if (!reverse) {
-        for (; i < members.length; i++) if (visit(members[i]!, scores[i]!) === false) return;
+        for (; i < ls.length && left > 0; i++, left--) {
+          const s = ls[i]!;
+          if (s > bound || (ex && s === bound)) return;
+          members.push(lm[i]!);
+          scores.push(s);
+        }
         leaf = leaf.next;
         i = 0;
       } else {
-        for (; i >= 0; i--) if (visit(members[i]!, scores[i]!) === false) return;
+        for (; i >= 0 && left > 0; i--, left--) {
+          const s = ls[i]!;
+          if (s < bound || (ex && s === bound)) return;
+          members.push(lm[i]!);
+          scores.push(s);
+        }
         leaf = leaf.prev;
         if (leaf !== null) i = leaf.members.length - 1;
       }
     }
+  }
+
+  /** Append the entries at ranks [lo, hi) to `members`/`scores`, upwards or (`reverse`) downwards. */
+  collect(lo: number, hi: number, reverse: boolean, members: string[], scores: number[]): void {
+    if (lo >= hi) return;
+    if (reverse) this.seekRank(hi);
+    else this.seek(lo);
+    this.collectFromBound(reverse, reverse ? -Infinity : Infinity, false, hi - lo, members, scores);
   }
 
   /**

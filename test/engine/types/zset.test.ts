@@ -64,19 +64,17 @@ describe('ZTree and SortedSet invariants under random operations', () => {
           expect(below).toBe(sorted.filter(([, s]) => s <= score).length);
           // The walk from that bound, both ways, without a second descent.
           const up: string[] = [];
-          set.tree.walkFromBound(false, (member) => up.push(member) < 5);
+          set.tree.collectFromBound(false, Infinity, false, 5, up, []);
           expect(up).toEqual(sorted.slice(below, below + 5).map(([member]) => member));
           set.tree.countBelowScore(score, true);
           const down: string[] = [];
-          set.tree.walkFromBound(true, (member) => down.push(member) < 5);
+          set.tree.collectFromBound(true, -Infinity, false, 5, down, []);
           expect(down).toEqual(sorted.slice(Math.max(0, below - 5), below).map(([member]) => member).reverse());
-          // A walk from a rank, both ways.
-          const walked: string[] = [];
-          set.each(i, Math.min(sorted.length, i + 70), false, (member) => void walked.push(member));
-          expect(walked).toEqual(sorted.slice(i, i + 70).map(([member]) => member));
-          const back: string[] = [];
-          set.each(Math.max(0, i - 70), i + 1, true, (member) => void back.push(member));
-          expect(back).toEqual(sorted.slice(Math.max(0, i - 70), i + 1).map(([member]) => member).reverse());
+          // Bounded: stop at the first score past `score` (inclusive) going up from below it.
+          const lo = set.tree.countBelowScore(score, false);
+          const upTo: string[] = [];
+          set.tree.collectFromBound(false, score, false, -1, upTo, []);
+          expect(upTo).toEqual(sorted.slice(lo, below).map(([member]) => member));
         }
         if (step % 200 === 0) set.tree.verify();
       }
