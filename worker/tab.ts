@@ -69,6 +69,8 @@ export class TabNode {
   /** Resolves once this tab holds its presence lock (before it sends anything). */
   private readonly present: Promise<void>;
   private release: (() => void) | null = null;
+  /** Settles when the worker's node closes: the locks it holds are freed then. */
+  private held: Promise<void> = Promise.resolve();
   /** Frees the leader lock (resign); null unless leading. */
   private releaseLead: (() => void) | null = null;
 
@@ -103,14 +105,19 @@ export class TabNode {
       setTimeout(() => {
         if (this.role === 'starting') this.forwarder.noLeader(NO_LEADER);
       }, NO_LEADER_MS);
-      void locks.request(leaderLockName(store), () => {
-        if (this.closed) return undefined;
-        const leading = new Promise<void>((resolve) => {
-          this.releaseLead = resolve;
-        });
-        // Held until the worker ends, or until `resign` hands the lead over.
-        return this.lead().then(() => Promise.race([held, leading]));
+      this.queueForLead(held);
+    });
+    this.held = held;
+  }
+
+  /** Wait in line for the leader lock; lead once granted, until the worker ends or resigns. */
+  private queueForLead(held: Promise<void>): void {
+    void navigator.locks.request(leaderLockName(this.store), () => {
+      if (this.closed) return undefined;
+      const leading = new Promise<void>((resolve) => {
+        this.releaseLead = resolve;
       });
+      return this.lead().then(() => Promise.race([held, leading]));
     });
   }
 
@@ -142,11 +149,16 @@ export class TabNode {
   resign(): void {
     const leader = this.leader;
     if (leader === null || leader.resigning) return;
-    void leader.drain().then(() => {
+    void leader.drain().then(async () => {
+      // The next leader recovers from the store: commit what this one acknowledged first.
+      await leader.engine.flush().catch(() => undefined);
       this.post({ type: 'resigned', epoch: this.epoch });
       leader.close();
       if (this.leader === leader) this.leader = null;
       this.releaseLead?.();
+      this.releaseLead = null;
+      // Still running after all (the page did not go): wait in line for the lead again.
+      if (!this.closed) this.queueForLead(this.held);
     });
   }
 
