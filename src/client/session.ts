@@ -33,7 +33,7 @@ export function createSession(conn: Connection, push?: (message: PushMessage) =>
           // A persisted engine (src/persistence): wait for loading; with appendfsync always
           // the replies go once the batch's writes are committed.
           const store = conn.engine.persistence;
-          if (store !== null && store.loading !== null) {
+          if (store !== null && store.loading !== null && !request.commands.every((argv) => store.runsWhileLoading(argv))) {
             return store.loading.then(() => session.handle(request), (e: Error) => refusalOf(e.message));
           }
           stats.batches++;

@@ -50,7 +50,7 @@ export class Connection {
     // With a store: wait until it is loaded; reply once the turn's writes are committed
     // (appendfsync always, src/persistence).
     const store = this.engine.persistence;
-    if (store !== null && store.loading !== null) return store.loading.then(() => this.call(argv));
+    if (store !== null && store.loading !== null && !store.runsWhileLoading(argv)) return store.loading.then(() => this.call(argv));
     // Behind a blocked command: wait for it, as a Redis connection does (blocking.ts).
     if (this.held !== null) return afterHeld(this, () => this.callNow(argv));
     return this.callNow(argv);
@@ -80,7 +80,9 @@ export class Connection {
    */
   callBatch(commands: readonly (readonly Arg[])[]): Promise<Reply[]> {
     const store = this.engine.persistence;
-    if (store !== null && store.loading !== null) return store.loading.then(() => this.callBatch(commands));
+    if (store !== null && store.loading !== null && !commands.every((argv) => store.runsWhileLoading(argv))) {
+      return store.loading.then(() => this.callBatch(commands));
+    }
     if (this.held !== null) return afterHeld(this, () => this.callBatchNow(commands));
     return this.callBatchNow(commands);
   }
@@ -119,6 +121,7 @@ export class Connection {
   callBatchRaw(commands: readonly (readonly Arg[])[]): RawReply[] {
     const out: RawReply[] = new Array(commands.length);
     for (let i = 0; i < commands.length; i++) out[i] = this.callRawSync(commands[i]!, false);
+    asciiArray.last = null;
     this.engine.endTurn();
     return out;
   }
@@ -140,6 +143,8 @@ export class Connection {
       if (raw === BLOCKED) return continueBatch(this, commands, out, i, (j) => this.runRaw(commands[j]!, false), identity);
       out[i] = raw;
     }
+    // Raw replies are never converted: drop the LRANGE array the engine offered.
+    asciiArray.last = null;
     this.engine.endTurn();
     return out;
   }
@@ -164,7 +169,9 @@ export class Connection {
     if (this.closed) return new ReplyError(Errors.connectionClosed);
     const store = this.engine.persistence;
     // Loading (LOADING …) or failed to load: synchronous callers cannot wait.
-    if (store !== null && store.unavailable !== null) return new ReplyError(store.unavailable);
+    if (store !== null && store.unavailable !== null && !store.runsWhileLoading(argv)) return new ReplyError(store.unavailable);
+    // An LRANGE array offered to the previous command's caller goes unclaimed now.
+    asciiArray.last = null;
     const raw = this.engine.execute(this, byteArgv(argv));
     if (endTurn) this.engine.endTurn();
     if (this.closeAfterReply) this.close();

@@ -76,6 +76,7 @@ export class Persistence {
   private unsubscribe: (() => void) | null = null;
   private cleanup: Promise<void> = Promise.resolve();
   private closed = false;
+  private loadFailed = false;
 
   // --- snapshot state ---
   private walk: { kind: SnapshotKind; walker: SnapshotWalk | null; startedAt: number; done: Promise<void> } | null = null;
@@ -110,6 +111,11 @@ export class Persistence {
     this.strict = options.strictDurability ?? false;
     this.readOnly = options.readOnly ?? false;
     this.stats.lastSaveAt = engine.stats.startedAt;
+    // The engine's CONFIG shows this store's settings from the start (while loading too).
+    const config = engine.config;
+    config.store(config.definition('appendonly')!, this.appendonly ? 'yes' : 'no');
+    config.store(config.definition('appendfsync')!, this.appendfsync);
+    config.store(config.definition('aof-load-truncated')!, options.loadTruncated ? 'yes' : 'no');
     this.log = new AppendLog({
       storage,
       mode: () => this.appendfsync,
@@ -130,6 +136,21 @@ export class Persistence {
   }
 
   // --- the engine's view ----------------------------------------------------------------
+
+  /**
+   * While the store loads, commands Redis flags `loading` (INFO, CONFIG, LASTSAVE, …) run at
+   * once, as Redis serves them during loading: INFO persistence shows the progress. Others
+   * wait for the load (or get LOADING on synchronous paths). After a failed load, none run.
+   */
+  runsWhileLoading(argv: readonly (string | Uint8Array)[]): boolean {
+    if (this.loadFailed) return false;
+    const name = argv[0];
+    if (typeof name !== 'string') return false;
+    let spec = this.engine.commands.lookup(name);
+    const sub = argv[1];
+    if (spec?.subcommands !== undefined && typeof sub === 'string') spec = this.engine.commands.lookup(`${name}|${sub}`);
+    return spec?.flags.includes('loading') ?? false;
+  }
 
   /** What a reply produced now must wait for before it is sent; null = send at once. */
   pendingGate(): Promise<void> | null {
@@ -219,9 +240,9 @@ export class Persistence {
       this.stats.dirtyAtSave = this.engine.stats.dirty;
       // Leftovers of a compaction interrupted by a crash.
       if (!this.readOnly) this.cleanup = this.storage.dropChunksExcept(this.manifest.snapshotId).catch(() => {});
-      this.engine.config.store(this.engine.config.definition('appendonly')!, this.appendonly ? 'yes' : 'no');
-      this.engine.config.store(this.engine.config.definition('appendfsync')!, this.appendfsync);
-      this.engine.config.store(this.engine.config.definition('aof-load-truncated')!, this.options.loadTruncated ? 'yes' : 'no');
+      // CONFIG SET may have run while loading (those commands are served then): it wins.
+      this.appendonly = this.engine.config.get('appendonly') === 'yes';
+      this.appendfsync = this.engine.config.get('appendfsync') as AppendFsync;
       if (this.readOnly) this.engine.writeDenied = READONLY;
       else if (this.appendonly) this.subscribe();
       else this.startSaveCron();
@@ -229,6 +250,7 @@ export class Persistence {
       this.loading = null;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      this.loadFailed = true;
       this.unavailable = `ERR ${message}`;
       this.loading = Promise.reject(new ReplyError(this.unavailable));
       this.loading.catch(() => {});

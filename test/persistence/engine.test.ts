@@ -61,7 +61,11 @@ describe.each(stores)('persistence on %s', (_name, make) => {
     // Issued at once, before the store has been read.
     const reply = engine.call(['GET', 'x']);
     expect(engine.connect().callSync(['GET', 'x'])).toMatchObject({ message: expect.stringMatching(/^LOADING/) });
+    // Commands Redis serves while loading (flag `loading`) answer at once: INFO shows it.
+    expect(String(await engine.call(['INFO', 'persistence']))).toMatch(/^# Persistence\r\nloading:1\r\n/);
+    expect(await engine.call(['CONFIG', 'GET', 'appendonly'])).toHaveLength(2);
     expect(await reply).toBe('before');
+    expect(String(await engine.call(['INFO', 'persistence']))).toMatch(/^# Persistence\r\nloading:0\r\n/);
     engine.close();
   });
 
