@@ -6,6 +6,9 @@
  * ends a scan. A key deleted in between swap-fills its slot with the top key, which has
  * either been visited already or is still below the cursor: every key present for the
  * whole scan is returned at least once, whatever is added or deleted between calls.
+ *
+ * HSCAN, SSCAN and ZSCAN share the option parser and `scanCollection`, which walks a big
+ * collection's DenseIndex the same way (types/scan-cursor.ts).
  */
 import { NO_KEYS, type CommandSpec } from '../command.js';
 import type { CommandContext } from '../context.js';
