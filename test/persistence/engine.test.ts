@@ -39,6 +39,27 @@ describe.each(stores)('persistence on %s', (_name, make) => {
     again.close();
   });
 
+  it('binary and non-ASCII keys and values survive byte for byte (log and snapshot)', async () => {
+    const storage = make();
+    const engine = createEngine({ storage });
+    const bytes = new Uint8Array([0, 1, 13, 10, 127, 128, 200, 255]);
+    await engine.call(['SET', bytes, bytes]);
+    await engine.call(['SET', 'héllo ✓', 'wörld 🌍']);
+    await engine.call(['HSET', 'h', 'ünï', bytes]);
+    let again = await reopen(storage, engine);
+    const check = async () => {
+      expect(again.connect().callSync(['STRLEN', 'héllo ✓'])).toBe(11);
+      expect(await again.call(['GET', 'héllo ✓'])).toBe('wörld 🌍');
+      expect(await again.call(['EXISTS', bytes])).toBe(1);
+      expect(await again.call(['HSTRLEN', 'h', 'ünï'])).toBe(8);
+    };
+    await check();
+    await again.call(['SAVE']);
+    again = await reopen(storage, again);
+    await check();
+    again.close();
+  });
+
   it.each(['always', 'everysec', 'no'] as AppendFsync[])('appendfsync %s: flushed writes survive', async (mode) => {
     const storage = make();
     const engine = createEngine({ storage, persistence: { appendfsync: mode } });
