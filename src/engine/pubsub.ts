@@ -56,8 +56,6 @@ export class PubSub {
   readonly patterns = new Map<string, Set<Connection>>();
   readonly shardChannels = new Map<string, Set<Connection>>();
   readonly monitors = new Set<Connection>();
-  /** Messages published since start (INFO stats would show them). */
-  published = 0;
 
   private queue: Array<{ conn: Connection; push: RawPush }> = [];
   private flushing = false;
@@ -142,7 +140,6 @@ export class PubSub {
    * Redis does (redis: pubsubPublishMessage).
    */
   publish(channel: string, message: string): number {
-    this.published++;
     let receivers = 0;
     const direct = this.channels.get(channel);
     if (direct !== undefined) {
@@ -159,7 +156,6 @@ export class PubSub {
 
   /** SPUBLISH: shard channels only, never patterns. */
   publishShard(channel: string, message: string): number {
-    this.published++;
     const conns = this.shardChannels.get(channel);
     if (conns === undefined) return 0;
     for (const conn of conns) this.push(conn, ['smessage', channel, message]);
