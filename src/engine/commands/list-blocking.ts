@@ -122,7 +122,7 @@ export const clientUnblockCommand: CommandSpec = {
   summary: 'Unblock a client blocked in a blocking command from a different connection', since: '5.0.0',
   complexity: 'O(log N) where N is the number of client connections',
   handler: (ctx, argv) => {
-    if (argv.length > 4) fail(Errors.subcommandSyntax('unblock', 'client'));
+    if (argv.length > 4) fail(Errors.subcommandSyntax(argv[1]!, argv[0]!));
     let error = false;
     if (argv.length === 4) {
       if (isToken(argv[3]!, 'ERROR')) error = true;

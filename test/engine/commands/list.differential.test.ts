@@ -107,6 +107,13 @@ describe.skipIf(!haveRedis)('list commands against Redis 7.0', () => {
     ]);
   });
 
+  it('CLIENT UNBLOCK: reason, id and argument-count errors in Redis order; unknown ids answer 0', async () => {
+    await same([
+      ['CLIENT', 'UNBLOCK', 'x', 'BAD'], ['CLIENT', 'unblock', 'x'], ['CLIENT', 'Unblock', '1', 'TIMEOUT', 'extra'],
+      ['client', 'UNBLOCK', '999999'], ['CLIENT', 'UNBLOCK', '999999', 'error'], ['CLIENT', 'UNBLOCK', '-1', 'Timeout'],
+    ]);
+  });
+
   it('timeout argument: parsing errors, negative, infinities and sub-millisecond values', async () => {
     const commands: string[][] = [['MULTI']];
     for (const t of ['x', '', ' 1', 'nan', '-1', '-0.001', 'inf', '-inf', '1e300', '0x10', '1e1', '0.0001', '-0.0001', '0', '1.5', '1e-5000', '0.001', '-0.9', '-1.0001', '1e16', '9223372036854775', '9223372036854775807']) {

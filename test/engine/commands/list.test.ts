@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { asciiArray } from '../../../src/engine/reply.js';
 import { errorOf, setup } from './string.support.js';
 
 describe('list commands', () => {
@@ -130,5 +131,21 @@ describe('list commands', () => {
     const { conn } = setup();
     conn.callSync(['RPUSH', 'l', new Uint8Array([0, 255, 10])]);
     expect(conn.callRawSync(['LPOP', 'l'])).toBe('\x00\xff\n');
+  });
+
+  it('LRANGE of an ASCII list is handed out as is, and no range outlives its caller', () => {
+    const { conn } = setup();
+    conn.callSync(['RPUSH', 'l', 'a', 'b', 'c']);
+    const range = conn.callRawSync(['LRANGE', 'l', '0', '-1']);
+    expect(asciiArray.last).toBe(range);
+    conn.callRawSync(['PING']);
+    expect(asciiArray.last).toBeNull();
+    // The raw batch path (the worker's) never converts: nothing is left behind.
+    expect(conn.callBatchRaw([['LRANGE', 'l', '0', '1']])).toEqual([['a', 'b']]);
+    expect(asciiArray.last).toBeNull();
+    expect(conn.callBatchRawOrWait([['LRANGE', 'l', '1', '2']])).toEqual([['b', 'c']]);
+    expect(asciiArray.last).toBeNull();
+    expect(conn.callSync(['LRANGE', 'l', '0', '-1'])).toEqual(['a', 'b', 'c']);
+    expect(asciiArray.last).toBeNull();
   });
 });
