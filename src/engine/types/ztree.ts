@@ -337,7 +337,7 @@ export class ZTree {
 
   /**
    * How many entries precede a score bound: with `inclusive` false those scoring < `score`,
-   * with true those scoring ≤ `score`. Leaves `walkFromBound` positioned at the bound.
+   * with true those scoring ≤ `score`. Leaves `collectFromBound` positioned at the bound.
    */
   countBelowScore(score: number, inclusive: boolean): number {
     let node = this.root;
