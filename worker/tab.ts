@@ -242,6 +242,12 @@ export class TabNode {
     this.leader?.close();
     this.leader = null;
     this.steppedDown++;
+    // Free the lock if this tab still holds it, and wait in line behind the new leader.
+    if (this.releaseLead !== null) {
+      this.releaseLead();
+      this.releaseLead = null;
+      if (!this.closed) this.queueForLead(this.held);
+    }
   }
 
   private followLeader(leader: string, epoch: number): void {
