@@ -134,6 +134,11 @@ describe.skipIf(!haveRedis)('list commands against Redis 7.0', () => {
         { block: ['BLMPOP', '0', '2', 'q5', 'q6', 'LEFT', 'COUNT', '2'], push: [['RPUSH', 'q6', '1', '2', '3']] },
         { block: ['BRPOPLPUSH', 'q7', 'str', '0'], push: [['SET', 'str', 'v'], ['RPUSH', 'q7', 'x'], ['LRANGE', 'q7', '0', '-1']] },
         { block: ['BLPOP', 'q8', '0'], push: [['SET', 'q8', 'v'], ['DEL', 'q8'], ['LPUSH', 'q8', 'z']] },
+        // Created and deleted again before the serve: still waiting, served by the next push.
+        { block: ['BLPOP', 'q11', '0'], push: [['MULTI'], ['RPUSH', 'q11', 'a'], ['DEL', 'q11'], ['EXEC'], ['RPUSH', 'q11', 'b']] },
+        // Two of its keys ready after one EXEC: served by the one that became ready first.
+        { block: ['BLPOP', 'q12', 'q13', '0'], push: [['MULTI'], ['RPUSH', 'q13', 'x'], ['RPUSH', 'q12', 'y'], ['EXEC'], ['LRANGE', 'q12', '0', '-1']] },
+        { block: ['BLMPOP', '0', '2', 'q14', 'q15', 'RIGHT', 'COUNT', '3'], push: [['MULTI'], ['RPUSH', 'q15', '1', '2'], ['RPUSH', 'q14', '3'], ['EXEC']] },
         // Nothing comes: both time out on their real clocks.
         { block: ['BLMPOP', '0.05', '1', 'q9', 'LEFT'], push: [] },
         { block: ['BRPOPLPUSH', 'q9', 'dst', '0.02'], push: [['SET', 'q9', 'v']] },
