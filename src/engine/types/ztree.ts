@@ -85,6 +85,22 @@ function lowerBound(leaf: Leaf, score: number, member: string): number {
   return lo;
 }
 
+/**
+ * Entries under the children of `node` before child `i`, given the node's `total`: summed
+ * from the nearer end (a node has up to B children; a descent does this at every level).
+ */
+function countBefore(node: Inner, i: number, total: number): number {
+  const counts = node.counts;
+  const n = counts.length;
+  let sum = 0;
+  if (i <= n >> 1) {
+    for (let k = 0; k < i; k++) sum += counts[k]!;
+    return sum;
+  }
+  for (let k = i; k < n; k++) sum += counts[k]!;
+  return total - sum;
+}
+
 function maxScoreOf(node: TreeNode): number {
   return node.leaf ? node.scores[node.scores.length - 1]! : node.maxScores[node.maxScores.length - 1]!;
 }
@@ -280,10 +296,11 @@ export class ZTree {
   rankOf(score: number, member: string): number {
     let node = this.root;
     let rank = 0;
+    let total = this.length;
     while (!node.leaf) {
       const i = childFor(node, score, member);
-      const counts = node.counts;
-      for (let k = 0; k < i; k++) rank += counts[k]!;
+      rank += countBefore(node, i, total);
+      total = node.counts[i]!;
       node = node.children[i]!;
     }
     return rank + lowerBound(node, score, member);
@@ -292,10 +309,21 @@ export class ZTree {
   /** The leaf holding 0-based `index` (0 ≤ index < length); `seekIndex` is the position in it. */
   private seek(index: number): Leaf {
     let node = this.root;
+    let total = this.length;
     while (!node.leaf) {
       const counts = node.counts;
-      let i = 0;
-      while (index >= counts[i]!) index -= counts[i++]!;
+      let i: number;
+      if (index < total >> 1) {
+        i = 0;
+        while (index >= counts[i]!) index -= counts[i++]!;
+      } else {
+        // From the far end: `before` is the count under the children before child i.
+        i = counts.length - 1;
+        let before = total - counts[i]!;
+        while (index < before) before -= counts[--i]!;
+        index -= before;
+      }
+      total = counts[i]!;
       node = node.children[i]!;
     }
     seekIndex = index;
@@ -342,17 +370,26 @@ export class ZTree {
   countBelowScore(score: number, inclusive: boolean): number {
     let node = this.root;
     let rank = 0;
+    let total = this.length;
     while (!node.leaf) {
-      const { maxScores, counts } = node;
-      const n = maxScores.length;
-      let i = 0;
-      while (i < n && (maxScores[i]! < score || (inclusive && maxScores[i] === score))) rank += counts[i++]!;
-      if (i === n) {
+      // The first child whose greatest score passes the bound holds it.
+      const maxScores = node.maxScores;
+      let lo = 0;
+      let hi = maxScores.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const s = maxScores[mid]!;
+        if (s < score || (inclusive && s === score)) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo === maxScores.length) {
         seekLeaf = this.tailLeaf;
         seekIndex = this.tailLeaf.scores.length;
-        return rank;
+        return rank + total;
       }
-      node = node.children[i]!;
+      rank += countBefore(node, lo, total);
+      total = node.counts[lo]!;
+      node = node.children[lo]!;
     }
     const scores = node.scores;
     let lo = 0;
