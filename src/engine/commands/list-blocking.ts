@@ -12,7 +12,7 @@ import { isToken, parseIntegerOrThrow } from '../parse.js';
 import type { CommandContext } from '../context.js';
 import { parseBlockTimeoutOrThrow } from '../blocking.js';
 import type { RawReply } from '../reply.js';
-import { LIST_KEY_SPECS, moveElement, mpopFirst, parseEndOrThrow, parseMpopOrThrow, popOne, writeList, type End } from './list.js';
+import { MOVE_SPECS, moveElement, mpopFirst, parseEndOrThrow, parseMpopOrThrow, popOne, writeList, type End } from './list.js';
 import { keynumSpec, numkeysPositions } from './zset-common.js';
 
 /** BLPOP / BRPOP key… timeout: `[key, element]`, or the null array on timeout. */
@@ -88,7 +88,7 @@ export const listBlockingCommands: readonly CommandSpec[] = [
   },
   {
     name: 'blmove', arity: 6, flags: ['write', 'denyoom', 'noscript', 'blocking'], keys: { first: 1, last: 2, step: 1 },
-    keySpecs: LIST_KEY_SPECS.MOVE_SPECS, group: 'list',
+    keySpecs: MOVE_SPECS, group: 'list',
     summary: 'Pop an element from a list, push it to another list and return it; or block until one is available',
     since: '6.2.0', complexity: 'O(1)',
     handler: (ctx, argv) => {
@@ -99,7 +99,7 @@ export const listBlockingCommands: readonly CommandSpec[] = [
   },
   {
     name: 'brpoplpush', arity: 4, flags: ['write', 'denyoom', 'noscript', 'blocking'], keys: { first: 1, last: 2, step: 1 },
-    keySpecs: LIST_KEY_SPECS.MOVE_SPECS, group: 'list',
+    keySpecs: MOVE_SPECS, group: 'list',
     summary: 'Pop an element from a list, push it to another list and return it; or block until one is available',
     since: '2.2.0', complexity: 'O(1)',
     handler: (ctx, argv) => blmoveGeneric(ctx, argv, 'right', 'left', argv[3]!, true),

@@ -59,20 +59,24 @@ export function parseEndOrThrow(arg: string): End {
   fail(Errors.syntax);
 }
 
+/** An emptied list is deleted, with Redis's `del` event after the command's own. */
+function deleteIfEmpty(ctx: CommandContext, key: string, entry: ListEntry): void {
+  if (entry.value.length !== 0) return;
+  ctx.db.delete(key);
+  ctx.engine.notify(Notify.generic, 'del', key);
+}
+
 /**
  * Elements were popped from `entry` at `key`: the `lpop`/`rpop` event, then the key's
- * deletion (`del`) when it is now empty (redis: listElementsRemoved).
+ * deletion when it is now empty (redis: listElementsRemoved).
  */
-export function elementsRemoved(ctx: CommandContext, key: string, entry: ListEntry, end: End, count: number): void {
+function elementsRemoved(ctx: CommandContext, key: string, entry: ListEntry, end: End, count: number): void {
   ctx.modified(key, Notify.list, end === 'left' ? 'lpop' : 'rpop', count);
-  if (entry.value.length === 0) {
-    ctx.db.delete(key);
-    ctx.engine.notify(Notify.generic, 'del', key);
-  }
+  deleteIfEmpty(ctx, key, entry);
 }
 
 /** Pop up to `count` elements from a non-empty list, with events (redis: listPopRangeAndReplyWithKey). */
-export function popRange(ctx: CommandContext, key: string, entry: ListEntry, end: End, count: number): string[] {
+function popRange(ctx: CommandContext, key: string, entry: ListEntry, end: End, count: number): string[] {
   const d = entry.value;
   const n = Math.min(count, d.length);
   const out: string[] = new Array(n);
@@ -244,6 +248,19 @@ function linsert(ctx: CommandContext, argv: string[]): RawReply {
   return -1;
 }
 
+/**
+ * Index of the `n`-th element equal to `element` from the head, or from the tail when
+ * `fromTail`; past the far end (length, or -1 from the tail) when there are fewer.
+ */
+function nthMatch(d: Deque, element: string, n: number, fromTail: boolean): number {
+  const len = d.length;
+  for (let k = 0, seen = 0; k < len; k++) {
+    const i = fromTail ? len - 1 - k : k;
+    if (d.get(i) === element && ++seen === n) return i;
+  }
+  return fromTail ? -1 : len;
+}
+
 function lrem(ctx: CommandContext, argv: string[]): RawReply {
   const toRemove = parseLongOrThrow(argv[2]!);
   const key = argv[1]!;
@@ -253,31 +270,13 @@ function lrem(ctx: CommandContext, argv: string[]): RawReply {
   const element = argv[3]!;
   let removed: number;
   if (toRemove === 0) removed = d.removeWhere((v) => v === element);
-  else if (toRemove > 0) {
-    // Remove matches up to the toRemove-th one from the head.
-    let last = d.length;
-    for (let i = 0, seen = 0; i < d.length; i++) {
-      if (d.get(i) === element && ++seen === toRemove) {
-        last = i;
-        break;
-      }
-    }
-    removed = d.removeWhere((v, i) => i <= last && v === element);
-  } else {
-    let first = -1;
-    for (let i = d.length - 1, seen = 0; i >= 0; i--) {
-      if (d.get(i) === element && ++seen === -toRemove) {
-        first = i;
-        break;
-      }
-    }
-    removed = d.removeWhere((v, i) => i >= first && v === element);
+  else {
+    // Only the first |toRemove| matches from the head (> 0) or from the tail (< 0) go.
+    const bound = nthMatch(d, element, Math.abs(toRemove), toRemove < 0);
+    removed = d.removeWhere(toRemove > 0 ? (v, i) => i <= bound && v === element : (v, i) => i >= bound && v === element);
   }
   if (removed > 0) ctx.modified(key, Notify.list, 'lrem', removed);
-  if (d.length === 0) {
-    ctx.db.delete(key);
-    ctx.engine.notify(Notify.generic, 'del', key);
-  }
+  deleteIfEmpty(ctx, key, entry);
   return removed;
 }
 
@@ -294,10 +293,7 @@ function ltrim(ctx: CommandContext, argv: string[]): RawReply {
   else d.keepRange(range[0], range[1] + 1);
   // Redis announces `ltrim` even when nothing was trimmed, and counts only what was.
   ctx.engine.notify(Notify.list, 'ltrim', key);
-  if (d.length === 0) {
-    ctx.db.delete(key);
-    ctx.engine.notify(Notify.generic, 'del', key);
-  }
+  deleteIfEmpty(ctx, key, entry);
   ctx.modified(key, Notify.list, null, len - d.length);
   return OK;
 }
@@ -348,11 +344,10 @@ function lpos(ctx: CommandContext, argv: string[]): RawReply {
 
 const PUSH_SPEC: readonly KeySpec[] = oneKeySpec(['RW', 'insert']);
 const POP_SPEC: readonly KeySpec[] = oneKeySpec(['RW', 'access', 'delete']);
-const MOVE_SPECS: readonly KeySpec[] = [keyAtSpec(['RW', 'access', 'delete'], 1), keyAtSpec(['RW', 'insert'], 2)];
+/** LMOVE/RPOPLPUSH and their blocking forms: pop from the source, insert into the destination. */
+export const MOVE_SPECS: readonly KeySpec[] = [keyAtSpec(['RW', 'access', 'delete'], 1), keyAtSpec(['RW', 'insert'], 2)];
 const PUSH_COMPLEXITY =
   'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.';
-
-export const LIST_KEY_SPECS = { POP_SPEC, MOVE_SPECS } as const;
 
 export const listCommands: readonly CommandSpec[] = [
   {
