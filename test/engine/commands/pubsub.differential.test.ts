@@ -212,6 +212,27 @@ describe.skipIf(!haveRedis)('pub/sub against Redis 7.0', () => {
     expect(theirs).toEqual(['message', '__keyevent@0__:expired', 'soon']);
   });
 
+  it('MONITOR shows the same commands, arguments quoted alike', async () => {
+    await onSubscriber(pair, ['MONITOR']);
+    const commands = [
+      ['SET', 'k', 'a "b"\n\\'], ['GET', 'k'], ['SET', 'bin', '\u0000\u0007é'], ['MULTI'], ['INCR', 'n'], ['EXEC'],
+      ['CONFIG', 'GET', 'maxmemory'], ['NOSUCH'], ['GET'], ['PUBLISH', 'c', 'm'], ['DEL', 'k', 'bin'],
+    ];
+    for (const argv of commands) {
+      await engineReply(pair.ours.pub, argv);
+      await pair.theirs.pub.call(argv);
+    }
+    // Ours: `<time> [0 local:<id>] args`; Redis: `<time> [0 <ip:port>] args`.
+    const args = (line: unknown) => String(line).replace(/^\d+\.\d{6} \[0 [^\]]+\] /, '');
+    const ours = pair.ours.pushes.splice(0).map(args);
+    const theirs: string[] = [];
+    for (let i = 0; i < ours.length; i++) theirs.push(args(await pair.theirs.sub.read()));
+    expect(ours).toEqual(theirs);
+    // Nothing more on Redis's side: next comes the monitor's own PING reply.
+    pair.theirs.sub.send(['PING', 'end']);
+    expect(await pair.theirs.sub.read()).toBe('end');
+  });
+
   it('random subscribe / publish sequences', async () => {
     for (let seed = 1; seed <= 20; seed++) {
       const r = rng(seed);
