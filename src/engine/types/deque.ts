@@ -4,11 +4,11 @@
  * Design note:
  * - Elements live in a power-of-two array used as a ring: `head` is the slot of element 0,
  *   element i sits at `(head + i) & mask`. Push and pop at both ends and index access are
- *   O(1); the array doubles when full and halves when a quarter full (never below
- *   MIN_CAPACITY), so memory stays proportional to the length.
- * - Insert and remove in the middle shift the shorter side: O(min(i, n - i)), as cheap as
- *   Redis's quicklist for the sizes a browser holds. Range removal (LTRIM, LREM) compacts
- *   in one pass.
+ *   O(1); the array doubles when full and, under a quarter full, shrinks to about half
+ *   full (never below MIN_CAPACITY), so memory stays proportional to the length.
+ * - Insert in the middle (LINSERT) shifts the shorter side: O(min(i, n - i)), as cheap as
+ *   Redis's quicklist for the sizes a browser holds. Removal (LTRIM, LREM) compacts in one
+ *   pass.
  * - Vacated slots are set to undefined so popped strings can be collected.
  * - `nonAscii` counts elements holding a byte ≥ 0x80: while it is 0 a range of the list is
  *   already valid text, and LRANGE hands it to callers without decoding each element.
@@ -136,22 +136,6 @@ export class Deque {
     items[(this.head + i) & mask] = value;
     this.len++;
     if (!isAscii(value)) this.nonAscii++;
-  }
-
-  /** Remove element `i` (0 ≤ i < length). */
-  removeAt(i: number): void {
-    const { items, mask } = this;
-    if (this.nonAscii !== 0 && !isAscii(items[(this.head + i) & mask]!)) this.nonAscii--;
-    if (i < this.len - 1 - i) {
-      for (let j = i; j > 0; j--) items[(this.head + j) & mask] = items[(this.head + j - 1) & mask];
-      items[this.head] = undefined;
-      this.head = (this.head + 1) & mask;
-    } else {
-      for (let j = i; j < this.len - 1; j++) items[(this.head + j) & mask] = items[(this.head + j + 1) & mask];
-      items[(this.head + this.len - 1) & mask] = undefined;
-    }
-    this.len--;
-    this.maybeShrink();
   }
 
   /** Keep only elements [start, end) (LTRIM). */

@@ -55,7 +55,7 @@ describe('Deque', () => {
           case 4: expect(d.popFront()).toBe(model.shift()); break;
           case 5: expect(d.popBack()).toBe(model.pop()); break;
           case 6: { const i = at(1); d.insert(i, value); model.splice(i, 0, value); break; }
-          case 7: if (model.length > 0) { const i = at(0); d.removeAt(i); model.splice(i, 1); } break;
+          case 7: if (model.length > 0) { const i = at(0); expect(d.removeWhere((_, j) => j === i)).toBe(1); model.splice(i, 1); } break;
           case 8: if (model.length > 0) { const i = at(0); d.set(i, value); model[i] = value; } break;
           case 9: {
             const start = at(0);
