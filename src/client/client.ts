@@ -111,6 +111,7 @@ export class RedisClient {
   /** The subscriber side: a second session, opened on the first subscribe (pubsub.ts). */
   readonly #subscriber: Subscriber | null;
   readonly #monitor: Monitor | null;
+  readonly #openSession: (() => Transport) | null;
 
   /** `openSubscriber` opens the second session subscriptions run on (none: no pub/sub). */
   constructor(transport: Transport, name = 'default', openSubscriber?: () => Transport) {
@@ -118,6 +119,7 @@ export class RedisClient {
     this.name = name;
     this.#subscriber = openSubscriber === undefined ? null : new Subscriber(openSubscriber);
     this.#monitor = openSubscriber === undefined ? null : new Monitor(openSubscriber);
+    this.#openSession = openSubscriber ?? null;
   }
 
   static {
@@ -205,6 +207,17 @@ export class RedisClient {
 
   sUnsubscribe<B extends boolean = false>(channels?: string | string[], listener?: PubSubListener<B>): Promise<void> {
     return this.#pubsub((s) => s.unsubscribe('shardChannels', channels, listener as PubSubListener<boolean> | undefined));
+  }
+
+  /**
+   * A new client on the same host and store, as node-redis v4's `duplicate()` (which code
+   * written for node-redis calls to get a subscriber). Not needed for pub/sub here: every
+   * client subscribes on a session of its own.
+   */
+  duplicate(): RedisClient {
+    if (this.#closing !== null) throw new ClientClosedError();
+    if (this.#openSession === null) throw new Error('idb-redis: this client was created without a way to open sessions');
+    return new RedisClient(this.#openSession(), this.name, this.#openSession);
   }
 
   /** Messages of `channels` as an async iterator; ending the loop unsubscribes. */

@@ -172,6 +172,19 @@ describeBackends('pub/sub client', (h, backend) => {
     expect(lines).toHaveLength(2);
   });
 
+  it('duplicate() gives a client of its own on the same store (node-redis v4 subscriber idiom)', async () => {
+    const { client } = h();
+    const subscriber = client.duplicate();
+    const got: string[] = [];
+    await subscriber.subscribe('dup', (message) => got.push(message));
+    expect(await client.publish('dup', 'hi')).toBe(1);
+    await eventually(() => expect(got).toEqual(['hi']));
+    await client.set('shared', '1');
+    expect(await subscriber.get('shared')).toBe('1');
+    await subscriber.close();
+    expect(await client.publish('dup', 'gone')).toBe(0);
+  });
+
   it('close() ends the subscriptions with the client', async () => {
     const { client } = h();
     await client.subscribe('gone', () => undefined);
