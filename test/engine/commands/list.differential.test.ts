@@ -114,6 +114,29 @@ describe.skipIf(!haveRedis)('list commands against Redis 7.0', () => {
     ]);
   });
 
+  it('CLIENT UNBLOCK of a blocked client: the timeout reply, or the -UNBLOCKED error', async () => {
+    const theirWaiter = await RespClient.connect(redis.port);
+    try {
+      const ourWaiter = engine.connect();
+      const theirId = String(await theirWaiter.call(['CLIENT', 'ID']));
+      for (const [block, reason] of [
+        [['BLPOP', 'u1', '0'], 'TIMEOUT'],
+        [['BLMOVE', 'u1', 'u2', 'LEFT', 'LEFT', '0'], 'error'],
+        [['BLMPOP', '0', '1', 'u1', 'LEFT'], []],
+      ] as const) {
+        const ourReply = engineReply(ourWaiter, block);
+        const theirReply = theirWaiter.call(block);
+        await redis.client.call(['PING']);
+        const tail = typeof reason === 'string' ? [reason] : [];
+        expect(await conn.call(['CLIENT', 'UNBLOCK', String(ourWaiter.id), ...tail])).toEqual(await redis.client.call(['CLIENT', 'UNBLOCK', theirId, ...tail]));
+        expect(comparable(await ourReply), block.join(' ')).toEqual(comparable(await theirReply));
+      }
+      expect(await conn.call(['CLIENT', 'UNBLOCK', String(ourWaiter.id)])).toBe(0);
+    } finally {
+      theirWaiter.close();
+    }
+  });
+
   it('timeout argument: parsing errors, negative, infinities and sub-millisecond values', async () => {
     const commands: string[][] = [['MULTI']];
     for (const t of ['x', '', ' 1', 'nan', '-1', '-0.001', 'inf', '-inf', '1e300', '0x10', '1e1', '0.0001', '-0.0001', '0', '1.5', '1e-5000', '0.001', '-0.9', '-1.0001', '1e16', '9223372036854775', '9223372036854775807']) {
