@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../../src/index.js';
+import { typeOps } from '../../../src/engine/type-ops.js';
 import { errorOf, setup } from './string.support.js';
 
 /** A zset from score/member pairs. */
@@ -359,6 +361,27 @@ describe('keyspace events', () => {
     expect(events).toEqual([
       'new z', 'zadd z', 'zincr z', 'zrem z', 'new u', 'zunionstore u', 'zremrangebyscore z', 'zpopmax z', 'del z', 'del u',
     ]);
+  });
+});
+
+describe('type ops', () => {
+  it('the rewrite rebuilds the set (scores exact, 64 members per ZADD) and COPY keeps the encoding', () => {
+    const { r, engine } = setup();
+    r('CONFIG', 'SET', 'zset-max-listpack-entries', '0');
+    const pairs: string[] = ['inf', 'top', '-inf', 'bottom', '-0', 'negzero', '0.1', 'tenth', '1e-300', 'tiny'];
+    for (let i = 0; i < 150; i++) pairs.push(String(i / 3), `m${i}`);
+    r('ZADD', 'z', ...pairs);
+    const commands = typeOps(engine.db.peek('z')!).rewrite('z', engine.db.peek('z')!);
+    expect(commands.every((argv) => argv[0] === 'ZADD' && argv.length <= 2 + 2 * 64)).toBe(true);
+    const other = createEngine().connect();
+    other.callSync(['CONFIG', 'SET', 'zset-max-listpack-entries', '0']);
+    for (const argv of commands) other.callSync(argv);
+    expect(other.callSync(['ZRANGE', 'z', '0', '-1', 'WITHSCORES'])).toEqual(r('ZRANGE', 'z', '0', '-1', 'WITHSCORES'));
+    r('COPY', 'z', 'c');
+    expect(r('OBJECT', 'ENCODING', 'c')).toBe('skiplist');
+    expect(r('ZSCORE', 'c', 'negzero')).toBe('-0');
+    r('ZADD', 'c', '5', 'top');
+    expect(r('ZSCORE', 'z', 'top')).toBe('inf');
   });
 });
 
