@@ -6,6 +6,8 @@ import {
   comparable, engineReply, expectSameCommandMetadata, haveRedis, type RedisOracle, useDifferentialSides,
 } from '../../support/redis-server.js';
 import { pick, rng, type Rand } from '../../support/random.js';
+import { RespClient } from '../../support/resp.js';
+import { expectSameServed } from './list.support.js';
 
 const KEYS = ['z1', 'z2', 'z3', 'str', 's1'];
 const MEMBERS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', '', 'é', '__proto__', 'x'.repeat(65)];
@@ -286,6 +288,55 @@ describe.skipIf(!haveRedis)('sorted-set commands against Redis 7.0', () => {
       ['BZMPOP', '0', '1', 'z', 'MIN', 'COUNT', '5'], ['EXISTS', 'z'], ['BZPOPMIN', 'nokey', '0.01'], ['BZMPOP', '0.01', '1', 'nokey', 'MAX'],
       ['MULTI'], ['BZPOPMAX', 'nokey', '0'], ['BZMPOP', '0', '1', 'nokey', 'MIN'], ['EXEC'],
     ]);
+  });
+
+  it('blocked BZPOPMIN, BZPOPMAX, BZMPOP are served when another client writes (two connections each side)', async () => {
+    const theirWaiter = await RespClient.connect(redis.port);
+    try {
+      const ourWaiter = engine.connect();
+      const cases: Array<{ block: string[]; push: string[][] }> = [
+        { block: ['BZPOPMIN', 'b1', 'b2', '0'], push: [['ZADD', 'b2', '2', 'x', '1', 'y']] },
+        { block: ['BZPOPMAX', 'b3', '0'], push: [['ZADD', 'b3', '1', 'a', '5', 'b']] },
+        { block: ['BZMPOP', '0', '2', 'b4', 'b5', 'MAX', 'COUNT', '2'], push: [['ZADD', 'b5', '1', 'a', '2', 'b', '3', 'c']] },
+        { block: ['BZPOPMIN', 'b6', '0'], push: [['ZADD', 'src', '7', 'q'], ['ZUNIONSTORE', 'b6', '1', 'src']] },
+        { block: ['BZPOPMIN', 'b7', '0'], push: [['ZINCRBY', 'b7', '3', 'm']] },
+        // A key of another type keeps the client waiting; the next zset serves it.
+        { block: ['BZPOPMIN', 'b8', '0'], push: [['SET', 'b8', 'v'], ['DEL', 'b8'], ['ZADD', 'b8', '1', 'z']] },
+        // Created and emptied again inside one transaction: still waiting.
+        { block: ['BZPOPMAX', 'b9', '0'], push: [['MULTI'], ['ZADD', 'b9', '1', 'a'], ['ZREM', 'b9', 'a'], ['EXEC'], ['ZADD', 'b9', '2', 'b']] },
+        // Two of its keys ready after one EXEC: served by the one that became ready first.
+        { block: ['BZPOPMIN', 'b10', 'b11', '0'], push: [['MULTI'], ['ZADD', 'b11', '1', 'x'], ['ZADD', 'b10', '1', 'y'], ['EXEC'], ['ZRANGE', 'b10', '0', '-1']] },
+        { block: ['BZMPOP', '0.05', '1', 'b12', 'MIN'], push: [] },
+        { block: ['BZPOPMIN', 'b12', '0.02'], push: [['SET', 'b12', 'v']] },
+      ];
+      for (const { block, push } of cases) {
+        await expectSameServed({ conn, redis, ourWaiter, theirWaiter }, block, push);
+        await same([['ZRANGE', 'b5', '0', '-1', 'WITHSCORES'], ['ZRANGE', 'b11', '0', '-1', 'WITHSCORES'], ['EXISTS', 'b6', 'b7']]);
+      }
+    } finally {
+      theirWaiter.close();
+    }
+  });
+
+  it('several clients blocked on one sorted set are served first blocked, first served', async () => {
+    const theirs = await Promise.all([1, 2, 3].map(() => RespClient.connect(redis.port)));
+    try {
+      const ours = [1, 2, 3].map(() => engine.connect());
+      const blocks = [['BZPOPMIN', 'f', '0'], ['BZPOPMAX', 'g', 'f', '0'], ['BZMPOP', '0', '1', 'f', 'MIN', 'COUNT', '2']];
+      const ourReplies: Promise<unknown>[] = [];
+      const theirReplies: Promise<unknown>[] = [];
+      for (let i = 0; i < blocks.length; i++) {
+        ourReplies.push(engineReply(ours[i]!, blocks[i]!));
+        theirReplies.push(theirs[i]!.call(blocks[i]!));
+        await redis.client.call(['PING']);
+      }
+      await same([['ZADD', 'f', '1', 'a', '2', 'b', '3', 'c', '4', 'd', '5', 'e'], ['ZRANGE', 'f', '0', '-1']]);
+      for (let i = 0; i < blocks.length; i++) {
+        expect(comparable((await ourReplies[i]) as never), blocks[i]!.join(' ')).toEqual(comparable((await theirReplies[i]) as never));
+      }
+    } finally {
+      for (const client of theirs) client.close();
+    }
   });
 
   it('random command sequences over a few keys (seeded)', async () => {
