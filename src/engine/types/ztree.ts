@@ -5,7 +5,7 @@
  * O(log n + m) ranges by rank, score or lex, never a sort) with a layout that suits a JS
  * heap: a skiplist hop is two or three dependent cache misses (node, link array, next
  * node), and a million-member skiplist pays ~60 of them per lookup. Here a lookup visits
- * ~4 nodes whose keys sit in contiguous arrays.
+ * 3 nodes at 1M members (256 entries per node), binary-searching contiguous arrays.
  *
  * - Order: by score, ties broken by member bytes (members are byte strings, so `<` is
  *   memcmp order). A member appears once; the owner (zset.ts) keeps the member → score map
@@ -19,7 +19,11 @@
  *   below B/4 merges with a neighbour under the same parent when both fit in B/2. The root
  *   collapses while it is an inner node with one child.
  * - Every query reduces to ranks: `countBelowScore`/`countBelowLex` tell how many entries
- *   precede a bound, so a range is the rank interval [lo, hi) and `each` walks it.
+ *   precede a bound, so a range is the rank interval [lo, hi) and `collect`/`each` walk it;
+ *   a score range walks on from its near bound's descent (`collectFromBound`).
+ * - Node size: 256 measured faster than 64 or 128 for random lookups at 1M members (one
+ *   level less; descents are cache-miss bound), while an insert still shifts at most 255
+ *   array slots.
  */
 
 const B = 256;
