@@ -14,6 +14,7 @@ import { formatScore, parseScoreOrThrow } from '../parse-score.js';
 import type { RawReply } from '../reply.js';
 import { distinctRandomPositions, scanStep } from '../types/scan-cursor.js';
 import { growFor, newZsetEntry, storedScore } from '../types/zset.js';
+import { checkReplySizeOrThrow } from './collection.js';
 import { parseScanCursorOrThrow } from './scan.js';
 import { oneKeySpec, optionToken } from './string-common.js';
 import { zsetAlgebraCommands } from './zset-algebra.js';
@@ -138,6 +139,8 @@ function zrandmember(ctx: CommandContext, argv: string[]): RawReply {
   if (l < 0) {
     // Repeats allowed: each pick independent.
     const count = Number(-BigInt(l));
+    // A reply has to fit in memory here: past 16M elements it is refused, not attempted.
+    checkReplySizeOrThrow(withScores ? 2 * count : count);
     for (let i = 0; i < count; i++) pushAt(Math.floor(random() * size));
     return out;
   }

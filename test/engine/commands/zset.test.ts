@@ -324,6 +324,8 @@ describe('encodings, ZRANDMEMBER, ZSCAN', () => {
     expect(repeated).toHaveLength(40);
     for (let i = 0; i < repeated.length; i += 2) expect(r('ZSCORE', 'z', repeated[i]!)).toBe(repeated[i + 1]);
     expect((r('ZRANDMEMBER', 'z', '10') as string[]).sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    // Past 16M repeated elements the reply is refused rather than built.
+    expect(errorOf(r('ZRANDMEMBER', 'z', '-100000000'))).toMatch(/^ERR reply too large/);
   });
 
   it('ZSCAN of a skiplist returns every member present for the whole scan', () => {
