@@ -63,8 +63,8 @@ export class Connection {
     } catch (e) {
       return Promise.reject(e);
     }
-    if (raw === BLOCKED) return awaitBlocked(this).then((served) => this.settle(toPublicReply(served)));
-    return this.settle(toPublicReply(raw));
+    if (raw === BLOCKED) return awaitBlocked(this).then((served) => this.settle(toPublicReply(served, this.engine.asciiOnly)));
+    return this.settle(toPublicReply(raw, this.engine.asciiOnly));
   }
 
   private settle(reply: Reply): Promise<Reply> {
@@ -94,9 +94,10 @@ export class Connection {
         const raw = this.runRaw(commands[i]!, false);
         if (raw === BLOCKED) {
           const step = (j: number): RawReply => this.runRaw(commands[j]!, false);
-          return continueBatch(this, commands, out, i, step, toPublicReply).then((all) => this.settleBatch(all));
+          const toPublic = (served: RawReply): Reply => toPublicReply(served, this.engine.asciiOnly);
+          return continueBatch(this, commands, out, i, step, toPublic).then((all) => this.settleBatch(all));
         }
-        out[i] = toPublicReply(raw);
+        out[i] = toPublicReply(raw, this.engine.asciiOnly);
       }
       this.engine.endTurn();
       return this.settleBatch(out);
@@ -151,7 +152,7 @@ export class Connection {
 
   /** Synchronous core of `call`: error replies are returned, not thrown. */
   callSync(argv: readonly Arg[], endTurn = true): Reply {
-    return toPublicReply(this.callRawSync(argv, endTurn));
+    return toPublicReply(this.callRawSync(argv, endTurn), this.engine.asciiOnly);
   }
 
   /**
@@ -172,7 +173,7 @@ export class Connection {
     if (store !== null && store.unavailable !== null && !store.runsWhileLoading(argv)) return new ReplyError(store.unavailable);
     // An LRANGE array offered to the previous command's caller goes unclaimed now.
     asciiArray.last = null;
-    const raw = this.engine.execute(this, byteArgv(argv));
+    const raw = this.engine.execute(this, byteArgv(argv, this.engine));
     if (endTurn) this.engine.endTurn();
     if (this.closeAfterReply) this.close();
     return raw;
@@ -185,7 +186,7 @@ export class Connection {
    * `['subscribe', channel, count]` …) and MONITOR lines as strings. Returns the remover.
    */
   onPush(listener: (push: Reply) => void): () => void {
-    return this.engine.pubsub.listen(this, (raw) => listener(toPublicReply(raw)));
+    return this.engine.pubsub.listen(this, (raw) => listener(toPublicReply(raw, this.engine.asciiOnly)));
   }
 
   /** `onPush` for hosts with their own wire format: byte strings, MONITOR lines as `Status`. */
@@ -205,40 +206,45 @@ export class Connection {
   }
 }
 
-/**
- * The caller's arguments as byte strings. When every argument already is one (an ASCII
- * JS string, the common case) the caller's array is used as is: the engine never
- * mutates argv, and whatever outlives the command (the MULTI queue, the effect log)
- * takes its own copy.
- */
 function identity(raw: RawReply): RawReply {
   return raw;
 }
 
-function byteArgv(argv: readonly Arg[]): string[] {
+/**
+ * The caller's arguments as byte strings. When every argument already is one (an ASCII
+ * JS string, the common case) the caller's array is used as is: the engine never
+ * mutates argv, and whatever outlives the command (the MULTI queue, the effect log)
+ * takes its own copy. A converted argument holding a byte ≥ 0x80 clears the engine's
+ * `asciiOnly`.
+ */
+function byteArgv(argv: readonly Arg[], engine: Engine): string[] {
   const n = argv.length;
   for (let i = 0; i < n; i++) {
     const arg = argv[i];
-    if (typeof arg !== 'string' || !isAscii(arg)) return convertArgv(argv, i);
+    if (typeof arg !== 'string' || !isAscii(arg)) return convertArgv(argv, i, engine);
   }
   return argv as string[];
 }
 
-function convertArgv(argv: readonly Arg[], from: number): string[] {
+function convertArgv(argv: readonly Arg[], from: number, engine: Engine): string[] {
   const bytes: string[] = new Array(argv.length);
   for (let i = 0; i < from; i++) bytes[i] = argv[i] as string;
   for (let i = from; i < argv.length; i++) bytes[i] = toByteString(argv[i]!);
+  if (engine.asciiOnly) engine.noteBytes(bytes);
   return bytes;
 }
 
-/** Raw engine reply → what callers see (UTF-8 decoded strings, statuses as strings). */
-export function toPublicReply(raw: RawReply): Reply {
-  if (typeof raw === 'string') return fromByteString(raw);
+/**
+ * Raw engine reply → what callers see (UTF-8 decoded strings, statuses as strings).
+ * `ascii`: the engine has only ever held ASCII (Engine.asciiOnly), so strings need no decoding.
+ */
+export function toPublicReply(raw: RawReply, ascii = false): Reply {
+  if (typeof raw === 'string') return ascii ? raw : fromByteString(raw);
   if (raw === null || typeof raw === 'number' || typeof raw === 'bigint') return raw;
   if (raw instanceof Status) return raw.value;
   if (raw instanceof ReplyError) {
     // Messages quote arguments, which are byte strings too.
-    const message = fromByteString(raw.message);
+    const message = ascii ? raw.message : fromByteString(raw.message);
     return message === raw.message ? raw : new ReplyError(message);
   }
   if (raw === asciiArray.last) {
@@ -250,7 +256,7 @@ export function toPublicReply(raw: RawReply): Reply {
   for (let i = 0; i < n; i++) {
     // Bulk strings and nils first: what array replies mostly hold (MGET).
     const item = raw[i]!;
-    out[i] = typeof item === 'string' ? fromByteString(item) : item === null ? null : toPublicReply(item);
+    out[i] = typeof item === 'string' ? (ascii ? item : fromByteString(item)) : item === null ? null : toPublicReply(item, ascii);
   }
   return out;
 }

@@ -12,6 +12,7 @@ import { ReplyError } from './errors.js';
 import { Keyspace } from './keyspace.js';
 import { lfuSettingsFrom } from './lfu.js';
 import { Notify } from './notify.js';
+import { isAscii } from './bytes.js';
 import { PubSub } from './pubsub.js';
 import { BlockingRegistry } from './blocking.js';
 import type { ReplicationView } from './commands/replication.js';
@@ -90,6 +91,12 @@ export class Engine {
   private pendingEffects: string[][] = [];
   /** Effects are only collected while someone listens (persistence, tests). */
   recordEffects = false;
+  /**
+   * True while no byte ≥ 0x80 has entered the engine: every key, value and argument so far
+   * was ASCII, so no reply can hold UTF-8 to decode and public replies skip the decoding.
+   * Cleared for good by the first such byte (Connection's argument conversion, `noteBytes`).
+   */
+  asciiOnly = true;
   private nextClientId = 1;
   private defaultConnection: Connection | null = null;
   private readonly activeExpire: boolean;
@@ -160,6 +167,20 @@ export class Engine {
       this.effectListeners.delete(listener);
       this.recordEffects = this.effectListeners.size > 0;
     };
+  }
+
+  /**
+   * Byte strings that enter without a connection (a store being loaded, an import) must
+   * pass here: a byte ≥ 0x80 clears `asciiOnly`.
+   */
+  noteBytes(argv: readonly string[]): void {
+    if (!this.asciiOnly) return;
+    for (const s of argv) {
+      if (!isAscii(s)) {
+        this.asciiOnly = false;
+        return;
+      }
+    }
   }
 
   /** Subscribe to keyspace notifications (as enabled by `notify-keyspace-events`). */

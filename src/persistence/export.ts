@@ -110,6 +110,7 @@ export async function importResp(engine: Engine, source: ImportSource): Promise<
   let rest = '';
   let inTurn = 0;
   const run = (argv: string[]) => {
+    engine.noteBytes(argv);
     const reply = engine.execute(conn, argv);
     result.commands++;
     if (reply instanceof ReplyError) {

@@ -13,6 +13,7 @@
  * - A transaction left open at the end of the log (it cannot be, records are atomic, but a
  *   damaged store might) is discarded, as Redis reverts an incomplete MULTI.
  */
+import { isAscii } from '../engine/bytes.js';
 import type { Engine } from '../engine/engine.js';
 import { ReplyError } from '../engine/errors.js';
 import { checkManifest, decodeChunk, decodeRecord, FORMAT_VERSION, PersistenceError, type Manifest } from './codec.js';
@@ -65,7 +66,10 @@ function snapshotLoader(
   now: number,
 ): ((argv: string[]) => void) & { expired: number; set: (key: string, value: string) => void } {
   const db = engine.db;
-  const set = (key: string, value: string) => db.set(key, { type: 'string', value, expireAt: 0, access: 0, slot: 0 });
+  const set = (key: string, value: string) => {
+    if (engine.asciiOnly && !(isAscii(key) && isAscii(value))) engine.asciiOnly = false;
+    db.set(key, { type: 'string', value, expireAt: 0, access: 0, slot: 0 });
+  };
   const load = (argv: string[]) => {
     if (argv.length === 3) {
       const name = argv[0]!;
@@ -109,6 +113,7 @@ export async function recover(engine: Engine, storage: Storage, options: Recover
   const now = engine.clock();
   const apply = (argv: string[]) => {
     if (argv.length === 3 && argv[0] === 'PEXPIREAT' && Number(argv[2]) <= now) keysExpired++;
+    engine.noteBytes(argv);
     const reply = engine.execute(conn, argv);
     if (reply instanceof ReplyError) replayErrors++;
   };

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { createEngine, exportResp, importResp, memoryStorage } from '../../src/index.js';
+
+/**
+ * Engine.asciiOnly lets public replies skip UTF-8 decoding while nothing but ASCII has
+ * entered the engine. Every way bytes ≥ 0x80 can enter must turn it off for good.
+ */
+describe('ASCII-only replies', () => {
+  it('stays on for ASCII traffic and turns off at the first non-ASCII argument', async () => {
+    const engine = createEngine();
+    await engine.call(['SET', 'k', 'plain']);
+    expect(await engine.call(['GET', 'k'])).toBe('plain');
+    expect(engine.asciiOnly).toBe(true);
+    await engine.call(['SET', 'é', 'ünïcode ✓']);
+    expect(engine.asciiOnly).toBe(false);
+    expect(await engine.call(['GET', 'é'])).toBe('ünïcode ✓');
+    expect(await engine.call(['KEYS', '*'])).toEqual(expect.arrayContaining(['k', 'é']));
+    expect(await engine.call(['HSET', 'h', 'ß', 'ø'])).toBe(1);
+    expect(await engine.call(['HGETALL', 'h'])).toEqual(['ß', 'ø']);
+  });
+
+  it('raw bytes turn it off only when a byte is ≥ 0x80', async () => {
+    const engine = createEngine();
+    await engine.call(['SET', 'k', new Uint8Array([0x61, 0x62])]);
+    expect(engine.asciiOnly).toBe(true);
+    await engine.call(['SET', 'k', new Uint8Array([0xc3, 0xa9])]);
+    expect(engine.asciiOnly).toBe(false);
+    expect(await engine.call(['GET', 'k'])).toBe('é');
+  });
+
+  it('a store loaded with non-ASCII data, and an import, turn it off', async () => {
+    const storage = memoryStorage();
+    const first = createEngine({ storage });
+    await first.call(['SET', 'café', 'crème']);
+    await first.call(['RPUSH', 'l', 'naïve']);
+    await first.call(['SAVE']);
+    await first.call(['SET', 'later', 'añadido']);
+    first.close();
+    const second = createEngine({ storage });
+    await second.ready;
+    expect(second.asciiOnly).toBe(false);
+    expect(await second.call(['GET', 'café'])).toBe('crème');
+    expect(await second.call(['LRANGE', 'l', '0', '-1'])).toEqual(['naïve']);
+    expect(await second.call(['GET', 'later'])).toBe('añadido');
+    second.close();
+
+    const source = createEngine();
+    await source.call(['SET', 'ключ', 'значение']);
+    const target = createEngine();
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of exportResp(source)) chunks.push(chunk);
+    await importResp(target, chunks);
+    expect(target.asciiOnly).toBe(false);
+    expect(await target.call(['GET', 'ключ'])).toBe('значение');
+  });
+});
