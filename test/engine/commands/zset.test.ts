@@ -388,6 +388,32 @@ describe('type ops', () => {
 });
 
 describe('MULTI', () => {
+  it('WATCH is invalidated by changes only, as Redis signals only real modifications', () => {
+    const { r, engine } = setup();
+    const other = engine.connect();
+    const write = (...argv: string[]) => other.callSync(argv);
+    r('ZADD', 'z', '1', 'a');
+    const watched = (change: () => unknown): unknown => {
+      r('WATCH', 'z', 'dst');
+      change();
+      r('MULTI');
+      r('PING');
+      return r('EXEC');
+    };
+    // No-ops: nothing added, updated, removed or stored.
+    expect(watched(() => write('ZADD', 'z', 'XX', '1', 'nope'))).toEqual(['PONG']);
+    expect(watched(() => write('ZADD', 'z', '1', 'a'))).toEqual(['PONG']);
+    expect(watched(() => write('ZREM', 'z', 'nope'))).toEqual(['PONG']);
+    expect(watched(() => write('ZREMRANGEBYSCORE', 'z', '5', '10'))).toEqual(['PONG']);
+    expect(watched(() => write('ZUNIONSTORE', 'dst', '1', 'nokey'))).toEqual(['PONG']);
+    // ZINCRBY by 0 leaves the score as it was: not a change in Redis either.
+    expect(watched(() => write('ZINCRBY', 'z', '0', 'a'))).toEqual(['PONG']);
+    // Real changes.
+    expect(watched(() => write('ZADD', 'z', '2', 'a'))).toBeNull();
+    expect(watched(() => write('ZUNIONSTORE', 'dst', '1', 'z'))).toBeNull();
+    expect(watched(() => write('ZPOPMIN', 'z'))).toBeNull();
+  });
+
   it('sorted-set commands queue and run atomically in a transaction', () => {
     const { r } = setup();
     r('MULTI');
