@@ -12,13 +12,15 @@ import type { ScanOptions } from './commands/keys.js';
 import type { HashTuple, HScanOptions } from './commands/hashes.js';
 import type { SScanOptions } from './commands/sets.js';
 import type { ZMember, ZScanOptions } from './commands/zsets.js';
-import { ClientClosedError } from './errors.js';
+import { ClientClosedError, ReplyError } from './errors.js';
 import { RedisMulti } from './multi.js';
 import { PROTOCOL_VERSION, type FlushMessage, type Response, type SessionStats, type WireArg, type WireReply } from './protocol.js';
 import { errorOf, toBufferReply, toReply, toRespReply, type BufferReply, type Reply, type RespReply } from './replies.js';
 import { workerTransport, type Transport } from './transport.js';
 import { Monitor, Subscriber, type PubSubListener, type PubSubMessage } from './pubsub.js';
 import { observe, type KeyChangeListener, type ObserveTarget } from './observe.js';
+import { exportStore, importThrough } from './transfer.js';
+import type { ImportResult, ImportSource } from '../persistence/export.js';
 
 export interface ClientOptions {
   /** Database name (default 'default'); clients of one name share a keyspace. */
@@ -112,11 +114,14 @@ export class RedisClient {
   readonly #subscriber: Subscriber | null;
   readonly #monitor: Monitor | null;
   readonly #openSession: (() => Transport) | null;
+  /** The store lives in IndexedDB (createClient's `persistence`): export reads it there. */
+  readonly #persistent: boolean;
 
   /** `openSubscriber` opens the second session subscriptions run on (none: no pub/sub). */
-  constructor(transport: Transport, name = 'default', openSubscriber?: () => Transport) {
+  constructor(transport: Transport, name = 'default', openSubscriber?: () => Transport, persistent = false) {
     this.#transport = transport;
     this.name = name;
+    this.#persistent = persistent;
     this.#subscriber = openSubscriber === undefined ? null : new Subscriber(openSubscriber);
     this.#monitor = openSubscriber === undefined ? null : new Monitor(openSubscriber);
     this.#openSession = openSubscriber ?? null;
@@ -341,6 +346,20 @@ export class RedisClient {
     return Promise.resolve();
   }
 
+  /**
+   * The dataset as RESP commands (`redis-cli --pipe` input), read point-in-time from the
+   * store's IndexedDB database in this page (see transfer.ts). Needs a persistent store.
+   */
+  exportResp(): Promise<Uint8Array> {
+    if (!this.#persistent) return Promise.reject(new ReplyError('ERR export reads the store from IndexedDB: this client was created with persistence: false'));
+    return exportStore(this.name);
+  }
+
+  /** Run the RESP commands of an export (or any `redis-cli --pipe` input) on the store. */
+  importResp(source: ImportSource): Promise<ImportResult> {
+    return importThrough((argv) => this.sendCommand(argv), source);
+  }
+
   /** @internal Counters of this client's host session (tests observe batching with them). */
   async hostStats(): Promise<SessionStats> {
     const response = await this.#transport.request({ v: PROTOCOL_VERSION, type: 'stats' });
@@ -459,7 +478,7 @@ export function createClient(options: ClientOptions = {}): RedisClient {
   // The subscriber session is a second port to the same worker; the main one owns the worker.
   const openSubscriber = (): Transport => workerTransport(worker, { name, terminate: false, persistence });
   const transport = workerTransport(worker, { name, terminate, persistence });
-  return new RedisClient(persistence ? flushingWhenHidden(transport, worker, name) : transport, name, openSubscriber);
+  return new RedisClient(persistence ? flushingWhenHidden(transport, worker, name) : transport, name, openSubscriber, persistence);
 }
 
 /**
