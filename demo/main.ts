@@ -7,6 +7,7 @@ import { mountKeyBrowser } from './keys.js';
 import { mountCache } from './cache.js';
 import { mountStats } from './stats.js';
 import { mountTabs } from './tabs.js';
+import { mountPersistence } from './persistence.js';
 
 const status = document.getElementById('status')!;
 const client = createClient({ name: 'demo' });
@@ -23,7 +24,11 @@ const prompt = mountConsole({
 });
 mountCache(document.getElementById('cache-panel')!, client, refreshKeys);
 const tabs = mountTabs(document.getElementById('tabs-panel')!, client);
-mountStats(document.getElementById('stats')!, client, () => void tabs.refresh());
+const persistence = mountPersistence(document.getElementById('persistence-panel')!, client, refreshKeys);
+mountStats(document.getElementById('stats')!, client, () => {
+  void tabs.refresh();
+  void persistence.refresh();
+});
 
 // The built demo keeps its files for offline use; the dev server (HMR) stays uncached.
 if (import.meta.hot === undefined && 'serviceWorker' in navigator) {

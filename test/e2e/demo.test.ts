@@ -225,4 +225,42 @@ describe.skipIf(!haveChromium)('demo console', () => {
       await served.close();
     }
   }, 120_000);
+
+  it('persistence: data survives a reload; export downloads RESP that imports back', async () => {
+    const served = await serveBuilt();
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(served.url);
+      await page.locator('#command:not([disabled])').waitFor();
+      await type(page, 'RPUSH todo "buy milk" "call mum"');
+      await type(page, 'ZADD scores 10 ann 20 bob');
+
+      await page.click('#reload');
+      await page.locator('#command:not([disabled])').waitFor();
+      await type(page, 'LRANGE todo 0 -1');
+      expect(await lastReply(page)).toBe('1) "buy milk"\n2) "call mum"');
+      await expect.poll(() => page.locator('#persistence-summary').innerText()).toMatch(/^appendonly on, log \d+ bytes/);
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+      const path = join(mkdtempSync(join(tmpdir(), 'idb-redis-export-')), 'dump.resp');
+      await download.saveAs(path);
+      expect(await page.locator('#persistence-result').innerText()).toMatch(/^exported \d+ bytes/);
+
+      await type(page, 'FLUSHALL');
+      await page.setInputFiles('#import-file', path);
+      await expect.poll(() => page.locator('#persistence-result').innerText()).toMatch(/^imported \d+ commands$/);
+      await type(page, 'ZRANGE scores 0 -1 WITHSCORES');
+      expect(await lastReply(page)).toBe('1) "ann"\n2) "10"\n3) "bob"\n4) "20"');
+      await page.locator('#keys-panel tr[data-key="todo"]').waitFor();
+      await screenshot(page, 'demo-persistence');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await served.close();
+    }
+  }, 120_000);
 });
