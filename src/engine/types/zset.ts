@@ -47,8 +47,7 @@ export class SortedSet {
   /** Move a present member from `current` (its score) to `score`. */
   update(member: string, current: number, score: number): void {
     if (score === current && 1 / score === 1 / current) return;
-    this.tree.remove(current, member);
-    this.tree.insert(score, member);
+    this.tree.update(current, member, score);
     this.dict.set(member, score);
   }
 

@@ -204,6 +204,40 @@ export class ZTree {
     if (parent.children.length >= B) this.split(parent, at - 1);
   }
 
+  /**
+   * Move `member` from `score` to `newScore`. In place when its neighbours still bracket
+   * it (a small ZINCRBY usually keeps its rank), else removed and re-inserted.
+   */
+  update(score: number, member: string, newScore: number): void {
+    const leaf = this.descend(score, member);
+    const p = lowerBound(leaf, score, member);
+    const scores = leaf.scores;
+    const members = leaf.members;
+    const last = scores.length - 1;
+    const prevLeaf = p === 0 ? leaf.prev : null;
+    const nextLeaf = p === last ? leaf.next : null;
+    const afterPrev = p > 0
+      ? less(scores[p - 1]!, members[p - 1]!, newScore, member)
+      : prevLeaf === null || less(prevLeaf.scores[prevLeaf.scores.length - 1]!, prevLeaf.members[prevLeaf.members.length - 1]!, newScore, member);
+    const beforeNext = p < last
+      ? less(newScore, member, scores[p + 1]!, members[p + 1]!)
+      : nextLeaf === null || less(newScore, member, nextLeaf.scores[0]!, nextLeaf.members[0]!);
+    if (!afterPrev || !beforeNext) {
+      this.remove(score, member);
+      this.insert(newScore, member);
+      return;
+    }
+    scores[p] = newScore;
+    if (p !== last) return;
+    // It was its leaf's greatest key: so it is in the ancestors that end with this leaf.
+    for (let d = depth - 1; d >= 0; d--) {
+      const node = pathNodes[d]!;
+      const i = pathIdx[d]!;
+      if (node.maxScores[i] !== score || node.maxMembers[i] !== member) break;
+      node.maxScores[i] = newScore;
+    }
+  }
+
   /** Remove (score, member), which must be present. */
   remove(score: number, member: string): void {
     const leaf = this.descend(score, member);

@@ -118,6 +118,21 @@ describe('ZTree and SortedSet invariants under random operations', () => {
     for (let i = 0; i < sorted.length; i += 997) expect(set.rank(sorted[i]![0], false)).toBe(i);
   });
 
+  it('small score changes update in place, leaf maxima included, and keep every invariant', () => {
+    const r = rng(5);
+    const set = new SortedSet();
+    for (let i = 0; i < 5000; i++) set.insert(`p${i}`, i);
+    for (let step = 0; step < 20_000; step++) {
+      const member = `p${Math.floor(r() * 5000)}`;
+      const current = set.score(member)!;
+      set.update(member, current, current + (r() - 0.5) * 3);
+      if (step % 5000 === 0) set.tree.verify();
+    }
+    set.tree.verify();
+    const order = contents(set);
+    for (let i = 1; i < order.length; i++) expect(byScoreThenMember(order[i - 1]!, order[i]!)).toBeLessThan(0);
+  });
+
   it('lex counts on equal scores follow memcmp order', () => {
     const list = new ZTree();
     const members = ['', 'a', 'ab', 'b', '\x7f', '\xc3\xa9', 'z'];
