@@ -46,7 +46,7 @@ function popFrom(ctx: CommandContext, key: string, entry: ZsetEntry, max: boolea
     if (shape === 'nested') out.push([members[i]!, formatScore(scores[i]!)]);
     else out.push(members[i]!, formatScore(scores[i]!));
   }
-  ctx.modified(key, Notify.zset, max ? 'zpopmax' : 'zpopmin');
+  ctx.modified(key, Notify.zset, max ? 'zpopmax' : 'zpopmin', n);
   deleteIfEmpty(ctx, key, entry);
   const name = max ? 'ZPOPMAX' : 'ZPOPMIN';
   if (logCount === null) ctx.rewrite(name, key);

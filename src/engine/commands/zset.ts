@@ -108,7 +108,8 @@ function zaddGeneric(ctx: CommandContext, argv: string[], flags: number): RawRep
       added++;
     }
   }
-  if (added + updated > 0) ctx.modified(key, Notify.zset, incr ? 'zincr' : 'zadd');
+  // Redis counts every member added or updated as a change (server.dirty).
+  if (added + updated > 0) ctx.modified(key, Notify.zset, incr ? 'zincr' : 'zadd', added + updated);
   if (incr) return processed > 0 ? formatScore(newScore) : null;
   return (flags & ZADD_CH) !== 0 ? added + updated : added;
 }

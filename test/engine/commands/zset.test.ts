@@ -387,6 +387,23 @@ describe('type ops', () => {
   });
 });
 
+describe('dirty count', () => {
+  it('counts members changed, as server.dirty does in Redis (INFO rdb_changes_since_last_save)', () => {
+    const { r, engine } = setup();
+    const delta = (...argv: string[]) => {
+      const before = engine.stats.dirty;
+      r(...argv);
+      return engine.stats.dirty - before;
+    };
+    expect(delta('ZADD', 'z', '1', 'a', '2', 'b', '3', 'c', '4', 'd')).toBe(4);
+    expect(delta('ZADD', 'z', 'CH', '1', 'a', '5', 'b', '9', 'e')).toBe(2);
+    expect(delta('ZPOPMIN', 'z', '2')).toBe(2);
+    expect(delta('ZREM', 'z', 'd', 'nope')).toBe(1);
+    expect(delta('ZUNIONSTORE', 'u', '1', 'z')).toBe(1);
+    expect(delta('ZREMRANGEBYRANK', 'z', '0', '-1')).toBe(2);
+  });
+});
+
 describe('MULTI', () => {
   it('WATCH is invalidated by changes only, as Redis signals only real modifications', () => {
     const { r, engine } = setup();
