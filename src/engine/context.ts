@@ -14,8 +14,8 @@ export class CommandContext {
   /** The connection running the command. */
   conn!: Connection;
   spec!: CommandSpec;
-  /** The command's time snapshot in ms: every key in one command expires by the same clock. */
-  now = 0;
+  /** The command's time snapshot; -1 until first read (see `now`). */
+  private snapshot = -1;
   /** Changes made by the current command (redis: server.dirty delta). */
   dirty = 0;
   /** Replacement for the logged form of the current command (redis: rewriteClientCommandVector). */
@@ -25,6 +25,31 @@ export class CommandContext {
   preventPropagation = false;
 
   constructor(readonly engine: Engine, readonly db: Keyspace) {}
+
+  /**
+   * The command's time snapshot in ms: every key in one command expires by the same clock.
+   * Read from the clock on first use only: most commands on keys without a deadline never
+   * need it, and a system clock read costs as much as a simple command.
+   */
+  get now(): number {
+    let now = this.snapshot;
+    if (now < 0) now = this.snapshot = this.engine.clock();
+    return now;
+  }
+
+  set now(value: number) {
+    this.snapshot = value;
+  }
+
+  /** The snapshot if this command took one already, else -1. */
+  get nowIfTaken(): number {
+    return this.snapshot;
+  }
+
+  /** A new top-level command: its snapshot is taken when first needed. */
+  newTimeSnapshot(): void {
+    this.snapshot = -1;
+  }
 
   /** Lookup for reading: counts keyspace hits and misses. */
   lookupRead(key: string): Entry | undefined {

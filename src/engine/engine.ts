@@ -106,13 +106,19 @@ export class Engine {
   private expireTimerExact = false;
   /** Nesting depth of execute(): the command time snapshot is taken at depth 0 only. */
   private depth = 0;
+  /** The access clock (accessNow): a cached reading, stale once its timer fired. */
+  private readonly coarseClock: boolean;
+  private accessReading = 0;
+  private accessStale = true;
 
   constructor(options: EngineOptions = {}) {
     this.clock = options.clock ?? Date.now;
+    // An injected clock (tests, hosts) is followed exactly; the system clock is cached.
+    this.coarseClock = options.clock === undefined;
     this.random = options.random ?? Math.random;
     this.activeExpire = options.activeExpire ?? true;
     this.stats.startedAt = this.clock();
-    this.db = new Keyspace({ now: () => this.ctx.now, onExpired: (key) => this.onKeyExpired(key) });
+    this.db = new Keyspace({ now: () => this.ctx.now, accessNow: () => this.accessNow(), onExpired: (key) => this.onKeyExpired(key) });
     this.ctx = new CommandContext(this, this.db);
     this.ctx.now = this.clock();
     this.config = new Config((name, stored) => {
@@ -258,7 +264,7 @@ export class Engine {
     const ctx = this.ctx;
     const nested = this.depth !== 0;
     const saved = nested ? saveContext(ctx) : null;
-    if (!nested) ctx.now = this.clock();
+    if (!nested) ctx.newTimeSnapshot();
     ctx.conn = conn;
     ctx.spec = spec;
     ctx.dirty = 0;
@@ -278,7 +284,7 @@ export class Engine {
       this.stats.commandsProcessed++;
       if (this.pubsub.monitors.size !== 0) this.pubsub.feedMonitors(conn, spec, argv, ctx.now);
     }
-    conn.lastCommandAt = ctx.now;
+    conn.lastCommandAt = this.accessNow();
     conn.lastCommand = name;
     if (ctx.dirty > 0) {
       this.stats.dirty += ctx.dirty;
@@ -305,6 +311,26 @@ export class Engine {
     if (this.pendingEffects.length - mark <= 1) return;
     this.pendingEffects.splice(mark, 0, ['multi']);
     this.pendingEffects.push(['exec']);
+  }
+
+  /**
+   * The clock of access times (OBJECT IDLETIME, LFU counters, CLIENT LIST idle). Redis
+   * keeps its LRU clock at 1 s resolution, refreshed ten times a second (serverCron); here
+   * the system clock is read at most once per 100 ms of activity (a one-shot timer marks
+   * the reading stale, so nothing runs while idle), since a clock read costs about as much
+   * as a simple command. A command that took its time snapshot already uses that; an
+   * injected clock is always read through the snapshot, so tests see exact times.
+   */
+  accessNow(): number {
+    const taken = this.ctx.nowIfTaken;
+    if (taken >= 0) return taken;
+    if (!this.coarseClock) return this.ctx.now;
+    if (this.accessStale) {
+      this.accessReading = this.clock();
+      this.accessStale = false;
+      unrefTimer(setTimeout(() => (this.accessStale = true), ACCESS_CLOCK_MS));
+    }
+    return this.accessReading;
   }
 
   /** End of an engine turn: deliver effects, then (re)arm the active expirer. */
@@ -453,6 +479,9 @@ export class Engine {
 export function createEngine(options: EngineOptions = {}): Engine {
   return new Engine(options);
 }
+
+/** How long an access-clock reading serves (redis: 1000 / hz, with hz 10). */
+const ACCESS_CLOCK_MS = 100;
 
 function internalError(e: unknown): ReplyError {
   const message = e instanceof Error ? e.message : String(e);

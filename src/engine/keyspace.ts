@@ -104,8 +104,10 @@ export interface WriteHook {
 
 /** What the keyspace needs from its owner. */
 export interface KeyspaceHost {
-  /** The command's time snapshot in ms. */
+  /** The command's time snapshot in ms (deadlines are judged by it). */
   now(): number;
+  /** The clock access times are stamped with (OBJECT IDLETIME, LFU): coarser, cheaper. */
+  accessNow(): number;
   /** A key was removed because it expired (lazily or actively). */
   onExpired(key: string): void;
 }
@@ -135,11 +137,11 @@ export class Keyspace {
   lookup(key: string): Entry | undefined {
     const entry = this.map.get(key);
     if (entry === undefined) return undefined;
-    const now = this.host.now();
-    if (entry.expireAt !== 0 && now > entry.expireAt) {
+    if (entry.expireAt !== 0 && this.host.now() > entry.expireAt) {
       this.expire(key);
       return undefined;
     }
+    const now = this.host.accessNow();
     entry.access = now;
     if (this.lfu !== null) entry.lfu = lfuTouch(entry.lfu, now, this.lfu);
     return entry;
@@ -179,7 +181,7 @@ export class Keyspace {
       entry.slot = old.slot;
       if (old.expireAt !== 0) this.volatileCount--;
     }
-    entry.access = this.host.now();
+    entry.access = this.host.accessNow();
     // An overwritten value keeps its key's LFU counter (redis: dbSetValue); a new one starts it.
     if (this.lfu !== null) entry.lfu = (keepLfu ? old?.lfu : undefined) ?? entry.lfu ?? lfuInit(entry.access);
     this.map.set(key, entry);
@@ -203,7 +205,7 @@ export class Keyspace {
     entry.value = value;
     entry.expireAt = expireAt;
     if (entry.encoding !== encoding) entry.encoding = encoding;
-    const now = this.host.now();
+    const now = this.host.accessNow();
     entry.access = now;
     // An overwritten value keeps its key's LFU counter (redis: dbSetValue); none is kept
     // while no LFU policy is on, as a fresh entry would have none.

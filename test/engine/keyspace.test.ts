@@ -11,7 +11,7 @@ const T0 = 1_700_000_000_000;
 function keyspace() {
   let now = T0;
   const expired: string[] = [];
-  const db = new Keyspace({ now: () => now, onExpired: (key) => expired.push(key) });
+  const db = new Keyspace({ now: () => now, accessNow: () => now, onExpired: (key) => expired.push(key) });
   const put = (key: string, expireAt = 0): void => db.set(key, { type: 'string', value: key, expireAt, access: 0, slot: 0 });
   return { db, put, expired, advance: (ms: number) => (now += ms) };
 }
@@ -197,6 +197,40 @@ describe('LFU counter (redis: evict.c)', () => {
     expect(entry().lfu).toBeDefined();
     await engine.call(['RENAME', 'k', 'k2']);
     expect(engine.db.map.get('k2')!.lfu).toBeDefined();
+    engine.close();
+  });
+});
+
+describe('the engine clocks', () => {
+  it('a command reads the system clock only when it needs the time', () => {
+    let reads = 0;
+    // No active expirer: arming its timer reads the clock too.
+    const engine = createEngine({ clock: () => (reads++, 1_700_000_000_000), activeExpire: false });
+    const conn = engine.connect();
+    conn.callSync(['SET', 'k', 'v']);
+    reads = 0;
+    conn.callSync(['INCR', 'n']);
+    conn.callSync(['STRLEN', 'k']);
+    conn.callSync(['SET', 'k', 'w']);
+    // An injected clock stamps access times through the snapshot: one read per command.
+    expect(reads).toBe(3);
+    reads = 0;
+    conn.callSync(['SET', 'e', 'v', 'PX', '100']);
+    conn.callSync(['GET', 'e']);
+    expect(reads).toBe(2);
+    engine.close();
+  });
+
+  it('with the system clock, access times come from a reading at most 100 ms old', () => {
+    const engine = createEngine();
+    const conn = engine.connect();
+    const before = Date.now();
+    conn.callSync(['SET', 'k', 'v']);
+    conn.callSync(['GET', 'k']);
+    const access = engine.db.peek('k')!.access;
+    expect(access).toBeGreaterThanOrEqual(before - 100);
+    expect(access).toBeLessThanOrEqual(Date.now());
+    expect(conn.callSync(['OBJECT', 'IDLETIME', 'k'])).toBe(0);
     engine.close();
   });
 });
