@@ -8,7 +8,7 @@
  */
 import RedisMock from 'ioredis-mock';
 import { createEngine } from '../src/index.js';
-import { median, opsPerSec, printTable } from './stats.js';
+import { interleaved, opsPerSec, printTable, type Measurement } from './stats.js';
 
 const ROUNDS = 5000; // × 2 commands per round
 const RUNS = 5;
@@ -90,8 +90,12 @@ export async function runHashSetBench(): Promise<{ hashVsMock: number; setVsMock
   await seed(ours);
   await seed(theirs);
   const ops = ROUNDS * 2;
-  const mockHash = await median('ioredis-mock (awaited)', ops, RUNS, () => hashMix(theirs));
-  const engineHash = await median('idb-redis engine.call (awaited)', ops, RUNS, () => hashMix(ours));
+  const pair = (n: number, run: (c: Contender) => Promise<void>) =>
+    interleaved(n, RUNS, [
+      ['ioredis-mock (awaited)', () => run(theirs)],
+      ['idb-redis engine.call (awaited)', () => run(ours)],
+    ]) as Promise<[Measurement, Measurement]>;
+  const [mockHash, engineHash] = await pair(ops, hashMix);
   printTable('In-process (Node): HSET + HGETALL(20 fields) mix', [mockHash, engineHash], mockHash);
   const parts: Array<[string, (c: Contender) => Promise<void>]> = [
     ['HSET, 20 fields in one command', hsetRecordOnly],
@@ -99,12 +103,10 @@ export async function runHashSetBench(): Promise<{ hashVsMock: number; setVsMock
     ['HGETALL of a 20-field hash', hgetallOnly],
   ];
   for (const [label, part] of parts) {
-    const mockPart = await median('ioredis-mock (awaited)', ROUNDS, RUNS, () => part(theirs));
-    const enginePart = await median('idb-redis engine.call (awaited)', ROUNDS, RUNS, () => part(ours));
+    const [mockPart, enginePart] = await pair(ROUNDS, part);
     printTable(`  alone: ${label}`, [mockPart, enginePart], mockPart);
   }
-  const mockSet = await median('ioredis-mock (awaited)', ops, RUNS, () => setMix(theirs));
-  const engineSet = await median('idb-redis engine.call (awaited)', ops, RUNS, () => setMix(ours));
+  const [mockSet, engineSet] = await pair(ops, setMix);
   printTable('In-process (Node): SADD + SINTER(100 ∩ 100) mix', [mockSet, engineSet], mockSet);
   engine.close();
   mock.disconnect?.();
