@@ -6,11 +6,39 @@
 import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../../src/index.js';
 import type { Connection } from '../../../src/engine/connection.js';
-import { engineReply, expectSameReplies, haveRedis, type RedisOracle } from '../../support/redis-server.js';
+import { comparable, engineReply, expectSameReplies, haveRedis, type RedisOracle } from '../../support/redis-server.js';
 import { useAofSides } from '../../support/redis-aof.js';
 import { RespClient } from '../../support/resp.js';
-import { rng } from '../../support/random.js';
+import { pick, rng, type Rand } from '../../support/random.js';
 import { expectSameServed, randomCommand, runnable } from './list.support.js';
+
+const WAIT_KEYS = ['w1', 'w2', 'w3'];
+const SIDES = ['LEFT', 'RIGHT'];
+
+/** A blocking command that waits forever on one or two of WAIT_KEYS. */
+function randomBlock(r: Rand): string[] {
+  const key = () => pick(r, WAIT_KEYS);
+  switch (Math.floor(r() * 5)) {
+    case 0: return [pick(r, ['BLPOP', 'BRPOP']), key(), key(), '0'];
+    case 1: return [pick(r, ['BLPOP', 'BRPOP']), key(), '0'];
+    case 2: return ['BLMOVE', key(), key(), pick(r, SIDES), pick(r, SIDES), '0'];
+    case 3: return ['BRPOPLPUSH', key(), key(), '0'];
+    default: return ['BLMPOP', '0', '2', key(), key(), pick(r, SIDES), 'COUNT', pick(r, ['1', '2', '5'])];
+  }
+}
+
+/** What wakes waiters (or not): pushes, moves, transactions, a key turned into a string. */
+function randomWrite(r: Rand): string[][] {
+  const key = () => pick(r, WAIT_KEYS);
+  const els = () => Array.from({ length: 1 + Math.floor(r() * 3) }, () => pick(r, ['a', 'b', 'c', 'd']));
+  switch (Math.floor(r() * 6)) {
+    case 0: case 1: return [[pick(r, ['LPUSH', 'RPUSH']), key(), ...els()]];
+    case 2: return [['MULTI'], ['RPUSH', key(), ...els()], ['LPUSH', key(), ...els()], ['EXEC']];
+    case 3: return [['LMOVE', key(), key(), pick(r, SIDES), pick(r, SIDES)]];
+    case 4: return [['MULTI'], ['RPUSH', key(), ...els()], ['DEL', key()], ['EXEC']];
+    default: return [['SET', key(), 'v'], ['DEL', key()]];
+  }
+}
 
 describe.skipIf(!haveRedis)('list effects against the Redis 7.0 AOF', () => {
   const aofSides = useAofSides();
@@ -99,6 +127,40 @@ describe.skipIf(!haveRedis)('list effects against the Redis 7.0 AOF', () => {
       await expectSameReplies(conn, redis.client, ['a', 'b', 'c'].map((key) => ['LRANGE', key, '0', '-1']));
     } finally {
       for (const client of theirs) client.close();
+    }
+    expectSameEffects();
+  });
+
+  it('random blocked clients and writes: served as Redis serves them, logged as Redis logs them', async () => {
+    await fresh();
+    const theirWaiters = await Promise.all([1, 2, 3, 4].map(() => RespClient.connect(redis.port)));
+    try {
+      const ourWaiters = theirWaiters.map(() => engine.connect());
+      const theirIds = await Promise.all(theirWaiters.map(async (c) => String(await c.call(['CLIENT', 'ID']))));
+      const r = rng(51);
+      let served = 0;
+      for (let round = 0; round < 40; round++) {
+        const blocks = ourWaiters.map(() => randomBlock(r));
+        const ourReplies = blocks.map((block, i) => engineReply(ourWaiters[i]!, block));
+        const theirReplies = blocks.map((block, i) => theirWaiters[i]!.call(block));
+        await redis.client.call(['PING']);
+        const writes = Array.from({ length: 1 + Math.floor(r() * 3) }, () => randomWrite(r)).flat();
+        await expectSameReplies(conn, redis.client, writes);
+        // Whoever is still waiting times out now, on both sides alike.
+        for (let i = 0; i < blocks.length; i++) {
+          const ours = await conn.call(['CLIENT', 'UNBLOCK', String(ourWaiters[i]!.id)]);
+          expect(ours, `round ${round}: ${blocks[i]!.join(' ')} still blocked`).toEqual(await redis.client.call(['CLIENT', 'UNBLOCK', theirIds[i]!]));
+        }
+        for (let i = 0; i < blocks.length; i++) {
+          expect(comparable(await ourReplies[i]!), `round ${round}: ${blocks[i]!.join(' ')}`).toEqual(comparable(await theirReplies[i]!));
+        }
+        await expectSameReplies(conn, redis.client, WAIT_KEYS.map((key) => ['LRANGE', key, '0', '-1']));
+        served += (await Promise.all(ourReplies)).filter((x) => x !== null).length;
+      }
+      // The sequence does exercise serving (most rounds wake someone), not only timeouts.
+      expect(served).toBeGreaterThan(40);
+    } finally {
+      for (const client of theirWaiters) client.close();
     }
     expectSameEffects();
   });
