@@ -237,6 +237,8 @@ describe.skipIf(!haveRedis)('list commands against Redis 7.0', () => {
           [['BLMOVE', 'b', 'c', 'LEFT', 'RIGHT', '0'], ['RPUSH', 'b', 'x', 'y']],
           [['BRPOPLPUSH', 'd', 'd', '0'], ['LPUSH', 'd', 'x']],
           [['BLMPOP', '0', '1', 'e', 'LEFT', 'COUNT', '5'], ['RPUSH', 'e', '1', '2']],
+          [['BLMOVE', 'f', 'g', 'RIGHT', 'LEFT', '0'], ['RPUSH', 'f', 'x']],
+          [['BRPOPLPUSH', 'h', 'g', '0'], ['LPUSH', 'h', 'y']],
         ]) {
           await expectSameServed({ conn, redis, ourWaiter, theirWaiter }, block!, [push!]);
         }
