@@ -14,7 +14,7 @@ import {
 } from '../../support/redis-server.js';
 import { RespClient } from '../../support/resp.js';
 import { rng } from '../../support/random.js';
-import { KEYS, expectSameServed, randomCommand, runnable } from './list.support.js';
+import { KEYS, expectSameServed, expectSameServedInOrder, randomCommand, runnable } from './list.support.js';
 
 describe.skipIf(!haveRedis)('list commands against Redis 7.0', () => {
   let redis: RedisOracle;
@@ -179,25 +179,11 @@ describe.skipIf(!haveRedis)('list commands against Redis 7.0', () => {
   });
 
   it('several clients blocked on one key are served first blocked, first served', async () => {
-    const theirs = await Promise.all([1, 2, 3].map(() => RespClient.connect(redis.port)));
-    try {
-      const ours = [1, 2, 3].map(() => engine.connect());
-      const blocks = [['BLPOP', 'f', '0'], ['BRPOP', 'g', 'f', '0'], ['BLMPOP', '0', '1', 'f', 'RIGHT', 'COUNT', '2']];
-      const ourReplies: Promise<unknown>[] = [];
-      const theirReplies: Promise<unknown>[] = [];
-      for (let i = 0; i < blocks.length; i++) {
-        ourReplies.push(engineReply(ours[i]!, blocks[i]!));
-        theirReplies.push(theirs[i]!.call(blocks[i]!));
-        // Block in this order on the Redis side too.
-        await redis.client.call(['PING']);
-      }
-      await same([['RPUSH', 'f', '1', '2', '3', '4', '5'], ['LRANGE', 'f', '0', '-1']]);
-      for (let i = 0; i < blocks.length; i++) {
-        expect(comparable((await ourReplies[i]) as never), blocks[i]!.join(' ')).toEqual(comparable((await theirReplies[i]) as never));
-      }
-    } finally {
-      for (const client of theirs) client.close();
-    }
+    await expectSameServedInOrder(
+      { conn, redis, engine },
+      [['BLPOP', 'f', '0'], ['BRPOP', 'g', 'f', '0'], ['BLMPOP', '0', '1', 'f', 'RIGHT', 'COUNT', '2']],
+      [['RPUSH', 'f', '1', '2', '3', '4', '5'], ['LRANGE', 'f', '0', '-1']],
+    );
   });
 
   /** The keyevents (KEAn) both sides publish while `run` runs: the same, in the same order. */

@@ -1,8 +1,9 @@
 /** The list family's random command generator and blocking helper, shared by its differential suites. */
 import { expect } from 'vitest';
 import type { Connection } from '../../../src/engine/connection.js';
+import type { Engine } from '../../../src/engine/engine.js';
 import { comparable, engineReply, expectSameReplies, type RedisOracle } from '../../support/redis-server.js';
-import type { RespClient } from '../../support/resp.js';
+import { RespClient } from '../../support/resp.js';
 import { pick, type Rand } from '../../support/random.js';
 
 export const KEYS = ['l1', 'l2', '__proto__', 'str'];
@@ -82,4 +83,32 @@ export async function expectSameServed(sides: BlockingSides, block: readonly str
   await sides.redis.client.call(['PING']);
   await expectSameReplies(sides.conn, sides.redis.client, push);
   expect(comparable(await ourReply), block.join(' ')).toEqual(comparable(await theirReply));
+}
+
+/**
+ * `blocks` each on a connection of its own, blocked in this order on both sides, then
+ * `push` on the main connections: every blocked reply the same (first blocked, first served).
+ */
+export async function expectSameServedInOrder(
+  sides: { conn: Connection; redis: RedisOracle; engine: Engine },
+  blocks: readonly (readonly string[])[],
+  push: readonly (readonly string[])[],
+): Promise<void> {
+  const theirs = await Promise.all(blocks.map(() => RespClient.connect(sides.redis.port)));
+  try {
+    const ourReplies: Promise<unknown>[] = [];
+    const theirReplies: Promise<unknown>[] = [];
+    for (let i = 0; i < blocks.length; i++) {
+      ourReplies.push(engineReply(sides.engine.connect(), blocks[i]!));
+      theirReplies.push(theirs[i]!.call(blocks[i]!));
+      // Block in this order on the Redis side too.
+      await sides.redis.client.call(['PING']);
+    }
+    await expectSameReplies(sides.conn, sides.redis.client, push);
+    for (let i = 0; i < blocks.length; i++) {
+      expect(comparable((await ourReplies[i]) as never), blocks[i]!.join(' ')).toEqual(comparable((await theirReplies[i]) as never));
+    }
+  } finally {
+    for (const client of theirs) client.close();
+  }
 }
