@@ -168,7 +168,10 @@ describe.skipIf(!haveChromium)('demo console', () => {
 
       // Offline after one visit: the service worker keeps the page, its worker and data.
       await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-      await expect.poll(() => page.evaluate(async () => (await caches.open('idb-redis-demo-v1').then((c) => c.keys())).length)).toBeGreaterThan(3);
+      // The page, its script and the engine's worker script must all be kept.
+      const cached = () => page.evaluate(async () => (await (await caches.open('idb-redis-demo-v1')).keys()).map((r) => new URL(r.url).pathname));
+      await expect.poll(async () => (await cached()).some((path) => /\/assets\/worker-[^/]*\.js$/.test(path)), { timeout: 10_000 }).toBe(true);
+      await expect.poll(async () => (await cached()).some((path) => /\/assets\/index-[^/]*\.js$/.test(path)), { timeout: 10_000 }).toBe(true);
       await context.setOffline(true);
       await page.reload();
       await page.locator('#command:not([disabled])').waitFor();
