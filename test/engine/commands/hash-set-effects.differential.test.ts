@@ -4,67 +4,20 @@
  * HSET of its result, SPOP as one SREM per member or as DEL; a random SPOP's members
  * differ between the two, so those are compared by shape and checked against the reply.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { fromByteString } from '../../../src/engine/bytes.js';
-import type { Connection } from '../../../src/engine/connection.js';
-import { engineReply, expectSameReplies, haveRedis, startRedis, type RedisOracle } from '../../support/redis-server.js';
-import { parseReply, publicReplies } from '../../support/resp.js';
+import { engineReply, expectSameReplies, haveRedis } from '../../support/redis-server.js';
+import { useAofSides } from '../../support/redis-aof.js';
 import { rng } from '../../support/random.js';
 import { randomHashCommand, randomSetCommand } from './hash-set.support.js';
 
+const upper = (argv: readonly string[]) => [argv[0]!.toUpperCase(), ...argv.slice(1)];
+
 describe.skipIf(!haveRedis)('hash and set effects against the Redis 7.0 AOF', () => {
-  let redis: RedisOracle;
-  let dir: string;
-  let engine: Engine;
-  let conn: Connection;
-  let effects: string[][];
-  let aofStart = 0;
-
-  const aofPath = () => {
-    const sub = join(dir, 'appendonlydir');
-    return join(sub, readdirSync(sub).find((name) => name.endsWith('.incr.aof'))!);
-  };
-
-  /** Commands Redis appended since `fresh()`, SELECTs left out, names upper-cased. */
-  const aofCommands = (): string[][] => {
-    const buf = readFileSync(aofPath());
-    const out: string[][] = [];
-    for (let at = aofStart; at < buf.length; ) {
-      const parsed = parseReply(buf, at, publicReplies)!;
-      const argv = parsed.value as string[];
-      if (argv[0]!.toUpperCase() !== 'SELECT') out.push(upper(argv));
-      at = parsed.end;
-    }
-    return out;
-  };
-
-  const upper = (argv: readonly string[]) => [argv[0]!.toUpperCase(), ...argv.slice(1)];
-  const ours = () => effects.map((argv) => upper(argv.map(fromByteString)));
-
-  const fresh = async () => {
-    await redis.client.call(['FLUSHALL']);
-    aofStart = readFileSync(aofPath()).length;
-    engine = createEngine();
-    conn = engine.connect();
-    effects = [];
-    engine.onEffects((batch) => effects.push(...batch));
-  };
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'idb-redis-aof-'));
-    redis = await startRedis(['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir]);
-  });
-  afterAll(async () => {
-    await redis?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const fresh = useAofSides();
 
   it('deterministic writes, no-ops and errors log what Redis propagates', async () => {
-    await fresh();
+    const { conn, redis, expectSameEffects } = await fresh();
     const sortPops = (argv: readonly string[], reply: unknown) => (argv[0] === 'SPOP' && Array.isArray(reply) ? [...reply].sort() : reply);
     await expectSameReplies(conn, redis.client, [
       ['HSET', 'h', 'a', '1', 'b', '2'], ['HMSET', 'h', 'c', '3'], ['HSETNX', 'h', 'a', 'x'], ['HSETNX', 'h', 'd', '4'], ['HDEL', 'h', 'zz'],
@@ -76,12 +29,12 @@ describe.skipIf(!haveRedis)('hash and set effects against the Redis 7.0 AOF', ()
       ['SPOP', 'all', '10'], ['SPOP', 'nokey'], ['SPOP', 'nokey', '3'], ['SADD', 'z', 'q'], ['SPOP', 'z', '0'], ['SPOP', 't', '1'],
       ['MULTI'], ['SADD', 'w', 'only'], ['SPOP', 'w', '1'], ['HINCRBYFLOAT', 'h2', 'f', '2.5'], ['EXEC'],
     ], sortPops);
-    expect(ours()).toEqual(aofCommands());
+    expectSameEffects();
   });
 
   for (const seed of [51, 52]) {
     it(`random hash and set sequences log what Redis propagates (seeded ${seed}; no random pops)`, async () => {
-      await fresh();
+      const { conn, redis, expectSameEffects } = await fresh();
       const r = rng(seed);
       const commands: string[][] = [];
       while (commands.length < 500) {
@@ -98,12 +51,13 @@ describe.skipIf(!haveRedis)('hash and set effects against the Redis 7.0 AOF', ()
         return reply;
       };
       await expectSameReplies(conn, redis.client, commands, sortAll);
-      expect(ours()).toEqual(aofCommands());
+      expectSameEffects();
     });
   }
 
   it('SPOP of part of a set logs one SREM per popped member, in both', async () => {
-    await fresh();
+    const { conn, redis, effects, aofCommands } = await fresh();
+    const ours = () => effects.map((argv) => upper(argv.map(fromByteString)));
     const members = Array.from({ length: 40 }, (_, i) => `m${i}`);
     const setup = [['SADD', 'big', ...members], ['SADD', 'ints', ...Array.from({ length: 40 }, (_, i) => String(i))]];
     await expectSameReplies(conn, redis.client, setup);
@@ -119,7 +73,7 @@ describe.skipIf(!haveRedis)('hash and set effects against the Redis 7.0 AOF', ()
       await engineReply(conn, ['SADD', key, ...mine]);
       await engineReply(conn, ['SREM', key, ...theirs]);
     }
-    const aof = aofCommands().slice(setup.length);
+    const aof = aofCommands().slice(setup.length).map(upper);
     const shape = (argv: string[]) => [argv[0], argv[1], argv.length];
     expect(mineLogged.map(shape)).toEqual(aof.map(shape));
     // Each SPOP: MULTI, one SREM per popped member, EXEC (a single SREM stays bare).
