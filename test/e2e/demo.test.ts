@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { build, createServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../vite.config.js';
@@ -64,6 +64,39 @@ async function lastReply(page: Page): Promise<string> {
   return page.locator('#output .entry .reply').last().innerText();
 }
 
+interface DemoSession {
+  context: BrowserContext;
+  /** A new page on the demo, its console ready for input. */
+  open(): Promise<Page>;
+}
+
+/**
+ * The built demo served statically, in a fresh browser context: `body` opens pages on it.
+ * No page may throw; everything is closed afterwards.
+ */
+async function withBuiltDemo(browser: Browser, body: (demo: DemoSession) => Promise<void>, options: BrowserContextOptions = {}): Promise<void> {
+  const served = await serveBuilt();
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, ...options });
+  const errors: string[] = [];
+  try {
+    await body({
+      context,
+      async open() {
+        const page = await context.newPage();
+        page.setDefaultTimeout(20_000);
+        page.on('pageerror', (e) => errors.push(String(e)));
+        await page.goto(served.url);
+        await page.locator('#command:not([disabled])').waitFor();
+        return page;
+      },
+    });
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+    await served.close();
+  }
+}
+
 describe.skipIf(!haveChromium)('demo console', () => {
   let browser: Browser;
   beforeAll(async () => {
@@ -118,15 +151,8 @@ describe.skipIf(!haveChromium)('demo console', () => {
   }
 
   it('key browser, offline cache and stats work, and the built page loads offline', async () => {
-    const served = await serveBuilt();
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    try {
-      const page = await context.newPage();
-      page.setDefaultTimeout(20_000);
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      await page.goto(served.url);
-      await page.locator('#command:not([disabled])').waitFor();
+    await withBuiltDemo(browser, async ({ context, open }) => {
+      const page = await open();
 
       // Inline help and completion come from COMMAND DOCS.
       await page.fill('#command', 'INCRB');
@@ -178,26 +204,11 @@ describe.skipIf(!haveChromium)('demo console', () => {
       await page.click('#cache-fetch');
       await expect.poll(() => page.locator('#cache-log li').first().innerText()).toMatch(/^(HIT|MISS) /);
       await screenshot(page, 'demo-offline');
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-      await served.close();
-    }
+    });
   }, 120_000);
 
   it('two tabs: one leader, chat over pub/sub, live key browser, and the hand-over when the leader closes', async () => {
-    const served = await serveBuilt();
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    try {
-      const errors: string[] = [];
-      const open = async (): Promise<Page> => {
-        const page = await context.newPage();
-        page.setDefaultTimeout(20_000);
-        page.on('pageerror', (e) => errors.push(String(e)));
-        await page.goto(served.url);
-        await page.locator('#command:not([disabled])').waitFor();
-        return page;
-      };
+    await withBuiltDemo(browser, async ({ open }) => {
       const first = await open();
       await expect.poll(() => first.locator('#role').getAttribute('data-role'), { timeout: 10_000 }).toBe('leader');
       const second = await open();
@@ -222,23 +233,12 @@ describe.skipIf(!haveChromium)('demo console', () => {
       await type(second, 'HGET profile name');
       expect(await lastReply(second)).toBe('"ada"');
       await screenshot(second, 'demo-tabs-took-over');
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-      await served.close();
-    }
+    });
   }, 120_000);
 
   it('persistence: data survives a reload; export downloads RESP that imports back', async () => {
-    const served = await serveBuilt();
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
-    try {
-      const page = await context.newPage();
-      page.setDefaultTimeout(20_000);
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      await page.goto(served.url);
-      await page.locator('#command:not([disabled])').waitFor();
+    await withBuiltDemo(browser, async ({ open }) => {
+      const page = await open();
       await type(page, 'RPUSH todo "buy milk" "call mum"');
       await type(page, 'ZADD scores 10 ann 20 bob');
 
@@ -260,10 +260,6 @@ describe.skipIf(!haveChromium)('demo console', () => {
       expect(await lastReply(page)).toBe('1) "ann"\n2) "10"\n3) "bob"\n4) "20"');
       await page.locator('#keys-panel tr[data-key="todo"]').waitFor();
       await screenshot(page, 'demo-persistence');
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-      await served.close();
-    }
+    }, { acceptDownloads: true });
   }, 120_000);
 });
