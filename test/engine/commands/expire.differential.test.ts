@@ -96,8 +96,10 @@ describe.skipIf(!haveRedis)('expire commands against Redis 7.0', () => {
   it('big and overflowing times, units and absolute forms', async () => {
     const commands: string[][] = [];
     for (const cmd of ['EXPIRE', 'PEXPIRE', 'EXPIREAT', 'PEXPIREAT']) {
+      // '1' is in the past as an absolute time; relative, a short TTL would race the TTL read.
+      const small = cmd.endsWith('AT') ? '1' : '100000';
       for (const time of ['9223372036854775', '9223372036854776', '-9223372036854775', '-9223372036854776', '9223372036854775807',
-        '9223372036854775808', '-9223372036854775808', '9223370000000000000', '4611686018427387', '1']) {
+        '9223372036854775808', '-9223372036854775808', '9223370000000000000', '4611686018427387', small]) {
         commands.push(['SET', 'k', 'v'], [cmd, 'k', time], ['EXISTS', 'k'], ['TTL', 'k']);
       }
     }
