@@ -39,3 +39,12 @@ export type Reply = string | number | bigint | null | ReplyError | Reply[];
  * (A WeakSet of such arrays holds nothing at all but costs ~25% of LRANGE's throughput.)
  */
 export const asciiArray: { last: RawReply[] | null } = { last: null };
+
+/**
+ * Offer a handler's fresh array of bulk strings (and nils) to callers as it is, when all
+ * its strings are known to be ASCII (a list's count, or Engine.asciiOnly): see asciiArray.
+ */
+export function offerAscii<T extends RawReply[]>(out: T, ascii: boolean): T {
+  if (ascii) asciiArray.last = out;
+  return out;
+}

@@ -13,7 +13,7 @@ import { Errors, fail } from '../errors.js';
 import type { HashEntry } from '../keyspace.js';
 import { Notify } from '../notify.js';
 import { addInt64, parseInt64, parseIntegerOrThrow } from '../parse.js';
-import { OK, type RawReply } from '../reply.js';
+import { OK, offerAscii, type RawReply } from '../reply.js';
 import { addLongDouble, formatLongDouble, parseLongDouble, LONG_DOUBLE_ZERO } from '../types/long-double.js';
 import { distinctRandomPositions } from '../types/scan-cursor.js';
 import {
@@ -116,7 +116,7 @@ function hgetallGeneric(ctx: CommandContext, key: string, fields: boolean, value
     });
   } else if (fields) for (const field of map.keys()) out[i++] = field;
   else for (const value of map.values()) out[i++] = value;
-  return out;
+  return offerAscii(out, ctx.engine.asciiOnly);
 }
 
 /** HINCRBY (redis: hincrbyCommand): int64 arithmetic with Redis's overflow check. */

@@ -14,7 +14,7 @@ import { Errors, fail } from '../errors.js';
 import type { ListEntry } from '../keyspace.js';
 import { Notify } from '../notify.js';
 import { INT64_MIN, parseIntegerOrThrow } from '../parse.js';
-import { OK, asciiArray, type RawReply } from '../reply.js';
+import { OK, offerAscii, type RawReply } from '../reply.js';
 import { Deque } from '../types/deque.js';
 import { parsePositiveCountOrThrow } from './collection.js';
 import { oneKeySpec, optionToken } from './string-common.js';
@@ -205,8 +205,7 @@ function lrange(ctx: CommandContext, argv: string[]): RawReply {
   if (range === null) return [];
   const out = entry.value.slice(range[0], range[1] + 1);
   // Every element is ASCII: callers may take the array as it is (reply.ts).
-  if (entry.value.ascii) asciiArray.last = out;
-  return out;
+  return offerAscii(out, entry.value.ascii);
 }
 
 function lindex(ctx: CommandContext, argv: string[]): RawReply {

@@ -12,7 +12,7 @@ import type { CommandContext } from '../context.js';
 import { Errors, fail } from '../errors.js';
 import type { SetEntry } from '../keyspace.js';
 import { Notify } from '../notify.js';
-import type { RawReply } from '../reply.js';
+import { offerAscii, type RawReply } from '../reply.js';
 import { distinctRandomPositions } from '../types/scan-cursor.js';
 import {
   createSet,
@@ -243,7 +243,7 @@ const coreCommands: readonly CommandSpec[] = [
     complexity: 'O(N) where N is the set cardinality.',
     handler: (ctx, argv) => {
       const entry = readSet(ctx, argv[1]!);
-      return entry === undefined ? [] : orderedMembers(entry);
+      return entry === undefined ? [] : offerAscii(orderedMembers(entry), ctx.engine.asciiOnly);
     },
   },
   {

@@ -12,7 +12,7 @@ import type { CommandContext } from '../context.js';
 import { Errors, fail } from '../errors.js';
 import { Notify } from '../notify.js';
 import { INT64_MAX, normalizeInt64, parseIntegerOrThrow, type Int64 } from '../parse.js';
-import { OK, type RawReply } from '../reply.js';
+import { OK, offerAscii, type RawReply } from '../reply.js';
 import { numericStringCommands } from './string-numeric.js';
 import { lcsCommands } from './lcs.js';
 import { checkStringLengthOrThrow, oneKeySpec, optionToken, storeString } from './string-common.js';
@@ -317,7 +317,7 @@ const coreCommands: readonly CommandSpec[] = [
         const entry = ctx.lookupRead(argv[j]!);
         out[j - 1] = entry !== undefined && entry.type === 'string' ? entry.value : null;
       }
-      return out;
+      return offerAscii(out, ctx.engine.asciiOnly);
     },
   },
   {
