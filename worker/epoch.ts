@@ -4,8 +4,9 @@
  * in one readwrite transaction (IndexedDB serialises them), so two leaderships never share
  * one. Where IndexedDB is missing the epoch is one more than the highest this tab has seen.
  *
- * Fencing writes with it (a stale leader's append refused) belongs inside the store's own
- * write transaction: see the README's Tabs section for where that stands.
+ * This counter serves stores opened with `persistence: false`. A persisted store keeps its
+ * epoch in its own database instead, where every write transaction checks it (fencing:
+ * src/persistence/storage.ts); its leader takes the epoch from there.
  */
 const DB_NAME = 'idb-redis-epochs';
 const STORE = 'epochs';

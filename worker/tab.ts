@@ -11,7 +11,11 @@
  * runs the store alone and ignores the channel: two such tabs must not open one store.
  *
  * Fencing: a leader that hears a newer epoch announced (it was frozen, or restored from the
- * back/forward cache, while another tab took the lock) closes its engine and follows.
+ * back/forward cache, while another tab took the lock) closes its engine and follows. One
+ * that has not heard it yet learns it from the store: a persisted store's epoch is claimed
+ * in the store itself (src/persistence/storage.ts) and every write transaction checks it, so
+ * the stale leader's next write is refused (its callers get the READONLY fencing error,
+ * never an acknowledgement); the tab then steps down and asks `who` leads.
  *
  * Sessions survive a change of leader: each keeps the set of channels, patterns and shard
  * channels it is subscribed to (from the confirmations it receives) and subscribes again on
@@ -34,8 +38,12 @@ import {
 } from './channel-protocol.js';
 
 export interface TabOptions {
-  /** Open the store's engine when this tab becomes the leader (recovering from its storage). */
-  openEngine(store: string): Engine;
+  /**
+   * Open the store's engine when this tab becomes the leader (recovering from its storage).
+   * `epochSeen`: the newest leadership this tab heard of; a persisted engine claims an
+   * epoch above it and the store's own.
+   */
+  openEngine(store: string, epochSeen: number): Engine;
 }
 
 /** How long a starting tab waits for a leader to answer `who` before failing requests. */
@@ -250,6 +258,18 @@ export class TabNode {
     }
   }
 
+  /**
+   * The store refused this leader's write (a newer leadership claimed it): step down and
+   * ask who leads. The epoch stays this leadership's, so the newer one's answer is taken.
+   */
+  private fenced(leader: Leader): void {
+    if (this.leader !== leader) return;
+    this.stepDown();
+    this.role = 'follower';
+    this.leaderId = null;
+    this.post({ type: 'who' });
+  }
+
   private followLeader(leader: string, epoch: number): void {
     const changed = this.leaderId !== null && this.leaderId !== leader;
     this.role = 'follower';
@@ -262,9 +282,11 @@ export class TabNode {
   /** Granted the leader lock: open the store, announce, take over what waited. */
   private async lead(): Promise<void> {
     const grantedAt = Date.now();
-    // Recovery starts at once; the epoch transaction runs meanwhile.
-    const engine = this.options.openEngine(this.store);
-    const epoch = await nextEpoch(this.store, this.epoch).catch(() => this.epoch + 1);
+    // A persisted engine claims the store's next epoch (its writes are fenced by it) before
+    // it recovers; a memory store's epoch comes from the epochs database meanwhile.
+    const engine = this.options.openEngine(this.store, this.epoch);
+    const store = engine.persistence;
+    const epoch = await (store !== null ? store.claimed : nextEpoch(this.store, this.epoch)).catch(() => this.epoch + 1);
     if (this.closed) {
       engine.close();
       return;
@@ -277,6 +299,9 @@ export class TabNode {
       localPush: (session, push) => this.sessions.get(session)?.push(push),
       channelStats: () => ({ dropped: this.dropped, served: this.served, steppedDown: this.steppedDown, ...this.forwarder.stats }),
     }, grantedAt);
+    const leader = this.leader;
+    // A write refused by the store's fence: a newer leader exists that this tab has not heard.
+    store?.onFenced(() => queueMicrotask(() => this.fenced(leader)));
     this.role = 'leader';
     this.epoch = epoch;
     this.leaderId = this.id;

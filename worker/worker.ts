@@ -26,8 +26,8 @@ function nodeFor(name: string, persistence: boolean): TabNode {
   if (node === undefined) {
     // The leader's engine recovers the store from IndexedDB when this tab takes the lead.
     node = new TabNode(store, {
-      openEngine: (store) => {
-        const engine = persistence ? createEngine({ storage: indexedDBStorage(store) }) : createEngine();
+      openEngine: (store, epochSeen) => {
+        const engine = persistence ? createEngine({ storage: indexedDBStorage(store), persistence: { epochSeen } }) : createEngine();
         engines.set(store, engine);
         return engine;
       },

@@ -98,6 +98,9 @@ export const Errors = {
   readOnlyStore: "READONLY You can't write against a read only replica.",
   misconf: (reason: string) => `MISCONF Errors writing to the IndexedDB log: ${reason}`,
   saveFailed: (reason: string) => `ERR Error saving the snapshot: ${reason}`,
+  // --- fencing (src/persistence/storage.ts): a stale leader's writes are refused ---
+  fenced: (epoch: number, current: number) =>
+    `READONLY idb-redis: this engine lost the store's leadership (epoch ${epoch} < ${current}); a newer leader writes it now`,
   // --- lists and blocking commands (commands/list*.ts, blocking.ts) ---
   timeoutNotFloat: 'ERR timeout is not a float or out of range',
   timeoutNegative: 'ERR timeout is negative',

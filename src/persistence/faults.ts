@@ -14,10 +14,11 @@ export type StorageOp =
   | 'writeChunks'
   | 'commitSnapshot'
   | 'truncateLog'
-  | 'dropChunksExcept';
+  | 'dropChunksExcept'
+  | 'claimEpoch';
 
 /** Operations that change the store. */
-export const WRITE_OPS: ReadonlySet<StorageOp> = new Set(['append', 'writeChunks', 'commitSnapshot', 'truncateLog', 'dropChunksExcept']);
+export const WRITE_OPS: ReadonlySet<StorageOp> = new Set(['append', 'writeChunks', 'commitSnapshot', 'truncateLog', 'dropChunksExcept', 'claimEpoch']);
 
 export interface FaultPlan {
   /**
@@ -47,21 +48,25 @@ export function faultyStorage(inner: Storage, plan: FaultPlan): FaultyStorage {
     if (WRITE_OPS.has(op)) writes++;
     return run();
   };
-  return {
-    name: inner.name,
+  // A fenced view of the wrapper is the same plan around the inner store's fenced view.
+  const wrap = (store: Storage): FaultyStorage => ({
+    name: store.name,
     get writes() {
       return writes;
     },
-    readManifest: () => guard('readManifest', () => inner.readManifest()),
-    readChunks: (s, f, c) => guard('readChunks', () => inner.readChunks(s, f, c)),
-    readLog: (a, l) => guard('readLog', () => inner.readLog(a, l)),
-    append: (r, d) => guard('append', () => inner.append(r, d)),
-    writeChunks: (c) => guard('writeChunks', () => inner.writeChunks(c)),
-    commitSnapshot: (m, d) => guard('commitSnapshot', () => inner.commitSnapshot(m, d)),
-    truncateLog: (f) => guard('truncateLog', () => inner.truncateLog(f)),
-    dropChunksExcept: (k) => guard('dropChunksExcept', () => inner.dropChunksExcept(k)),
-    close: () => inner.close(),
-  };
+    readManifest: () => guard('readManifest', () => store.readManifest()),
+    readChunks: (s, f, c) => guard('readChunks', () => store.readChunks(s, f, c)),
+    readLog: (a, l) => guard('readLog', () => store.readLog(a, l)),
+    append: (r, d) => guard('append', () => store.append(r, d)),
+    writeChunks: (c) => guard('writeChunks', () => store.writeChunks(c)),
+    commitSnapshot: (m, d) => guard('commitSnapshot', () => store.commitSnapshot(m, d)),
+    truncateLog: (f) => guard('truncateLog', () => store.truncateLog(f)),
+    dropChunksExcept: (k) => guard('dropChunksExcept', () => store.dropChunksExcept(k)),
+    claimEpoch: (seen) => guard('claimEpoch', () => store.claimEpoch(seen)),
+    fenced: (epoch) => wrap(store.fenced(epoch)),
+    close: () => store.close(),
+  });
+  return wrap(inner);
 }
 
 /** A DOMException like the one IndexedDB raises when the origin is out of quota. */

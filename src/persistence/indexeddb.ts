@@ -1,7 +1,8 @@
 /**
  * The IndexedDB store (through `idb`): one database per store name, `idb-redis:<name>`,
  * with three object stores:
- * - `manifest`: one value under key 'manifest';
+ * - `manifest`: the manifest under key 'manifest', and the leadership epoch (a number,
+ *   storage.ts's fencing) under key 'epoch';
  * - `chunks`: snapshot chunks keyed by [snapshot, index];
  * - `log`: log records keyed by seq.
  *
@@ -15,16 +16,16 @@
  * - QuotaExceededError and every other failure reject the call with the original
  *   DOMException (its `name` tells them apart).
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDB, unwrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { LogRecord, Manifest, SnapshotChunk } from './codec.js';
 import { PersistenceError } from './codec.js';
-import type { Durability, Storage } from './storage.js';
+import { FencedError, type Durability, type Storage } from './storage.js';
 
 /** The IndexedDB schema version this build creates and reads. */
 export const IDB_VERSION = 1;
 
 interface Schema extends DBSchema {
-  manifest: { key: string; value: Manifest };
+  manifest: { key: string; value: Manifest | number };
   chunks: { key: [number, number]; value: SnapshotChunk };
   log: { key: number; value: LogRecord };
 }
@@ -35,6 +36,12 @@ export interface IndexedDBStorageOptions {
   /** How long an open may stay blocked by another connection before it fails (default 5000 ms). */
   blockedTimeoutMs?: number;
 }
+
+/** Where the leadership epoch lives in the `manifest` object store. */
+const EPOCH_KEY = 'epoch';
+
+type Store = StoreNames<Schema>;
+type WriteTx = IDBPTransaction<Schema, Store[], 'readwrite'>;
 
 /** The database name a store of `name` lives in. */
 export function databaseName(name: string): string {
@@ -130,57 +137,101 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
     }
   };
 
-  return {
+  /**
+   * One write transaction over `stores`. Fenced (`mine` not null): the first request reads
+   * the store's epoch, and its success handler aborts the whole transaction (the writes
+   * issued after it included) when the epoch is above `mine`; the call then rejects with a
+   * FencedError. The check costs one get in the transaction the write makes anyway.
+   */
+  const write = (mine: number | null, stores: Store[], durability: Durability, body: (tx: WriteTx) => void, isAppend = false): Promise<void> =>
+    run(async (db) => {
+      // Checked once open: the open is what notices the database was recreated.
+      if (isAppend && lost) throw new StoreLostError(name);
+      const scope: Store[] = mine !== null && !stores.includes('manifest') ? [...stores, 'manifest'] : stores;
+      const tx = db.transaction(scope, 'readwrite', { durability });
+      let fencedBy = 0;
+      if (mine !== null) {
+        const check = unwrap(tx).objectStore('manifest').get(EPOCH_KEY);
+        check.onsuccess = () => {
+          const current: unknown = check.result;
+          if (typeof current === 'number' && current > mine) {
+            fencedBy = current;
+            tx.abort();
+          }
+        };
+      }
+      body(tx);
+      try {
+        await tx.done;
+      } catch (error) {
+        if (fencedBy > 0) throw new FencedError(mine!, fencedBy);
+        throw error;
+      }
+    });
+
+  const view = (mine: number | null): Storage => ({
     name,
-    readManifest: () => run(async (db) => (await db.get('manifest', 'manifest')) ?? null),
+    readManifest: () =>
+      run(async (db) => {
+        const manifest = await db.get('manifest', 'manifest');
+        return typeof manifest === 'object' ? manifest : null;
+      }),
     readChunks: (snapshot, from, count) =>
       run((db) => db.getAll('chunks', IDBKeyRange.bound([snapshot, from], [snapshot, from + count - 1]))),
     readLog: (after, limit) => run((db) => db.getAll('log', IDBKeyRange.lowerBound(after, true), limit)),
     append: (records, durability = 'default') =>
-      run(async (db) => {
-        if (lost) throw new StoreLostError(name);
-        const tx = db.transaction('log', 'readwrite', { durability });
-        // add, not put: a second writer reusing a seq fails instead of overwriting.
-        for (const r of records) void tx.store.add(r).catch(() => {});
-        await tx.done;
-      }),
+      // add, not put: a second writer reusing a seq fails instead of overwriting.
+      write(mine, ['log'], durability, (tx) => {
+        const log = tx.objectStore('log');
+        for (const r of records) void log.add(r).catch(() => {});
+      }, true),
     writeChunks: (chunks) =>
-      run(async (db) => {
-        const tx = db.transaction('chunks', 'readwrite');
-        for (const c of chunks) void tx.store.put(c).catch(() => {});
-        await tx.done;
+      write(mine, ['chunks'], 'default', (tx) => {
+        const store = tx.objectStore('chunks');
+        for (const c of chunks) void store.put(c).catch(() => {});
       }),
     commitSnapshot: (manifest, durability = 'default') =>
-      run(async (db) => {
-        const tx = db.transaction(['manifest', 'chunks', 'log'], 'readwrite', { durability });
-        void tx.objectStore('manifest').put(manifest, 'manifest').catch(() => {});
+      write(mine, ['manifest', 'chunks', 'log'], durability, (tx) => {
+        const meta = tx.objectStore('manifest');
+        void meta.put(manifest, 'manifest').catch(() => {});
+        // A database deleted and rebuilt lost its epoch too: the snapshot puts it back
+        // (the check passed, so the store's epoch is at most ours).
+        if (mine !== null) void meta.put(mine, EPOCH_KEY).catch(() => {});
         if (manifest.snapshotSeq > 0) void tx.objectStore('log').delete(IDBKeyRange.upperBound(manifest.snapshotSeq)).catch(() => {});
         const chunks = tx.objectStore('chunks');
         const id = manifest.snapshotId;
         if (id > 0) void chunks.delete(IDBKeyRange.upperBound([id], true)).catch(() => {});
         void chunks.delete(IDBKeyRange.lowerBound([id + 1])).catch(() => {});
-        await tx.done;
+      }).then(() => {
         lost = false;
       }),
     truncateLog: (from) =>
-      run(async (db) => {
-        const tx = db.transaction('log', 'readwrite');
-        void tx.store.delete(IDBKeyRange.lowerBound(from)).catch(() => {});
-        await tx.done;
+      write(mine, ['log'], 'default', (tx) => {
+        void tx.objectStore('log').delete(IDBKeyRange.lowerBound(from)).catch(() => {});
       }),
     dropChunksExcept: (keep) =>
-      run(async (db) => {
-        const tx = db.transaction('chunks', 'readwrite');
-        if (keep > 0) void tx.store.delete(IDBKeyRange.upperBound([keep], true)).catch(() => {});
-        void tx.store.delete(IDBKeyRange.lowerBound([keep + 1])).catch(() => {});
-        await tx.done;
+      write(mine, ['chunks'], 'default', (tx) => {
+        const store = tx.objectStore('chunks');
+        if (keep > 0) void store.delete(IDBKeyRange.upperBound([keep], true)).catch(() => {});
+        void store.delete(IDBKeyRange.lowerBound([keep + 1])).catch(() => {});
       }),
+    claimEpoch: (seen) =>
+      run(async (db) => {
+        const tx = db.transaction('manifest', 'readwrite');
+        const current = await tx.store.get(EPOCH_KEY);
+        const epoch = Math.max(typeof current === 'number' ? current : 0, seen) + 1;
+        void tx.store.put(epoch, EPOCH_KEY).catch(() => {});
+        await tx.done;
+        return epoch;
+      }),
+    fenced: (epoch) => view(epoch),
     close() {
       const current = opening;
       opening = null;
       current?.then((db) => db.close(), () => {});
     },
-  };
+  });
+  return view(null);
 }
 
 /**

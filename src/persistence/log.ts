@@ -13,10 +13,12 @@
  * - A failed append keeps its records queued and retries every second; every reply waiting
  *   on it gets MISCONF (nothing uncommitted is acknowledged). The host decides what else
  *   a failure means (refusing writes; rewriting a deleted database).
+ * - An append refused by the store's fence (a newer engine claimed it) is final: every
+ *   waiter gets the READONLY fencing error, the records are dropped, the log stops.
  */
 import { Errors, ReplyError } from '../engine/errors.js';
 import { FORMAT_VERSION, packCommand, type LogRecord } from './codec.js';
-import type { Durability, Storage } from './storage.js';
+import { isFencedError, type Durability, type FencedError, type Storage } from './storage.js';
 
 export type AppendFsync = 'always' | 'everysec' | 'no';
 
@@ -85,6 +87,8 @@ export interface LogHost {
    * append is retried once that settles; waiters stay pending until then.
    */
   lost(error: unknown): Promise<void> | null;
+  /** An append was refused by the store's fence: this engine is a stale leader. */
+  fenced(error: FencedError): void;
 }
 
 export class AppendLog {
@@ -271,6 +275,10 @@ export class AppendLog {
       },
       (error: unknown) => {
         this.inflight = false;
+        if (isFencedError(error)) {
+          this.fenced(error, waiting);
+          return;
+        }
         const rewrite = this.host.lost(error);
         if (rewrite !== null) {
           // Waiters stay pending until the rewrite and the retried append (or its failure).
@@ -285,6 +293,18 @@ export class AppendLog {
         this.fail(describe(error), waiting);
       },
     );
+  }
+
+  /** Refused by the fence: no waiter is ever acknowledged, nothing is retried. */
+  private fenced(error: FencedError, waiting: Deferred | null): void {
+    this.closed = true;
+    this.queue = [];
+    this.host.fenced(error);
+    const reply = new ReplyError(Errors.fenced(error.epoch, error.current));
+    waiting?.reject(reply);
+    const later = this.open;
+    this.open = null;
+    if (later !== waiting) later?.reject(reply);
   }
 
   /**

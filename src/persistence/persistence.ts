@@ -16,6 +16,12 @@
  *   second; until one succeeds, write commands are refused with MISCONF and the replies
  *   waiting on the failed commit get that error. Reads keep working. Nothing that was
  *   acknowledged is lost: acknowledgement only ever follows a commit.
+ * - Fencing (storage.ts): a writable engine claims the store's next leadership epoch before
+ *   it reads anything, and writes through a view fenced by it. A write refused because a
+ *   newer engine claimed the store (this one is a stale leader) fails every reply waiting
+ *   on it with the READONLY fencing error, and from then on the engine answers every
+ *   command but the `loading` ones (INFO, CONFIG …) with it: its memory holds writes the
+ *   store refused, so neither reads nor writes are served. Nothing retries.
  */
 import type { Engine } from '../engine/engine.js';
 import type { CommandSpec } from '../engine/command.js';
@@ -26,7 +32,7 @@ import { persistenceInfo } from './info.js';
 import { AppendLog, describe, unrefTimer, type AppendFsync } from './log.js';
 import { recover, type LoadProgress } from './recovery.js';
 import { SnapshotWalk } from './snapshot.js';
-import type { Storage } from './storage.js';
+import { isFencedError, type FencedError, type Storage } from './storage.js';
 
 export type { AppendFsync } from './log.js';
 
@@ -51,6 +57,11 @@ export interface PersistenceOptions {
   onLoadProgress?: (progress: LoadProgress) => void;
   /** Target snapshot chunk size in bytes (default 256 KiB). */
   chunkBytes?: number;
+  /**
+   * The highest leadership epoch the opener has heard of: the epoch claimed is above it
+   * and above the store's (a tab passes the epoch of the last leader it followed).
+   */
+  epochSeen?: number;
 }
 
 type SnapshotKind = 'bgsave' | 'rewrite' | 'save';
@@ -69,6 +80,15 @@ export class Persistence {
   unavailable: string | null = 'LOADING Redis is loading the dataset in memory';
   readonly ready: Promise<void>;
   loadProgress: LoadProgress | null = null;
+  /** The store as this engine writes it: fenced by `epoch` once claimed. */
+  storage: Storage;
+  /** The leadership epoch this engine claimed (0 until claimed, and for a read-only engine). */
+  epoch = 0;
+  /** Resolves with `epoch` once claimed (before the store is read); rejects if it fails. */
+  readonly claimed: Promise<number>;
+  /** Set when a write was refused because a newer engine claimed the store. */
+  fencedBy: FencedError | null = null;
+  private readonly fencedListeners: Array<(error: FencedError) => void> = [];
 
   /** The log (the AOF) and the reply gate. */
   readonly log: AppendLog;
@@ -103,9 +123,10 @@ export class Persistence {
 
   constructor(
     readonly engine: Engine,
-    readonly storage: Storage,
+    storage: Storage,
     readonly options: PersistenceOptions = {},
   ) {
+    this.storage = storage;
     this.appendfsync = options.appendfsync ?? 'always';
     this.appendonly = options.appendonly ?? true;
     this.strict = options.strictDurability ?? false;
@@ -116,8 +137,12 @@ export class Persistence {
     config.store(config.definition('appendonly')!, this.appendonly ? 'yes' : 'no');
     config.store(config.definition('appendfsync')!, this.appendfsync);
     config.store(config.definition('aof-load-truncated')!, options.loadTruncated ? 'yes' : 'no');
+    // The log writes through whatever view `this.storage` is (fenced once claimed).
+    const self = this;
     this.log = new AppendLog({
-      storage,
+      get storage() {
+        return self.storage;
+      },
       mode: () => this.appendfsync,
       strict: this.strict,
       coveredSeq: () => this.manifest.snapshotSeq,
@@ -126,10 +151,27 @@ export class Persistence {
         this.maybeAutoRewrite();
       },
       failed: (reason) => this.writeFailed(reason),
+      fenced: (error) => this.fence(error),
       // The database was deleted under us: a full snapshot rebuilds it from memory.
       lost: (error) => (error instanceof PersistenceError && error.name === 'StoreLostError' ? this.startSnapshot('rewrite') : null),
     });
-    this.ready = this.load();
+    let claimed!: (epoch: number) => void;
+    let notClaimed!: (error: unknown) => void;
+    this.claimed = new Promise<number>((resolve, reject) => {
+      claimed = resolve;
+      notClaimed = reject;
+    });
+    this.claimed.catch(() => {});
+    this.ready = this.claim().then(
+      (epoch) => {
+        claimed(epoch);
+        return this.load();
+      },
+      (error: unknown) => {
+        notClaimed(error);
+        return this.load(error);
+      },
+    );
     // Callers see a failed load through every call; ready need not be awaited.
     this.ready.catch(() => {});
     this.loading = this.ready;
@@ -217,10 +259,46 @@ export class Persistence {
     }
   }
 
+  // --- fencing --------------------------------------------------------------------------
+
+  /** Take the store's next epoch and write through a view fenced by it (not read-only). */
+  private async claim(): Promise<number> {
+    if (this.readOnly) return 0;
+    const raw = this.storage;
+    this.epoch = await raw.claimEpoch(this.options.epochSeen ?? 0);
+    const fenced = raw.fenced(this.epoch);
+    this.storage = observeFence(fenced, (error) => this.fence(error));
+    return this.epoch;
+  }
+
+  /** Call `listener` once if a newer engine fences this one off (the tab steps down). */
+  onFenced(listener: (error: FencedError) => void): void {
+    if (this.fencedBy !== null) listener(this.fencedBy);
+    else this.fencedListeners.push(listener);
+  }
+
+  /** A write was refused: a newer engine owns the store. Stop writing and serving. */
+  private fence(error: FencedError): void {
+    if (this.fencedBy !== null) return;
+    this.fencedBy = error;
+    const message = Errors.fenced(error.epoch, error.current);
+    this.stats.lastWriteError = error.message;
+    this.engine.writeDenied = message;
+    this.unavailable = message;
+    this.loading = Promise.reject(new ReplyError(message));
+    this.loading.catch(() => {});
+    this.stopTimers();
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.walk?.walker?.abort(error);
+    for (const listener of this.fencedListeners.splice(0)) listener(error);
+  }
+
   // --- loading --------------------------------------------------------------------------
 
-  private async load(): Promise<void> {
+  private async load(claimError?: unknown): Promise<void> {
     try {
+      if (claimError !== undefined) throw claimError;
       const result = await recover(this.engine, this.storage, {
         loadTruncated: this.options.loadTruncated ?? false,
         readOnly: this.readOnly,
@@ -240,6 +318,7 @@ export class Persistence {
       this.stats.dirtyAtSave = this.engine.stats.dirty;
       // Leftovers of a compaction interrupted by a crash.
       if (!this.readOnly) this.cleanup = this.storage.dropChunksExcept(this.manifest.snapshotId).catch(() => {});
+      if (this.fencedBy !== null) return;
       // CONFIG SET may have run while loading (those commands are served then): it wins.
       this.appendonly = this.engine.config.get('appendonly') === 'yes';
       this.appendfsync = this.engine.config.get('appendfsync') as AppendFsync;
@@ -249,6 +328,8 @@ export class Persistence {
       this.unavailable = null;
       this.loading = null;
     } catch (error) {
+      if (isFencedError(error)) this.fence(error);
+      if (this.fencedBy !== null) throw new ReplyError(this.unavailable!);
       const message = error instanceof Error ? error.message : String(error);
       this.loadFailed = true;
       this.unavailable = `ERR ${message}`;
@@ -263,12 +344,13 @@ export class Persistence {
   }
 
   private writeFailed(reason: string): void {
+    if (this.fencedBy !== null) return;
     this.stats.lastWriteError = reason;
     this.engine.writeDenied = Errors.misconf(reason);
   }
 
   private writeRecovered(): void {
-    if (this.stats.lastWriteError === null) return;
+    if (this.stats.lastWriteError === null || this.fencedBy !== null) return;
     this.stats.lastWriteError = null;
     this.engine.writeDenied = null;
   }
@@ -332,7 +414,9 @@ export class Persistence {
   save(): void {
     const done = new Promise<void>((resolve, reject) => {
       queueMicrotask(() =>
-        this.startSnapshot('save').then(resolve, (error: unknown) => reject(new ReplyError(Errors.saveFailed(describe(error))))),
+        this.startSnapshot('save').then(resolve, (error: unknown) =>
+          reject(new ReplyError(isFencedError(error) ? Errors.fenced(error.epoch, error.current) : Errors.saveFailed(describe(error)))),
+        ),
       );
     });
     done.catch(() => {});
@@ -345,6 +429,7 @@ export class Persistence {
    */
   startSnapshot(kind: SnapshotKind): Promise<void> {
     if (this.readOnly) return Promise.reject(new ReplyError(READONLY));
+    if (this.fencedBy !== null) return Promise.reject(this.fencedBy);
     if (this.walk !== null) return this.walk.done;
     const startedAt = this.engine.clock();
     const state: NonNullable<Persistence['walk']> = { kind, walker: null, startedAt, done: Promise.resolve() };
@@ -476,4 +561,28 @@ export function refuseWrite(conn: Connection, spec: CommandSpec, message: string
   if (!spec.flags.includes('write')) return null;
   if (conn.multi !== null) conn.multi.failed = true;
   return new ReplyError(message);
+}
+
+/** `store`, calling `onFenced` as soon as any of its writes is refused by the fence. */
+function observeFence(store: Storage, onFenced: (error: FencedError) => void): Storage {
+  const watch = <T>(promise: Promise<T>): Promise<T> => {
+    promise.catch((error: unknown) => {
+      if (isFencedError(error)) onFenced(error);
+    });
+    return promise;
+  };
+  return {
+    name: store.name,
+    readManifest: () => store.readManifest(),
+    readChunks: (s, f, c) => store.readChunks(s, f, c),
+    readLog: (a, l) => store.readLog(a, l),
+    append: (r, d) => watch(store.append(r, d)),
+    writeChunks: (c) => watch(store.writeChunks(c)),
+    commitSnapshot: (m, d) => watch(store.commitSnapshot(m, d)),
+    truncateLog: (f) => watch(store.truncateLog(f)),
+    dropChunksExcept: (k) => watch(store.dropChunksExcept(k)),
+    claimEpoch: (seen) => store.claimEpoch(seen),
+    fenced: (epoch) => store.fenced(epoch),
+    close: () => store.close(),
+  };
 }

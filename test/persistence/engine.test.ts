@@ -134,7 +134,14 @@ describe('CONFIG appendonly / appendfsync', () => {
   it('appendfsync is set at runtime; strict durability reaches the store in always mode', async () => {
     const inner = memoryStorage();
     const seen: string[] = [];
-    const storage: Storage = { ...inner, append: (records, durability) => (seen.push(durability ?? 'default'), inner.append(records, durability)) };
+    // The engine writes through the store's fenced view: that is where appends are seen.
+    const storage: Storage = {
+      ...inner,
+      fenced: (epoch) => {
+        const view = inner.fenced(epoch);
+        return { ...view, append: (records, durability) => (seen.push(durability ?? 'default'), view.append(records, durability)) };
+      },
+    };
     const engine = createEngine({ storage, persistence: { strictDurability: true } });
     await engine.call(['SET', 'a', '1']);
     expect(await engine.call(['CONFIG', 'SET', 'appendfsync', 'everysec'])).toBe('OK');

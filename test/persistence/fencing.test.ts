@@ -1,0 +1,171 @@
+/**
+ * Fencing: two engines on one store, the second claiming a newer leadership epoch. Every
+ * write transaction of the stale one (append, snapshot chunks, the manifest switch, log
+ * truncation, chunk cleanup) is refused by the store itself, its callers get the READONLY
+ * fencing error and never an acknowledgement, and what it acknowledged before the fence
+ * stays. Run on the memory store and on IndexedDB (fake-indexeddb).
+ */
+import { describe, expect, it } from 'vitest';
+import { createEngine, type Engine } from '../../src/engine/engine.js';
+import { FORMAT_VERSION, type Manifest } from '../../src/persistence/codec.js';
+import { indexedDBStorage } from '../../src/persistence/indexeddb.js';
+import { isFencedError, memoryStorage, type Storage } from '../../src/persistence/storage.js';
+import { open } from './support.js';
+
+const FENCED = /^READONLY idb-redis: this engine lost the store's leadership \(epoch 1 < 2\)/;
+
+let stores = 0;
+const backends: Array<[string, () => Storage]> = [
+  ['memory', () => memoryStorage()],
+  ['IndexedDB', () => indexedDBStorage(`fencing-${++stores}`)],
+];
+
+const manifest = (id: number, seq: number): Manifest => ({
+  format: FORMAT_VERSION,
+  snapshotId: id,
+  snapshotSeq: seq,
+  chunks: 1,
+  snapshotBytes: 1,
+  keys: 1,
+  savedAt: 1,
+});
+
+/** Refusal as the callers see it: a rejection naming the fence, whatever the path. */
+async function refused(promise: Promise<unknown>): Promise<void> {
+  await expect(promise).rejects.toThrow(FENCED);
+}
+
+describe.each(backends)('fencing (%s)', (_, make) => {
+  it('claimEpoch: each claim is one above the store and above what the claimer saw', async () => {
+    const store = make();
+    expect(await store.claimEpoch(0)).toBe(1);
+    expect(await store.claimEpoch(0)).toBe(2);
+    expect(await store.claimEpoch(10)).toBe(11);
+    expect(await store.claimEpoch(3)).toBe(12);
+    store.close();
+  });
+
+  it('every write transaction of a stale view is refused whole; the current view writes', async () => {
+    const store = make();
+    const stale = store.fenced(await store.claimEpoch(0));
+    await stale.append([{ seq: 1, format: FORMAT_VERSION, count: 1, data: 'before' }]);
+    const current = store.fenced(await store.claimEpoch(0));
+    const attempts: Array<[string, () => Promise<void>]> = [
+      ['append', () => stale.append([{ seq: 2, format: FORMAT_VERSION, count: 1, data: 'late' }])],
+      ['writeChunks', () => stale.writeChunks([{ snapshot: 1, index: 0, format: FORMAT_VERSION, count: 1, data: 'x' }])],
+      ['commitSnapshot', () => stale.commitSnapshot(manifest(1, 1))],
+      ['truncateLog', () => stale.truncateLog(1)],
+      ['dropChunksExcept', () => stale.dropChunksExcept(0)],
+    ];
+    for (const [op, attempt] of attempts) {
+      const error = await attempt().then(() => null, (e: unknown) => e);
+      expect(isFencedError(error), op).toBe(true);
+      expect((error as Error).message, op).toBe("this engine lost the store's leadership (epoch 1 < 2)");
+    }
+    // Nothing the stale view tried is there; the record it wrote before the fence is.
+    expect(await store.readManifest()).toBeNull();
+    expect((await store.readLog(0, 10)).map((r) => r.data)).toEqual(['before']);
+    expect(await store.readChunks(1, 0, 1)).toEqual([]);
+    await current.append([{ seq: 2, format: FORMAT_VERSION, count: 1, data: 'newer' }]);
+    await current.commitSnapshot(manifest(0, 0));
+    expect((await store.readLog(0, 10)).map((r) => r.data)).toEqual(['before', 'newer']);
+    store.close();
+  });
+
+  it('a stale engine: its next write is refused and never acknowledged, its earlier ones stay', async () => {
+    const store = make();
+    const stale = await open(store);
+    expect(stale.persistence!.epoch).toBe(1);
+    expect(await stale.call(['SET', 'acked', '1'])).toBe('OK');
+    let fencedAt = 0;
+    stale.persistence!.onFenced((error) => (fencedAt = error.current));
+    const newer = await open(store);
+    expect(newer.persistence!.epoch).toBe(2);
+    expect(await newer.call(['GET', 'acked'])).toBe('1');
+    await refused(stale.call(['SET', 'late', '1']));
+    expect(fencedAt).toBe(2);
+    // From then on it serves nothing from its memory (it holds a write the store refused),
+    // writes and reads alike; INFO still answers.
+    await refused(stale.call(['GET', 'acked']));
+    await refused(stale.call(['INCR', 'n']));
+    expect(String(await stale.call(['INFO', 'persistence']))).toMatch(/aof_last_write_status:err/);
+    expect(await newer.call(['SET', 'b', '2'])).toBe('OK');
+    stale.close();
+    newer.close();
+    await newer.persistence!.close();
+    const reloaded = await open(store);
+    expect(await reloaded.call(['MGET', 'acked', 'late', 'b'])).toEqual(['1', null, '2']);
+    reloaded.close();
+  });
+
+  it('a stale engine: SAVE and BGREWRITEAOF (chunks, then the manifest switch) are refused', async () => {
+    const store = make();
+    const stale = await open(store);
+    expect(await stale.call(['SET', 'k', 'v'])).toBe('OK');
+    const newer = await open(store);
+    await refused(stale.call(['SAVE']));
+    await expect(stale.persistence!.startSnapshot('rewrite')).rejects.toThrow(/epoch 1 < 2/);
+    expect(await newer.call(['SET', 'k2', 'v2'])).toBe('OK');
+    newer.close();
+    await newer.persistence!.close();
+    const reloaded = await open(store);
+    // The stale engine's snapshot never became current.
+    expect(reloaded.persistence!.manifest.snapshotId).toBe(0);
+    expect(await reloaded.call(['MGET', 'k', 'k2'])).toEqual(['v', 'v2']);
+    stale.close();
+    reloaded.close();
+  });
+
+  it('a compaction in progress when the fence comes is refused at its next transaction', async () => {
+    const store = make();
+    const stale = await open(store, { persistence: { chunkBytes: 64 } });
+    for (let i = 0; i < 200; i++) await stale.call(['SET', `key:${i}`, 'x'.repeat(20)]);
+    const rewrite = stale.persistence!.startSnapshot('rewrite');
+    const newer = await open(store);
+    await expect(rewrite).rejects.toThrow(/epoch 1 < 2/);
+    expect(await newer.call(['DBSIZE'])).toBe(200);
+    newer.close();
+    await newer.persistence!.close();
+    const reloaded = await open(store);
+    expect(reloaded.persistence!.manifest.snapshotId).toBe(0);
+    expect(await reloaded.call(['DBSIZE'])).toBe(200);
+    stale.close();
+    reloaded.close();
+  });
+
+  it('writes racing the claim: every acknowledged one is in the newer engine, no refused one is', async () => {
+    const store = make();
+    const stale = await open(store);
+    const outcomes: Array<Promise<boolean>> = [];
+    let newer: Promise<Engine> | null = null;
+    for (let i = 0; i < 60; i++) {
+      outcomes.push(stale.call(['SADD', 'set', String(i)]).then(() => true, (e: Error) => (expect(e.message).toMatch(FENCED), false)));
+      if (i === 20) newer = open(store);
+      // Spread the writes over several appends (group commit joins one tick's writes).
+      if (i % 5 === 4) await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    const acked = (await Promise.all(outcomes)).flatMap((ok, i) => (ok ? [String(i)] : []));
+    const engine = await newer!;
+    expect(acked.length).toBeGreaterThan(0);
+    expect(acked.length).toBeLessThan(60);
+    const members = ((await engine.call(['SMEMBERS', 'set'])) as string[]).sort((a, b) => Number(a) - Number(b));
+    expect(members).toEqual(acked);
+    stale.close();
+    engine.close();
+  });
+
+  it('epochSeen: the claim is above what the opener heard; a read-only engine claims nothing', async () => {
+    const store = make();
+    const first = await open(store, { persistence: { epochSeen: 7 } });
+    expect(first.persistence!.epoch).toBe(8);
+    first.close();
+    await first.persistence!.close();
+    const reader = await open(store, { persistence: { readOnly: true } });
+    expect(reader.persistence!.epoch).toBe(0);
+    reader.close();
+    const next = createEngine({ storage: store });
+    expect(await next.persistence!.claimed).toBe(9);
+    await next.ready;
+    next.close();
+  });
+});
