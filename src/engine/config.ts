@@ -229,6 +229,8 @@ function parseMemoryConfig(type: Extract<ConfigType, { kind: 'memory' }>, value:
 export class Config {
   private readonly defs = new Map<string, ConfigDef>();
   private readonly values = new Map<string, string>();
+  /** Bumped by every change: hot paths cache what they read until it moves. */
+  version = 0;
 
   constructor(private readonly onChange: (name: string, stored: string) => void = () => {}) {
     for (const def of CONFIG_DEFS) {
@@ -267,6 +269,7 @@ export class Config {
   store(def: ConfigDef, stored: string): void {
     if (def.apply) stored = def.apply(stored);
     this.values.set(def.name, stored);
+    this.version++;
     this.onChange(def.name, stored);
   }
 }

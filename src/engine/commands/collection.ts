@@ -3,7 +3,7 @@
  * SRANDMEMBER / SPOP with Redis's range rules, and the engine's cap on how many items
  * one reply may hold.
  */
-import type { Config, ConfigDef } from '../config.js';
+import type { Config } from '../config.js';
 import { Errors, fail } from '../errors.js';
 import { INT64_MIN, parseIntegerOrThrow, type Int64 } from '../parse.js';
 
@@ -38,23 +38,18 @@ export function parsePositiveCountOrThrow(arg: string, message: string = Errors.
 
 /**
  * A reader of one integer setting for hot paths (the encoding limits every HSET/SADD
- * checks): the definition is looked up once per Config (a lookup by name costs as much as
- * the command), the value parsed again only when its text changes.
+ * checks): read again only when its Config changed (Config.version), since a lookup by
+ * name costs as much as the command.
  */
 export function intSetting(name: string): (config: Config) => number {
-  const defs = new WeakMap<Config, ConfigDef>();
-  let text = '';
+  let cachedConfig: Config | null = null;
+  let cachedVersion = -1;
   let value = 0;
   return (config) => {
-    let def = defs.get(config);
-    if (def === undefined) {
-      def = config.definition(name)!;
-      defs.set(config, def);
-    }
-    const now = config.display(def);
-    if (now !== text) {
-      text = now;
-      value = Number(now);
+    if (config !== cachedConfig || config.version !== cachedVersion) {
+      value = Number(config.display(config.definition(name)!));
+      cachedConfig = config;
+      cachedVersion = config.version;
     }
     return value;
   };
