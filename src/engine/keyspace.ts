@@ -137,11 +137,15 @@ export class Keyspace {
   lookup(key: string): Entry | undefined {
     const entry = this.map.get(key);
     if (entry === undefined) return undefined;
-    if (entry.expireAt !== 0 && this.host.now() > entry.expireAt) {
-      this.expire(key);
-      return undefined;
-    }
-    const now = this.host.accessNow();
+    let now: number;
+    if (entry.expireAt !== 0) {
+      // A deadline is judged by the command's snapshot, which then stamps the access too.
+      now = this.host.now();
+      if (now > entry.expireAt) {
+        this.expire(key);
+        return undefined;
+      }
+    } else now = this.host.accessNow();
     entry.access = now;
     if (this.lfu !== null) entry.lfu = lfuTouch(entry.lfu, now, this.lfu);
     return entry;
@@ -252,6 +256,61 @@ export class Keyspace {
       if (when < this.minDeadlineAdded) this.minDeadlineAdded = when;
       this.maybeRebuildHeap();
     }
+  }
+
+  /**
+   * Bulk load of plain strings (a snapshot chunk, persistence/recovery.ts): string `i` has
+   * key `keys[kp, kp + lengths[2i])` and value `values[vp, vp + lengths[2i + 1])` (the
+   * strings concatenated), deadline `deadlines[i]` (0 = none; null = none at all). Keys
+   * whose deadline is ≤ `now` are skipped. What `set` does per key, without a call, a write
+   * hook or an old entry to look at per key: the caller loads between turns with no walk
+   * running. A key already present (a damaged snapshot repeating one) is replaced, as by `set`.
+   * Returns how many keys were skipped as expired.
+   */
+  loadStrings(keys: string, values: string, lengths: Uint32Array, deadlines: Float64Array | null, now: number): number {
+    const map = this.map;
+    const slots = this.slots;
+    const access = this.host.accessNow();
+    const lfu = this.lfu !== null ? lfuInit(access) : undefined;
+    const n = lengths.length >> 1;
+    let kp = 0;
+    let vp = 0;
+    let expired = 0;
+    for (let i = 0; i < n; i++) {
+      const kl = lengths[2 * i]!;
+      const vl = lengths[2 * i + 1]!;
+      const key = keys.slice(kp, (kp += kl));
+      const value = values.slice(vp, (vp += vl));
+      const when = deadlines === null ? 0 : deadlines[i]!;
+      if (when !== 0 && when <= now) {
+        expired++;
+        continue;
+      }
+      const entry: StringEntry = { type: 'string', value, expireAt: when, access, slot: slots.length };
+      if (lfu !== undefined) entry.lfu = lfu;
+      const size = map.size;
+      map.set(key, entry);
+      if (map.size === size) {
+        // Replaced an entry (damaged input only): it keeps the old slot, as `set` does.
+        entry.slot = slots.indexOf(key);
+        this.volatileCount = 0;
+        for (const e of map.values()) if (e.expireAt !== 0) this.volatileCount++;
+        if (when !== 0) {
+          this.heap.push(when, key);
+          this.deadlinesAdded = true;
+          if (when < this.minDeadlineAdded) this.minDeadlineAdded = when;
+        }
+        continue;
+      }
+      slots.push(key);
+      if (when !== 0) {
+        this.volatileCount++;
+        this.heap.push(when, key);
+        this.deadlinesAdded = true;
+        if (when < this.minDeadlineAdded) this.minDeadlineAdded = when;
+      }
+    }
+    return expired;
   }
 
   clear(): void {
