@@ -11,10 +11,17 @@
  *   a `PersistenceError` naming the object, never guessing at it.
  * - Decoding is strict: a record whose RESP does not parse, or whose command count differs
  *   from its header, is reported with its sequence number and byte offset.
+ * - Snapshot chunks of format 2 hold their plain strings (most of a dataset) outside the
+ *   RESP, as parallel fields: every key concatenated, every value concatenated, a
+ *   Uint32Array of (key length, value length) pairs and a Float64Array of deadlines (null
+ *   when none has one). IndexedDB clones two strings and two typed arrays (memcpy), and the
+ *   loader slices keys and values without scanning for CRLFs (Keyspace.loadStrings).
+ *   Collections stay RESP commands in `data` (their TYPE_OPS rewrite). Format-1 chunks
+ *   (everything in `data`) still load.
  */
 
 /** The format this build writes and the newest it reads. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 /** The root of a store: which snapshot is current and which log records follow it. */
 export interface Manifest {
@@ -42,13 +49,41 @@ export interface LogRecord {
   data: string;
 }
 
-/** A slice of a snapshot: RESP commands that rebuild some keys. */
-export interface SnapshotChunk {
+/** A slice of a snapshot: RESP commands that rebuild some keys, and (format 2) plain strings. */
+export interface SnapshotChunk extends Partial<ChunkStrings> {
   snapshot: number;
   index: number;
   format: number;
+  /** Commands in `data`. */
   count: number;
   data: string;
+}
+
+/** The plain strings of a format-2 chunk (see the design note). */
+export interface ChunkStrings {
+  keys: string;
+  values: string;
+  /** (key length, value length) per string. */
+  lengths: Uint32Array;
+  /** Deadline per string (ms since the epoch, 0 = none); null when no string has one. */
+  deadlines: Float64Array | null;
+}
+
+/** The chunk record to store (this build's format). */
+export function snapshotChunk(snapshot: number, index: number, data: string, count: number, strings?: ChunkStrings): SnapshotChunk {
+  const chunk: SnapshotChunk = { snapshot, index, format: FORMAT_VERSION, count, data };
+  if (strings !== undefined) Object.assign(chunk, strings);
+  return chunk;
+}
+
+/** Bytes a chunk's plain strings take stored (size accounting: persistence INFO, benches). */
+export function chunkBytes(chunk: Partial<SnapshotChunk>): number {
+  let bytes = typeof chunk.data === 'string' ? chunk.data.length : 0;
+  if (typeof chunk.keys === 'string') bytes += chunk.keys.length;
+  if (typeof chunk.values === 'string') bytes += chunk.values.length;
+  if (chunk.lengths instanceof Uint32Array) bytes += chunk.lengths.byteLength;
+  if (chunk.deadlines instanceof Float64Array) bytes += chunk.deadlines.byteLength;
+  return bytes;
 }
 
 /** A store that cannot be read as it is: names the object and what is wrong with it. */
@@ -207,7 +242,11 @@ export function decodeRecord(value: unknown, store: string, each: (argv: string[
   for (const argv of commands) each(argv);
 }
 
-/** Decode one snapshot chunk (same rules as records). */
+/**
+ * Decode one snapshot chunk (same rules as records). A format-2 chunk's plain strings are
+ * checked whole (field types, lengths adding up to the concatenations) and handed to
+ * `onStrings` before its commands run; a damaged chunk is applied not at all.
+ */
 export function decodeChunk(
   value: unknown,
   store: string,
@@ -215,6 +254,7 @@ export function decodeChunk(
   index: number,
   each: (argv: string[]) => void,
   onSet?: (key: string, value: string) => void,
+  onStrings?: (strings: ChunkStrings) => void,
 ): void {
   const c = value as Partial<SnapshotChunk> | null | undefined;
   const where = `idb-redis store '${store}': snapshot ${snapshot} chunk ${index}`;
@@ -224,6 +264,27 @@ export function decodeChunk(
   }
   if (c.format > FORMAT_VERSION) {
     throw new PersistenceError(`${where} was written by a newer idb-redis (format ${c.format}; this build reads up to ${FORMAT_VERSION})`);
+  }
+  const strings = c.format >= 2 && c.lengths !== undefined ? checkStrings(c, where) : null;
+  // Format 2: the RESP part is parsed before anything is applied (format 1 keeps its
+  // streaming fast path: its chunks are what a SAVE of the previous build wrote).
+  if (strings !== null) {
+    const commands: string[][] = [];
+    const { error } = unpackCommands(c.data, (argv) => commands.push(argv));
+    if (error !== null) throw new PersistenceError(`${where} cannot be decoded: ${error}`);
+    if (commands.length !== c.count) {
+      throw new PersistenceError(`${where} cannot be decoded: ${commands.length} commands where its header says ${c.count}`);
+    }
+    if (onStrings !== undefined) onStrings(strings);
+    else {
+      forEachString(strings, (k, v, when) => {
+        if (onSet !== undefined) onSet(k, v);
+        else each(['SET', k, v]);
+        if (when !== 0) each(['PEXPIREAT', k, String(when)]);
+      });
+    }
+    for (const argv of commands) each(argv);
+    return;
   }
   let count = 0;
   const { error } = unpackCommands(
@@ -242,4 +303,44 @@ export function decodeChunk(
   );
   if (error !== null) throw new PersistenceError(`${where} cannot be decoded: ${error}`);
   if (count !== c.count) throw new PersistenceError(`${where} cannot be decoded: ${count} commands where its header says ${c.count}`);
+}
+
+/** The plain strings of a format-2 chunk, checked: the types and that the lengths add up. */
+function checkStrings(c: Partial<SnapshotChunk>, where: string): ChunkStrings {
+  const { keys, values, lengths, deadlines } = c;
+  if (typeof keys !== 'string' || typeof values !== 'string' || !(lengths instanceof Uint32Array) || lengths.length % 2 !== 0) {
+    throw new PersistenceError(`${where} is not a snapshot chunk (bad string fields)`);
+  }
+  const n = lengths.length >> 1;
+  if (deadlines != null && !(deadlines instanceof Float64Array && deadlines.length === n)) {
+    throw new PersistenceError(`${where} is not a snapshot chunk (bad deadlines)`);
+  }
+  let kl = 0;
+  let vl = 0;
+  for (let i = 0; i < lengths.length; i += 2) {
+    kl += lengths[i]!;
+    vl += lengths[i + 1]!;
+  }
+  if (kl !== keys.length || vl !== values.length) {
+    throw new PersistenceError(`${where} cannot be decoded: string lengths add up to ${kl}/${vl} bytes, the data holds ${keys.length}/${values.length}`);
+  }
+  if (deadlines != null) {
+    for (let i = 0; i < n; i++) {
+      const when = deadlines[i]!;
+      if (!(Number.isSafeInteger(when) && when >= 0)) throw new PersistenceError(`${where} cannot be decoded: bad deadline ${when} for string ${i}`);
+    }
+  }
+  return { keys, values, lengths, deadlines: deadlines ?? null };
+}
+
+/** Each plain string of a format-2 chunk: key, value, deadline (0 = none). */
+export function forEachString(strings: ChunkStrings, each: (key: string, value: string, when: number) => void): void {
+  const { keys, values, lengths, deadlines } = strings;
+  let kp = 0;
+  let vp = 0;
+  for (let i = 0; i < lengths.length >> 1; i++) {
+    const key = keys.slice(kp, (kp += lengths[2 * i]!));
+    const value = values.slice(vp, (vp += lengths[2 * i + 1]!));
+    each(key, value, deadlines === null ? 0 : deadlines[i]!);
+  }
 }

@@ -27,7 +27,7 @@ import type { Engine } from '../engine/engine.js';
 import type { CommandSpec } from '../engine/command.js';
 import type { Connection } from '../engine/connection.js';
 import { Errors, ReplyError } from '../engine/errors.js';
-import { FORMAT_VERSION, PersistenceError, type Manifest } from './codec.js';
+import { FORMAT_VERSION, PersistenceError, snapshotChunk, type ChunkStrings, type Manifest } from './codec.js';
 import { persistenceInfo } from './info.js';
 import { AppendLog, describe, unrefTimer, type AppendFsync } from './log.js';
 import { recover, type LoadProgress } from './recovery.js';
@@ -458,17 +458,17 @@ export class Persistence {
     let index = 0;
     let keys = 0;
     let bytes = 0;
-    const writeChunk = (data: string, count: number, chunkKeys: number): Promise<void> => {
+    const writeChunk = (data: string, count: number, chunkKeys: number, strings?: ChunkStrings, size?: number): Promise<void> => {
       keys += chunkKeys;
-      bytes += data.length;
-      return this.storage.writeChunks([{ snapshot: id, index: index++, format: FORMAT_VERSION, count, data }]);
+      bytes += size ?? data.length;
+      return this.storage.writeChunks([snapshotChunk(id, index++, data, count, strings)]);
     };
-    const walker = new SnapshotWalk(this.engine, { chunk: writeChunk }, { chunkBytes: this.options.chunkBytes });
+    const walker = new SnapshotWalk(this.engine, { chunk: writeChunk }, { chunkBytes: this.options.chunkBytes, strings: true });
     state.walker = walker;
     if (state.kind === 'save') {
       start();
       const { chunks } = walker.runSync();
-      for (const c of chunks) await writeChunk(c.data, c.count, c.keys);
+      for (const c of chunks) await writeChunk(c.data, c.count, c.keys, c.strings, c.bytes);
     } else {
       await walker.run(start);
     }

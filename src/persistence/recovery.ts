@@ -16,7 +16,7 @@
 import { isAscii } from '../engine/bytes.js';
 import type { Engine } from '../engine/engine.js';
 import { ReplyError } from '../engine/errors.js';
-import { checkManifest, decodeChunk, decodeRecord, FORMAT_VERSION, PersistenceError, type Manifest } from './codec.js';
+import { checkManifest, decodeChunk, type ChunkStrings, decodeRecord, FORMAT_VERSION, PersistenceError, type Manifest } from './codec.js';
 import type { Storage } from './storage.js';
 
 export interface LoadProgress {
@@ -58,13 +58,14 @@ const RECORDS_PER_READ = 512;
  * Apply snapshot commands. A snapshot's keys are distinct and start empty, so the two
  * commands that make up most of one — a plain `SET key value` and `PEXPIREAT key ms` — go
  * straight into the keyspace (what the handlers would do for a new key); anything else
- * (collection rebuilds) runs through the engine.
+ * (collection rebuilds) runs through the engine. A format-2 chunk's plain strings go in
+ * whole (`strings`: Keyspace.loadStrings), keys past their deadline left out.
  */
 function snapshotLoader(
   engine: Engine,
   apply: (argv: string[]) => void,
   now: number,
-): ((argv: string[]) => void) & { expired: number; set: (key: string, value: string) => void } {
+): ((argv: string[]) => void) & { expired: number; set: (key: string, value: string) => void; strings: (strings: ChunkStrings) => void } {
   const db = engine.db;
   const set = (key: string, value: string) => {
     if (engine.asciiOnly && !(isAscii(key) && isAscii(value))) engine.asciiOnly = false;
@@ -93,6 +94,11 @@ function snapshotLoader(
   };
   load.expired = 0;
   load.set = set;
+  load.strings = (strings: ChunkStrings) => {
+    // One scan of the concatenations instead of two per key.
+    if (engine.asciiOnly && !(isAscii(strings.keys) && isAscii(strings.values))) engine.asciiOnly = false;
+    load.expired += db.loadStrings(strings.keys, strings.values, strings.lengths, strings.deadlines, now);
+  };
   return load;
 }
 
@@ -129,7 +135,7 @@ export async function recover(engine: Engine, storage: Storage, options: Recover
       next = from + CHUNKS_PER_READ < manifest.chunks ? read(from + CHUNKS_PER_READ) : null;
       for (let i = 0; i < count; i++) {
         const chunk = chunks.find((c) => c.index === from + i);
-        decodeChunk(chunk, storage.name, manifest.snapshotId, from + i, load, load.set);
+        decodeChunk(chunk, storage.name, manifest.snapshotId, from + i, load, load.set, load.strings);
         progress.chunksLoaded++;
       }
       report();

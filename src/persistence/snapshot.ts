@@ -17,19 +17,23 @@
  * - With no walk running the keyspace's hook is null: one field check per write.
  *
  * Output is RESP commands from TYPE_OPS[type].rewrite plus PEXPIREAT for deadlines, cut
- * into chunks of about `chunkBytes`.
+ * into chunks of about `chunkBytes`. With `strings` (snapshots), plain strings are handed
+ * over apart instead, as a chunk's parallel fields (codec.ts, format 2): no RESP to build
+ * here nor to parse when loading.
  */
 import type { Engine } from '../engine/engine.js';
 import type { Entry, Keyspace, WriteHook } from '../engine/keyspace.js';
 import { typeOps } from '../engine/type-ops.js';
-import { packCommand } from './codec.js';
+import { packCommand, type ChunkStrings } from './codec.js';
 
 export interface WalkSink {
   /**
-   * A chunk is ready: `count` commands rebuilding `keys` keys. A returned promise holds the
-   * walk until it settles (backpressure); a rejection aborts the walk with that error.
+   * A chunk is ready: `count` commands (and, with `strings`, those plain strings) rebuilding
+   * `keys` keys; `bytes` is its size as RESP (what the same data takes as commands). A
+   * returned promise holds the walk until it settles (backpressure); a rejection aborts
+   * the walk with that error.
    */
-  chunk(data: string, count: number, keys: number): void | Promise<void>;
+  chunk(data: string, count: number, keys: number, strings?: ChunkStrings, bytes?: number): void | Promise<void>;
 }
 
 export interface WalkOptions {
@@ -37,6 +41,8 @@ export interface WalkOptions {
   chunkBytes?: number;
   /** Work per slice before yielding to commands, in ms (default 8). */
   sliceMs?: number;
+  /** Plain strings apart, as chunk fields (default false: everything as RESP, as an export is). */
+  strings?: boolean;
 }
 
 export interface WalkResult {
@@ -63,6 +69,15 @@ export class SnapshotWalk implements WriteHook {
   /** RESP of the chunk being built, one string per command: joined once (a flat string, no rope). */
   private parts: string[] = [];
   private partBytes = 0;
+  /** Plain strings of the chunk being built (`strings` option). */
+  private strKeys: string[] = [];
+  private strValues: string[] = [];
+  private strLengths: number[] = [];
+  private strDeadlines: number[] = [];
+  private strHasDeadline = false;
+  /** RESP size of the strings held apart. */
+  private strBytes = 0;
+  private readonly splitStrings: boolean;
   private count = 0;
   private keysInBuf = 0;
   private keys = 0;
@@ -81,6 +96,7 @@ export class SnapshotWalk implements WriteHook {
     this.db = engine.db;
     this.chunkBytes = options.chunkBytes ?? 256 << 10;
     this.sliceMs = options.sliceMs ?? 8;
+    this.splitStrings = options.strings ?? false;
     this.cursor = this.db.slotCount - 1;
   }
 
@@ -119,10 +135,10 @@ export class SnapshotWalk implements WriteHook {
   }
 
   /** Walk everything now, in one go (SAVE: Redis blocks for it too). Call between turns. */
-  runSync(): { chunks: Array<{ data: string; count: number; keys: number }>; result: WalkResult } {
-    const chunks: Array<{ data: string; count: number; keys: number }> = [];
+  runSync(): { chunks: Array<{ data: string; count: number; keys: number; strings?: ChunkStrings; bytes?: number }>; result: WalkResult } {
+    const chunks: Array<{ data: string; count: number; keys: number; strings?: ChunkStrings; bytes?: number }> = [];
     const sink = this.sink;
-    this.sink = { chunk: (data, count, keys) => void chunks.push({ data, count, keys }) };
+    this.sink = { chunk: (data, count, keys, strings, bytes) => void chunks.push({ data, count, keys, strings, bytes }) };
     this.cursor = this.db.slotCount - 1;
     while (!this.finished()) this.slice(Infinity);
     void this.emitChunk();
@@ -199,6 +215,23 @@ export class SnapshotWalk implements WriteHook {
   }
 
   private capture(key: string, entry: Entry): void {
+    if (this.splitStrings && entry.type === 'string') {
+      const value = entry.value;
+      this.strKeys.push(key);
+      this.strValues.push(value);
+      this.strLengths.push(key.length, value.length);
+      this.strDeadlines.push(entry.expireAt);
+      // As RESP: SET key value (13 + two bulks), PEXPIREAT key ms (19 + two bulks).
+      let resp = 13 + bulkBytes(key.length) + bulkBytes(value.length);
+      if (entry.expireAt !== 0) {
+        this.strHasDeadline = true;
+        resp += 19 + bulkBytes(key.length) + bulkBytes(String(entry.expireAt).length);
+      }
+      this.strBytes += resp;
+      this.partBytes += key.length + value.length + 8;
+      this.keysInBuf++;
+      return;
+    }
     const commands = entryCommands(key, entry);
     for (const argv of commands) {
       const resp = packCommand('', argv);
@@ -210,19 +243,36 @@ export class SnapshotWalk implements WriteHook {
   }
 
   private emitChunk(): Promise<void> | undefined {
-    if (this.count === 0) return undefined;
+    if (this.keysInBuf === 0) return undefined;
     const data = this.parts.join('');
     const count = this.count;
     const keys = this.keysInBuf;
+    let strings: ChunkStrings | undefined;
+    let bytes = data.length;
+    if (this.strLengths.length > 0) {
+      strings = {
+        keys: this.strKeys.join(''),
+        values: this.strValues.join(''),
+        lengths: Uint32Array.from(this.strLengths),
+        deadlines: this.strHasDeadline ? Float64Array.from(this.strDeadlines) : null,
+      };
+      bytes += this.strBytes;
+      this.strKeys = [];
+      this.strValues = [];
+      this.strLengths = [];
+      this.strDeadlines = [];
+      this.strHasDeadline = false;
+      this.strBytes = 0;
+    }
     this.parts = [];
     this.partBytes = 0;
     this.count = 0;
     this.keysInBuf = 0;
     this.keys += keys;
-    this.bytes += data.length;
+    this.bytes += bytes;
     this.chunks++;
     try {
-      const result = this.sink.chunk(data, count, keys);
+      const result = strings === undefined ? this.sink.chunk(data, count, keys) : this.sink.chunk(data, count, keys, strings, bytes);
       if (result === undefined) return undefined;
       return result.catch((e: unknown) => this.abort(e instanceof Error ? e : new Error(String(e))));
     } catch (e) {
@@ -230,6 +280,11 @@ export class SnapshotWalk implements WriteHook {
       return undefined;
     }
   }
+}
+
+/** Bytes of a RESP bulk string of `len` bytes: `$len\r\n…\r\n`. */
+function bulkBytes(len: number): number {
+  return 5 + len + (len < 10 ? 1 : len < 100 ? 2 : len < 1000 ? 3 : String(len).length);
 }
 
 /** Let queued commands (messages, timers) run before the next slice. */

@@ -76,12 +76,14 @@ describe('damaged stores', () => {
     const storage = memoryStorage();
     await written(storage, 2);
     await storage.append([{ seq: 3, format: FORMAT_VERSION + 1, count: 1, data: packCommands([['SET', 'x', 'y']]) }]);
-    await expect(createEngine({ storage }).ready).rejects.toThrow(/log record 3 was written by a newer idb-redis \(format 2/);
+    await expect(createEngine({ storage }).ready).rejects.toThrow(new RegExp(`log record 3 was written by a newer idb-redis \\(format ${FORMAT_VERSION + 1}`));
     const other = memoryStorage();
     await other.commitSnapshot({ format: FORMAT_VERSION + 1, snapshotId: 0, snapshotSeq: 0, chunks: 0, snapshotBytes: 0, keys: 0, savedAt: 0 });
     const error = await createEngine({ storage: other }).ready.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PersistenceError);
-    expect((error as Error).message).toMatch(/store 'memory' was written by a newer idb-redis \(format 2; this build reads up to 1\)/);
+    expect((error as Error).message).toMatch(
+      new RegExp(`store 'memory' was written by a newer idb-redis \\(format ${FORMAT_VERSION + 1}; this build reads up to ${FORMAT_VERSION}\\)`),
+    );
   });
 
   it('a missing snapshot chunk is reported by snapshot and index', async () => {
@@ -142,7 +144,7 @@ describe('IndexedDB layout', () => {
     await engine.persistence!.close();
     const db = await openDB(databaseName('layout-test'));
     expect([...db.objectStoreNames].sort()).toEqual(['chunks', 'log', 'manifest']);
-    expect(await db.get('manifest', 'manifest')).toMatchObject({ format: 1, snapshotId: 1, snapshotSeq: 1, chunks: 1, keys: 1 });
+    expect(await db.get('manifest', 'manifest')).toMatchObject({ format: FORMAT_VERSION, snapshotId: 1, snapshotSeq: 1, chunks: 1, keys: 1 });
     expect(await db.getAll('log')).toMatchObject([{ seq: 2, count: 1, data: packCommands([['SET', 'b', '2']]) }]);
     db.close();
   });
