@@ -78,13 +78,14 @@ async function withBuiltDemo(browser: Browser, body: (demo: DemoSession) => Prom
   const served = await serveBuilt();
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, ...options });
   const errors: string[] = [];
+  // Every page of the context, those the demo opens itself included.
+  context.on('page', (page) => page.on('pageerror', (e) => errors.push(String(e))));
   try {
     await body({
       context,
       async open() {
         const page = await context.newPage();
         page.setDefaultTimeout(20_000);
-        page.on('pageerror', (e) => errors.push(String(e)));
         await page.goto(served.url);
         await page.locator('#command:not([disabled])').waitFor();
         return page;
@@ -196,8 +197,8 @@ describe.skipIf(!haveChromium)('demo console', () => {
       await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
       // The page, its script and the engine's worker script must all be kept.
       const cached = () => page.evaluate(async () => (await (await caches.open('idb-redis-demo-v1')).keys()).map((r) => new URL(r.url).pathname));
-      await expect.poll(async () => (await cached()).some((path) => /\/assets\/worker-[^/]*\.js$/.test(path)), { timeout: 10_000 }).toBe(true);
-      await expect.poll(async () => (await cached()).some((path) => /\/assets\/index-[^/]*\.js$/.test(path)), { timeout: 10_000 }).toBe(true);
+      await expect.poll(async () => (await cached()).some((path) => /\/assets\/worker-[^/]*\.js$/.test(path)), { timeout: 30_000 }).toBe(true);
+      await expect.poll(async () => (await cached()).some((path) => /\/assets\/index-[^/]*\.js$/.test(path)), { timeout: 30_000 }).toBe(true);
       await context.setOffline(true);
       await page.reload();
       await page.locator('#command:not([disabled])').waitFor();
@@ -208,10 +209,13 @@ describe.skipIf(!haveChromium)('demo console', () => {
   }, 120_000);
 
   it('two tabs: one leader, chat over pub/sub, live key browser, and the hand-over when the leader closes', async () => {
-    await withBuiltDemo(browser, async ({ open }) => {
+    await withBuiltDemo(browser, async ({ context, open }) => {
       const first = await open();
       await expect.poll(() => first.locator('#role').getAttribute('data-role'), { timeout: 10_000 }).toBe('leader');
-      const second = await open();
+      // The tabs panel's button opens the second tab.
+      const [second] = await Promise.all([context.waitForEvent('page'), first.click('#open-tab')]);
+      second.setDefaultTimeout(20_000);
+      await second.locator('#command:not([disabled])').waitFor();
       await expect.poll(() => second.locator('#role').getAttribute('data-role'), { timeout: 10_000 }).toBe('follower');
 
       // A key written in one tab appears in the other's key browser (keyspace events).
