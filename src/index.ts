@@ -19,8 +19,10 @@ export type { FaultPlan, FaultyStorage, StorageOp } from './persistence/faults.j
 export type { Arg } from './engine/connection.js';
 export { ReplyError } from './engine/errors.js';
 export type { Reply } from './engine/reply.js';
-export { createClient, RedisClient } from './client/client.js';
-export type { ClientOptions, SendCommandOptions, ScanIteratorOptions } from './client/client.js';
+export { RedisClient } from './client/client.js';
+export { createClient } from './client/create.js';
+export type { ClientOptions } from './client/create.js';
+export type { SendCommandOptions, ScanIteratorOptions } from './client/client.js';
 export { RedisMulti } from './client/multi.js';
 export type { ExecReply } from './client/multi.js';
 export { WatchError, ClientClosedError } from './client/errors.js';

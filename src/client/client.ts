@@ -14,31 +14,13 @@ import type { SScanOptions } from './commands/sets.js';
 import type { ZMember, ZScanOptions } from './commands/zsets.js';
 import { ClientClosedError, ReplyError } from './errors.js';
 import { RedisMulti } from './multi.js';
-import { PROTOCOL_VERSION, type FlushMessage, type Response, type SessionStats, type WireArg, type WireReply } from './protocol.js';
+import { PROTOCOL_VERSION, type Response, type SessionStats, type WireArg, type WireReply } from './protocol.js';
 import { errorOf, toBufferReply, toReply, toRespReply, type BufferReply, type Reply, type RespReply } from './replies.js';
-import { workerTransport, type Transport } from './transport.js';
+import type { Transport } from './transport.js';
 import { Monitor, Subscriber, type PubSubListener, type PubSubMessage } from './pubsub.js';
 import { observe, type KeyChangeListener, type ObserveTarget } from './observe.js';
 import { exportStore, importThrough } from './transfer.js';
 import type { ImportResult, ImportSource } from '../persistence/export.js';
-
-export interface ClientOptions {
-  /** Database name (default 'default'); clients of one name share a keyspace. */
-  name?: string;
-  /**
-   * The worker to run in. Default: a module worker spawned from this package's worker entry.
-   * A factory's worker is terminated by quit() / close(); a Worker instance passed in is
-   * left running (the caller owns it), only this client's session on it is closed.
-   */
-  worker?: Worker | (() => Worker);
-  /**
-   * Persist the keyspace in IndexedDB (default true): data survives reloads and restarts,
-   * and a write's reply arrives once it is committed (appendfsync always; CONFIG SET
-   * appendfsync everysec / no trades that for speed). False: the keyspace lives in memory
-   * only, shared by the tabs' clients of this name that also chose false.
-   */
-  persistence?: boolean;
-}
 
 export interface SendCommandOptions {
   /** Strings as their exact bytes (Uint8Array) instead of UTF-8 text. */
@@ -222,7 +204,7 @@ export class RedisClient {
   duplicate(): RedisClient {
     if (this.#closing !== null) throw new ClientClosedError();
     if (this.#openSession === null) throw new Error('idb-redis: this client was created without a way to open sessions');
-    return new RedisClient(this.#openSession(), this.name, this.#openSession);
+    return new RedisClient(this.#openSession(), this.name, this.#openSession, this.#persistent);
   }
 
   /** Messages of `channels` as an async iterator; ending the loop unsubscribes. */
@@ -463,53 +445,4 @@ function unexpectedResponse(response: Response): Error {
 /** A client over any transport (in-process engine in Node and tests, or a worker). */
 export function createClientOver(transport: Transport, name?: string, openSubscriber?: () => Transport): RedisClient {
   return new RedisClient(transport, name, openSubscriber);
-}
-
-/**
- * Create a client in a page. It runs its own engine session in a Web Worker; commands issued
- * in the same tick travel in one message.
- */
-export function createClient(options: ClientOptions = {}): RedisClient {
-  const name = options.name ?? 'default';
-  const given = options.worker;
-  const worker = given === undefined ? spawnWorker() : typeof given === 'function' ? given() : given;
-  const terminate = given === undefined || typeof given === 'function';
-  const persistence = options.persistence ?? true;
-  // The subscriber session is a second port to the same worker; the main one owns the worker.
-  const openSubscriber = (): Transport => workerTransport(worker, { name, terminate: false, persistence });
-  const transport = workerTransport(worker, { name, terminate, persistence });
-  return new RedisClient(persistence ? flushingWhenHidden(transport, worker, name) : transport, name, openSubscriber, persistence);
-}
-
-/**
- * Tell the worker to commit pending log records when the page is hidden or unloaded (the
- * last moment a page is sure to run: everysec / no modes would otherwise lose up to their
- * period). The listeners go with the transport.
- */
-function flushingWhenHidden(transport: Transport, worker: Worker, name: string): Transport {
-  const doc = (globalThis as { document?: Document }).document;
-  if (doc === undefined || typeof addEventListener !== 'function') return transport;
-  const flush = (leaving = false): void =>
-    worker.postMessage({ v: PROTOCOL_VERSION, type: 'flush', name, leaving } satisfies FlushMessage);
-  const onVisibility = (): void => {
-    if (doc.visibilityState === 'hidden') flush();
-  };
-  // Unloaded for good (not into the back/forward cache): the tab hands over its lead.
-  const onPageHide = (event: Event): void => flush(!(event as PageTransitionEvent).persisted);
-  doc.addEventListener('visibilitychange', onVisibility);
-  addEventListener('pagehide', onPageHide);
-  return {
-    // Every other member (request, onPush …) is the transport's own.
-    ...transport,
-    close() {
-      doc.removeEventListener('visibilitychange', onVisibility);
-      removeEventListener('pagehide', onPageHide);
-      transport.close();
-    },
-  };
-}
-
-function spawnWorker(): Worker {
-  // Written out in full so bundlers (Vite, webpack 5) see and bundle the worker entry.
-  return new Worker(new URL('../../worker/worker.ts', import.meta.url), { type: 'module' });
 }
