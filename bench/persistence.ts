@@ -3,6 +3,7 @@
  *
  *   node --import tsx bench/persistence.ts            # Node: memory store, fake-indexeddb, 1M-key compaction
  *   node --import tsx bench/persistence.ts --browser  # plus Chromium: real IndexedDB, on-disk profile
+ *   node --import tsx bench/persistence.ts --browser-only --cold-only  # Chromium cold start only
  *
  * Node's IndexedDB is fake-indexeddb (a JS model, not representative of a browser); the
  * Chromium figures are the ones to quote.
@@ -123,7 +124,7 @@ async function browser(): Promise<void> {
     const page = await context.newPage();
     page.on('pageerror', (e) => console.error('page error:', e));
     page.on('console', (m) => console.log('  ' + m.text()));
-    await page.goto(`http://127.0.0.1:${port}/index.html`);
+    await page.goto(`http://127.0.0.1:${port}/index.html${process.argv.includes('--cold-only') ? '?cold-only' : ''}`);
     await page.waitForFunction(() => (window as unknown as { __done?: unknown }).__done !== undefined, null, { timeout: 900_000 });
     const error = await page.evaluate(() => (window as unknown as { __done: unknown }).__done);
     if (error !== true) throw new Error(String(error));

@@ -6,6 +6,8 @@
 import { set as kvSet, get as kvGet, getMany as kvGetMany, setMany as kvSetMany, createStore } from 'idb-keyval';
 import { openDB } from 'idb';
 import { createClient, type RedisClient } from '../../src/index.js';
+import { createEngine } from '../../src/engine/engine.js';
+import { indexedDBStorage } from '../../src/persistence/indexeddb.js';
 
 const run = Date.now();
 const log = (line: string) => console.log(line);
@@ -82,6 +84,15 @@ async function coldStart(keys: number): Promise<void> {
   const raw = await openDB(`idb-redis:${name}`);
   const rawMs = await timed(() => raw.getAll('chunks'));
   raw.close();
+  // The same load in this page's own engine: no worker start, no leadership.
+  {
+    const storage = indexedDBStorage(name);
+    const engine = createEngine({ storage, persistence: { readOnly: true } });
+    const inPage = await timed(() => engine.ready);
+    log(`  the same load by an engine in the page (no worker): ${inPage.toFixed(0)} ms`);
+    engine.close();
+    storage.close();
+  }
   const worker = spawn();
   const second = createClient({ name, worker });
   const ms = await timed(() => second.dbSize());
@@ -103,9 +114,22 @@ async function coldStart(keys: number): Promise<void> {
   worker.terminate();
 }
 
+/** A worker opening an empty store: the fixed part of a cold start (module load, open). */
+async function emptyStart(): Promise<void> {
+  const worker = spawn();
+  const client = createClient({ name: `bench-${run}-empty`, worker });
+  const ms = await timed(() => client.dbSize());
+  log(`cold start of an empty store (worker start, modules, IndexedDB open): ${ms.toFixed(0)} ms`);
+  await client.quit();
+  worker.terminate();
+}
+
 try {
-  await modes();
-  await idbKeyval();
+  if (!location.search.includes('cold-only')) {
+    await modes();
+    await idbKeyval();
+  }
+  await emptyStart();
   await coldStart(100_000);
   await coldStart(1_000_000);
   (window as unknown as { __done: unknown }).__done = true;

@@ -15,7 +15,7 @@
  * one, whatever it had queued; and since the new writer claims before it recovers, every
  * write the stale one committed before the claim is in what the new one loads.
  */
-import { PersistenceError, type LogRecord, type Manifest, type SnapshotChunk } from './codec.js';
+import { chunkBytes, PersistenceError, type LogRecord, type Manifest, type SnapshotChunk } from './codec.js';
 
 export type Durability = 'default' | 'strict' | 'relaxed';
 
@@ -144,7 +144,7 @@ export function memoryStorage(name = 'memory'): MemoryStorage {
       close() {},
       inspect() {
         let bytes = 0;
-        for (const c of chunks.values()) bytes += c.data.length;
+        for (const c of chunks.values()) bytes += chunkBytes(c);
         for (const r of log.values()) bytes += r.data.length;
         return {
           manifest: manifest === null ? null : { ...manifest },
