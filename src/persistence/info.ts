@@ -78,6 +78,10 @@ export function persistenceInfo(p: Persistence): Array<[string, string | number]
     ['idb_log_appends', p.log.appends],
     ['idb_snapshot_keys', manifest.keys],
     ['idb_load_warnings', stats.loadWarnings.length],
+    // Fencing (storage.ts): the leadership epoch this engine writes under (0: read-only),
+    // and the newer one that refused its writes, if any.
+    ['idb_epoch', p.epoch],
+    ['idb_fenced_by_epoch', p.fencedBy?.current ?? 0],
   );
   return fields;
 }

@@ -88,7 +88,10 @@ describe.each(backends)('fencing (%s)', (_, make) => {
     // writes and reads alike; INFO still answers.
     await refused(stale.call(['GET', 'acked']));
     await refused(stale.call(['INCR', 'n']));
-    expect(String(await stale.call(['INFO', 'persistence']))).toMatch(/aof_last_write_status:err/);
+    const info = String(await stale.call(['INFO', 'persistence']));
+    expect(info).toMatch(/aof_last_write_status:err/);
+    expect(info).toMatch(/idb_epoch:1\r\nidb_fenced_by_epoch:2\r\n/);
+    expect(String(await newer.call(['INFO', 'persistence']))).toMatch(/idb_epoch:2\r\nidb_fenced_by_epoch:0\r\n/);
     expect(await newer.call(['SET', 'b', '2'])).toBe('OK');
     stale.close();
     newer.close();
