@@ -118,6 +118,60 @@ describe('ZTree and SortedSet invariants under random operations', () => {
     for (let i = 0; i < sorted.length; i += 997) expect(set.rank(sorted[i]![0], false)).toBe(i);
   });
 
+  // Leaf searches start from a guess interpolated between the leaf's score bounds: any
+  // spread of scores (even, clustered, exponential, heavy ties, infinities) must give exact
+  // ranks and bounds, the guess only deciding how fast.
+  for (const [name, draw] of [
+    ['even', (r: Rand) => Math.floor(r() * 1e6) / 2],
+    ['exponential', (r: Rand) => Math.exp(r() * 600 - 300) * (r() < 0.5 ? -1 : 1)],
+    ['clustered', (r: Rand) => (r() < 0.9 ? 5 + Math.floor(r() * 3) : r() * 1e9)],
+    ['ties and infinities', (r: Rand) => pick(r, [0, 0, 0, 1, -Infinity, Infinity, 2.5])],
+  ] as const) {
+    it(`ranks and score bounds from interpolated leaf searches (${name} scores)`, () => {
+      const r = rng(name.length);
+      const set = new SortedSet();
+      const model = new Map<string, number>();
+      for (let step = 0; step < 60_000; step++) {
+        const member = `p${Math.floor(r() * 40_000)}`;
+        const op = r();
+        if (op < 0.75) {
+          const score = draw(r);
+          const current = set.dict.get(member);
+          if (current === undefined) set.insert(member, score);
+          else set.update(member, current, score);
+          model.set(member, score);
+        } else expect(set.delete(member)).toBe(model.delete(member));
+      }
+      set.tree.verify();
+      const sorted = reference(model);
+      const scores = sorted.map(([, s]) => s);
+      /** Entries scoring < score, or ≤ with `inclusive`, in the model. */
+      const below = (score: number, inclusive: boolean) => {
+        let lo = 0;
+        let hi = scores.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (scores[mid]! < score || (inclusive && scores[mid] === score)) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo;
+      };
+      for (let i = 0; i < sorted.length; i += 7) expect(set.rank(sorted[i]![0], false)).toBe(i);
+      const probes = [-Infinity, Infinity, 0, -0, 1e308, -1e308];
+      for (let k = 0; k < 3000; k++) probes.push(r() < 0.5 ? pick(r, scores) : draw(r) + (r() - 0.5));
+      for (const score of probes) {
+        for (const inclusive of [false, true]) {
+          const n = set.tree.countBelowScore(score, inclusive);
+          expect(n).toBe(below(score, inclusive));
+          // The walk starts where the count says.
+          const next: string[] = [];
+          set.tree.collectFromBound(false, Infinity, false, 1, next, []);
+          expect(next).toEqual(sorted.slice(n, n + 1).map(([m]) => m));
+        }
+      }
+    });
+  }
+
   it('small score changes update in place, leaf maxima included, and keep every invariant', () => {
     const r = rng(5);
     const set = new SortedSet();
