@@ -111,12 +111,19 @@ function lowerBound(leaf: Leaf, score: number, member: string, guess: number): n
 
 /**
  * Position in `leaf` of (score, member), which is there. Without a tie it is the first
- * score ≥ `score`, so the members are not read at all.
+ * score ≥ `score`, so the members are not read at all. In a short run of equal scores the
+ * members are tested for equality (a string whose hash differs is rejected on it, and
+ * the run's last entry needs no test), a long run is bisected by member.
  */
 function positionOf(leaf: Leaf, score: number, member: string, guess: number): number {
-  const scores = leaf.scores;
+  const { scores, members } = leaf;
+  const n = scores.length;
   const p = searchNear(scores, score, false, guess);
-  return p + 1 < scores.length && scores[p + 1] === score ? lowerBoundInTie(leaf, p, score, member) : p;
+  if (p + 1 >= n || scores[p + 1] !== score) return p;
+  for (let k = p; k < p + 8; k++) {
+    if (k + 1 >= n || scores[k + 1] !== score || members[k] === member) return k;
+  }
+  return lowerBoundInTie(leaf, p + 8, score, member);
 }
 
 /**
