@@ -27,9 +27,11 @@
  * - Leaf searches are where a lookup's time goes at 1M members (a leaf is cold; the inner
  *   levels stay cached): they look at scores alone, reading a member (another heap string)
  *   only among equal scores, and start from a guess interpolated between the leaf's score
- *   bounds (the parent's greatest keys), galloping out from it, so evenly spread scores cost
- *   two or three cache lines instead of a bisection's five or six. Any spread stays exact;
- *   a skewed one costs at most ~2 log n probes.
+ *   bounds (the parent's greatest keys), galloping out from it, so evenly spread scores read
+ *   fewer cold lines than a bisection from the middle. Any spread stays exact; a skewed one
+ *   costs at most ~2 log n probes. Measured at 1M members, old and new trees alternating in
+ *   one process: a rank lookup ~1.18 → ~0.81 µs. The member → score `Map` lookup before it
+ *   now costs about as much as the whole descent.
  */
 
 const B = 256;
@@ -102,7 +104,7 @@ function lowerBoundInTie(leaf: Leaf, from: number, score: number, member: string
 /**
  * First position in `leaf` whose key is ≥ (score, member). Searches the scores first and
  * reads members only on a tie: a member is a separate heap string, and comparing it costs
- * a cache miss per probe at 1M members (it was a third of a ZRANK's tree time).
+ * a cache miss or two per probe at 1M members.
  */
 function lowerBound(leaf: Leaf, score: number, member: string, guess: number): number {
   const p = searchNear(leaf.scores, score, false, guess);
@@ -129,8 +131,7 @@ function positionOf(leaf: Leaf, score: number, member: string, guess: number): n
 /**
  * First position in `scores` whose score passes `score` (is > it with `inclusive`, else
  * ≥), searched outwards from `guess` then bisected: a leaf is cold memory at 1M members,
- * and a good guess makes this two or three cache lines where a bisection from the middle
- * reads five or six. Any guess gives the right answer; a bad one costs ~2 log n probes.
+ * and a good guess reads fewer lines of it than a bisection from the middle. Any guess gives the right answer; a bad one costs ~2 log n probes.
  */
 function searchNear(scores: number[], score: number, inclusive: boolean, guess: number): number {
   const n = scores.length;
@@ -174,7 +175,7 @@ function searchNear(scores: number[], score: number, inclusive: boolean, guess: 
 }
 
 /**
- * Where `score` should sit among the `n` scores of a leaf whose keys lie in (low, high],
+ * Where `score` should sit among the `n` scores of a leaf whose scores lie in [low, high],
  * assuming they spread evenly (the interpolation guess for `searchNear`); the middle when
  * the range is unknown or empty.
  */
