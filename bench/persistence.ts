@@ -9,12 +9,10 @@
  * Chromium figures are the ones to quote.
  */
 import 'fake-indexeddb/auto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createEngine, type Engine } from '../src/engine/engine.js';
 import { indexedDBStorage } from '../src/persistence/indexeddb.js';
 import { memoryStorage, type Storage } from '../src/persistence/storage.js';
+import { runBenchPage } from './page-runner.js';
 
 const rate = (n: number, ms: number) => `${Math.round((n / ms) * 1000).toLocaleString('en-US')} ops/s`;
 
@@ -106,33 +104,7 @@ async function compaction(keys: number): Promise<void> {
 }
 
 async function browser(): Promise<void> {
-  const { createServer } = await import('vite');
-  const { chromium } = await import('playwright-core');
-  const { CHROMIUM_ARGS, CHROMIUM_PATH } = await import('../vite.config.js');
-  const server = await createServer({
-    configFile: false,
-    root: join(import.meta.dirname, 'persistence-browser'),
-    logLevel: 'error',
-    server: { host: '127.0.0.1', port: 0, fs: { allow: [join(import.meta.dirname, '..')] } },
-    worker: { format: 'es' },
-  });
-  await server.listen();
-  const port = (server.httpServer!.address() as { port: number }).port;
-  const profile = mkdtempSync(join(tmpdir(), 'idb-redis-persist-bench-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
-  try {
-    const page = await context.newPage();
-    page.on('pageerror', (e) => console.error('page error:', e));
-    page.on('console', (m) => console.log('  ' + m.text()));
-    await page.goto(`http://127.0.0.1:${port}/index.html${process.argv.includes('--cold-only') ? '?cold-only' : ''}`);
-    await page.waitForFunction(() => (window as unknown as { __done?: unknown }).__done !== undefined, null, { timeout: 900_000 });
-    const error = await page.evaluate(() => (window as unknown as { __done: unknown }).__done);
-    if (error !== true) throw new Error(String(error));
-  } finally {
-    await context.close();
-    await server.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
+  await runBenchPage('persistence-browser', { query: process.argv.includes('--cold-only') ? 'cold-only' : undefined, timeoutMs: 900_000, indent: '  ' });
 }
 
 /** Bytes stored per byte of user data (key + value), log only and after a snapshot. */
