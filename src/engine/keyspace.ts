@@ -56,6 +56,11 @@ export interface HashEntry extends EntryBase {
   encoding: 'listpack' | 'hashtable';
   /** HSCAN cursors and random picks on a big hash (types/scan-cursor.ts); null until needed. */
   index: DenseIndex | null;
+  /**
+   * A listpack-sized hash's [field, value, …] as HGETALL last read it (Redis's own listpack
+   * is this flat array); null after any write. Read-mostly records then cost a copy.
+   */
+  flat: string[] | null;
 }
 
 /**

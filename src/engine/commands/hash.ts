@@ -106,6 +106,7 @@ function hgetallGeneric(ctx: CommandContext, key: string, fields: boolean, value
   const entry = readHash(ctx, key);
   if (entry === undefined) return [];
   const map = entry.value;
+  if (fields && values && entry.flat !== null) return offerAscii(entry.flat.slice(), ctx.engine.asciiOnly);
   // Sized up front and filled by index: no growth copies on big hashes.
   const out: string[] = new Array(fields && values ? map.size * 2 : map.size);
   let i = 0;
@@ -114,6 +115,8 @@ function hgetallGeneric(ctx: CommandContext, key: string, fields: boolean, value
       out[i++] = field;
       out[i++] = value;
     });
+    // The reply goes to the caller, who may change it: the hash keeps its own copy.
+    if (entry.encoding === 'listpack') entry.flat = out.slice();
   } else if (fields) for (const field of map.keys()) out[i++] = field;
   else for (const value of map.values()) out[i++] = value;
   return offerAscii(out, ctx.engine.asciiOnly);

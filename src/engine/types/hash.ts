@@ -29,7 +29,7 @@ const REWRITE_ITEMS = 64;
 const INDEX_THRESHOLD = 128;
 
 export function createHash(): HashEntry {
-  return { type: 'hash', value: new Map(), encoding: 'listpack', index: null, expireAt: 0, access: 0, slot: 0 };
+  return { type: 'hash', value: new Map(), encoding: 'listpack', index: null, flat: null, expireAt: 0, access: 0, slot: 0 };
 }
 
 /**
@@ -55,6 +55,7 @@ export function hashSet(entry: HashEntry, field: string, value: string, limits: 
   const map = entry.value;
   const size = map.size;
   map.set(field, value);
+  entry.flat = null;
   const added = map.size !== size;
   if (added && entry.index !== null) entry.index.add(field);
   if (entry.encoding === 'listpack' &&
@@ -67,6 +68,7 @@ export function hashSet(entry: HashEntry, field: string, value: string, limits: 
 /** Delete `field`; true when it existed. The caller deletes an emptied key. */
 export function hashDelete(entry: HashEntry, field: string): boolean {
   if (!entry.value.delete(field)) return false;
+  entry.flat = null;
   if (entry.index !== null) entry.index.remove(field);
   return true;
 }

@@ -189,3 +189,25 @@ describe('hash commands', () => {
     expect(replay.r('OBJECT', 'ENCODING', 'h')).toBe('listpack');
   });
 });
+
+describe('HGETALL of an unchanged hash', () => {
+  it('answers from its flat copy until a write, and callers cannot change it', () => {
+    const { engine, conn } = setup();
+    conn.callSync(['HSET', 'h', 'a', '1', 'b', '2']);
+    const first = conn.callSync(['HGETALL', 'h']) as string[];
+    expect(first).toEqual(['a', '1', 'b', '2']);
+    first[1] = 'changed by the caller';
+    expect(conn.callSync(['HGETALL', 'h'])).toEqual(['a', '1', 'b', '2']);
+    conn.callSync(['HSET', 'h', 'a', 'x']);
+    expect(conn.callSync(['HGETALL', 'h'])).toEqual(['a', 'x', 'b', '2']);
+    conn.callSync(['HDEL', 'h', 'b']);
+    expect(conn.callSync(['HGETALL', 'h'])).toEqual(['a', 'x']);
+    conn.callSync(['HINCRBY', 'h', 'n', '5']);
+    expect(conn.callSync(['HGETALL', 'h'])).toEqual(['a', 'x', 'n', '5']);
+    conn.callSync(['COPY', 'h', 'h2']);
+    conn.callSync(['HSET', 'h2', 'a', 'y']);
+    expect(conn.callSync(['HGETALL', 'h'])).toEqual(['a', 'x', 'n', '5']);
+    expect(conn.callSync(['HGETALL', 'h2'])).toEqual(['a', 'y', 'n', '5']);
+    engine.close();
+  });
+});
