@@ -37,7 +37,8 @@ export interface ScanIteratorOptions extends ScanOptions {
 /** A batch waiting to go out: its commands and how to hand their replies back. */
 interface Pending {
   readonly commands: readonly WireArg[][];
-  settle(replies: readonly WireReply[], offset: number): void;
+  /** `ascii`: the response said every string is ASCII (no UTF-8 decoding needed). */
+  settle(replies: readonly WireReply[], offset: number, ascii: boolean): void;
   fail(error: Error): void;
 }
 
@@ -65,12 +66,12 @@ class PendingCommand implements Pending {
     this.commands = [argv];
   }
 
-  settle(replies: readonly WireReply[], offset: number): void {
+  settle(replies: readonly WireReply[], offset: number, ascii: boolean): void {
     const wire = replies[offset]!;
     const error = this.mode === MODE_RESP ? null : errorOf(wire);
     if (error !== null) return this.fail(error);
     try {
-      this.resolve(this.decode(this.mode === MODE_TYPED ? toReply(wire) : wire));
+      this.resolve(this.decode(this.mode === MODE_TYPED ? toReply(wire, ascii) : wire));
     } catch (e) {
       this.fail(e instanceof Error ? e : new Error(String(e)));
     }
@@ -415,8 +416,9 @@ export class RedisClient {
           throw unexpectedResponse(response);
         }
         let offset = 0;
+        const ascii = response.ascii === true;
         for (const pending of batch) {
-          pending.settle(response.replies, offset);
+          pending.settle(response.replies, offset, ascii);
           offset += pending.commands.length;
         }
       },

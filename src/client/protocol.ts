@@ -78,7 +78,11 @@ export interface SessionStats {
 }
 
 export type Response =
-  | { v: ProtocolVersion; type: 'replies'; replies: WireReply[] }
+  /**
+   * `ascii`: every string in these replies is ASCII (the engine has held nothing else), so
+   * the client may skip UTF-8 decoding; absent means decode.
+   */
+  | { v: ProtocolVersion; type: 'replies'; replies: WireReply[]; ascii?: boolean }
   | ({ v: ProtocolVersion; type: 'stats' } & SessionStats)
   | { v: ProtocolVersion; type: 'closed' }
   /** The request itself was refused (malformed, wrong version, session closed). */

@@ -22,11 +22,17 @@ export type RespReply =
   | { type: 'null' }
   | { type: 'array'; items: RespReply[] };
 
-export function toReply(wire: WireReply): Reply {
-  if (typeof wire === 'string') return fromByteString(wire);
+/** `ascii`: the host said every string is ASCII (Response.ascii), so none is decoded. */
+export function toReply(wire: WireReply, ascii = false): Reply {
+  if (typeof wire === 'string') return ascii ? wire : fromByteString(wire);
   if (typeof wire === 'number' || typeof wire === 'bigint' || wire === null) return wire;
-  if (Array.isArray(wire)) return wire.map(toReply);
-  return wire.type === 'status' ? fromByteString(wire.value) : new ReplyError(wire.message);
+  if (Array.isArray(wire)) {
+    const out: Reply[] = new Array(wire.length);
+    for (let i = 0; i < wire.length; i++) out[i] = toReply(wire[i]!, ascii);
+    return out;
+  }
+  if (wire.type === 'status') return ascii ? wire.value : fromByteString(wire.value);
+  return new ReplyError(wire.message);
 }
 
 export function toBufferReply(wire: WireReply): BufferReply {

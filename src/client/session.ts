@@ -61,7 +61,8 @@ export function createSession(conn: Connection, push?: (message: PushMessage) =>
 function repliesOf(conn: Connection, raw: readonly RawReply[]): Response | Promise<Response> {
   const replies: WireReply[] = new Array(raw.length);
   for (let i = 0; i < raw.length; i++) replies[i] = toWire(raw[i]!);
-  const response: Response = { v: PROTOCOL_VERSION, type: 'replies', replies };
+  // Read after the batch ran: asciiOnly only ever turns off, so true covers every reply.
+  const response: Response = { v: PROTOCOL_VERSION, type: 'replies', replies, ascii: conn.engine.asciiOnly };
   const store = conn.engine.persistence;
   const gate = store === null ? null : store.pendingGate();
   if (gate === null) return response;

@@ -5,6 +5,8 @@ import { Status } from '../../src/engine/reply.js';
 import { PROTOCOL_VERSION, isRequest, type Request } from '../../src/client/protocol.js';
 import { createSession, refusingSession, toWire } from '../../src/client/session.js';
 import { toBufferReply, toReply, toRespReply } from '../../src/client/replies.js';
+import { createClientOver } from '../../src/client/client.js';
+import { inProcessTransport } from '../../src/client/transport.js';
 
 const v = PROTOCOL_VERSION;
 
@@ -61,6 +63,8 @@ describe('wire protocol', () => {
         '\xff',
         { type: 'error', message: "ERR unknown command 'NOPE', with args beginning with: " },
       ],
+      // Bytes ≥ 0x80 came in: the client must decode.
+      ascii: false,
     });
     // Everything on the wire survives structured clone unchanged.
     expect(structuredClone(response)).toEqual(response);
@@ -77,7 +81,21 @@ describe('wire protocol', () => {
       v,
       type: 'replies',
       replies: [{ type: 'error', message: 'ERR Connection closed' }],
+      ascii: true,
     });
+    engine.close();
+  });
+
+  it('replies say when every string is ASCII, and the client then decodes nothing', async () => {
+    const engine = createEngine();
+    const session = createSession(engine.connect());
+    expect(session.handle({ v, type: 'batch', commands: [['SET', 'k', 'v'], ['GET', 'k']] })).toEqual({ v, type: 'replies', replies: [{ type: 'status', value: 'OK' }, 'v'], ascii: true });
+    const client = createClientOver(inProcessTransport(engine));
+    expect(await client.get('k')).toBe('v');
+    await client.set('k', 'ünïcode');
+    expect(engine.asciiOnly).toBe(false);
+    expect(await client.get('k')).toBe('ünïcode');
+    await client.close();
     engine.close();
   });
 
