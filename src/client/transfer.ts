@@ -59,7 +59,7 @@ export async function importThrough(send: (argv: RedisArgument[]) => Promise<unk
   const chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array> =
     typeof source === 'string' || source instanceof Uint8Array ? [source] : source;
   let rest = '';
-  let group: string[][] = [];
+  const group: string[][] = [];
   for await (const chunk of chunks) {
     const data = rest + toByteString(chunk);
     const { offset, error } = unpackCommands(data, (argv) => group.push(argv), true);
@@ -71,7 +71,6 @@ export async function importThrough(send: (argv: RedisArgument[]) => Promise<unk
     rest = data.slice(offset);
   }
   await flush(group);
-  group = [];
   if (rest.length > 0) throw new Error(`ERR import: the stream ends inside a command (${rest.length} bytes left)`);
   return result;
 }

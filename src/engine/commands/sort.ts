@@ -142,6 +142,16 @@ function loadElements(entry: Entry | undefined, o: SortOptions): Loaded {
 const compareBytes = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
+ * Reorder `elements` in place by comparing their indexes (their weights live in side
+ * arrays); `compare` may read `elements`, which change only once the order is settled.
+ */
+function sortByIndex(elements: string[], compare: (i: number, j: number) => number): void {
+  const order = Array.from({ length: elements.length }, (_, i) => i).sort(compare);
+  const sorted = order.map((i) => elements[i]!);
+  for (let i = 0; i < sorted.length; i++) elements[i] = sorted[i]!;
+}
+
+/**
  * Sort `elements` in place as sortCompare does. Returns false when a weight could not be
  * read as a double (the caller answers the error after sorting, as Redis does).
  */
@@ -154,16 +164,13 @@ function sortElements(ctx: CommandContext, elements: string[], o: SortOptions): 
       return true;
     }
     const keys = elements.map((element) => lookupByPattern(ctx, o.by!, element));
-    const order = Array.from({ length: n }, (_, i) => i);
-    order.sort((i, j) => {
+    sortByIndex(elements, (i, j) => {
       const a = keys[i]!;
       const b = keys[j]!;
       // A missing BY value sorts first (ascending).
       const cmp = a === null || b === null ? (a === b ? 0 : a === null ? -1 : 1) : compareBytes(a, b);
       return sign * cmp;
     });
-    const sorted = order.map((i) => elements[i]!);
-    for (let i = 0; i < n; i++) elements[i] = sorted[i]!;
     return true;
   }
   let convertible = true;
@@ -175,14 +182,11 @@ function sortElements(ctx: CommandContext, elements: string[], o: SortOptions): 
     if (weight === null) convertible = false;
     else weights[i] = weight;
   }
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((i, j) => {
+  sortByIndex(elements, (i, j) => {
     const a = weights[i]!;
     const b = weights[j]!;
     return sign * (a > b ? 1 : a < b ? -1 : compareBytes(elements[i]!, elements[j]!));
   });
-  const sorted = order.map((i) => elements[i]!);
-  for (let i = 0; i < n; i++) elements[i] = sorted[i]!;
   return convertible;
 }
 
