@@ -30,8 +30,12 @@ mountStats(document.getElementById('stats')!, client, () => {
   void persistence.refresh();
 });
 
-// The built demo keeps its files for offline use; the dev server (HMR) stays uncached.
-if (import.meta.hot === undefined && 'serviceWorker' in navigator) {
+/**
+ * The built demo keeps its files for offline use; the dev server (HMR) stays uncached. Run
+ * once the worker answered: its script has loaded, so it is among the page's resources.
+ */
+function keepForOffline(): void {
+  if (import.meta.hot !== undefined || !('serviceWorker' in navigator)) return;
   navigator.serviceWorker
     .register('./sw.js')
     .then(() => navigator.serviceWorker.ready)
@@ -46,6 +50,7 @@ if (import.meta.hot === undefined && 'serviceWorker' in navigator) {
 prompt.ready().then(
   () => {
     status.textContent = 'Connected to the worker.';
+    keepForOffline();
     refreshKeys();
     // Live: every change to any key, in any tab, refreshes the key browser.
     void client.observe({ pattern: '*' }, refreshKeys);
