@@ -377,10 +377,19 @@ export class Keyspace {
     this.host.onExpired(key);
   }
 
-  /** Stale pairs pile up when deadlines are rewritten often; rebuild from live entries. */
+  /**
+   * Stale pairs pile up when deadlines are rewritten often: drop them, and repeats of a live
+   * pair, from the heap itself (a walk of the keyspace would cost O(keys) per rebuild, a
+   * stall with a million persistent keys beside a few volatile ones).
+   */
   private maybeRebuildHeap(): void {
     if (this.heap.size <= 2 * this.volatileCount + 1024) return;
-    this.heap.clear();
-    for (const [key, entry] of this.map) if (entry.expireAt !== 0) this.heap.push(entry.expireAt, key);
+    const map = this.map;
+    const kept = new Set<string>();
+    this.heap.retain((when, key) => {
+      if (map.get(key)?.expireAt !== when || kept.has(key)) return false;
+      kept.add(key);
+      return true;
+    });
   }
 }

@@ -94,6 +94,25 @@ describe('Keyspace', () => {
     expect(db.nextDeadline()).toBeUndefined();
     checkSlots(db);
   });
+
+  it('deadlines rewritten many times leave a bounded heap that still expires each key once, in order', () => {
+    const { db, put, expired, advance } = keyspace();
+    for (let i = 0; i < 50; i++) put(`p${i}`);
+    for (let i = 0; i < 10; i++) put(`v${i}`, T0 + 1_000);
+    for (let round = 0; round < 2_000; round++) {
+      for (let i = 0; i < 10; i++) {
+        const key = `v${i}`;
+        // Moving deadlines and repeats of the same one: both leave pairs behind.
+        db.setExpire(key, db.map.get(key)!, T0 + 1_000 + (round % 7 === 0 ? 0 : i + 10));
+      }
+    }
+    expect((db as unknown as { heap: { size: number } }).heap.size).toBeLessThanOrEqual(2 * 10 + 1024);
+    advance(2_000);
+    expect(db.expireDue(100)).toBe(10);
+    expect(expired).toEqual(['v0', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9']);
+    expect(db.map.size).toBe(50);
+    checkSlots(db);
+  });
 });
 
 describe('SCAN over the slot index', () => {

@@ -51,25 +51,51 @@ export class ExpiryHeap {
 
   pop(): void {
     if (this.count === 0) return;
+    const n = --this.count;
+    const lastWhen = this.whens[n]!;
+    const lastKey = this.keys.pop()!;
+    if (n !== 0) this.siftDown(0, lastWhen, lastKey);
+  }
+
+  /**
+   * Keep only the pairs `keep` accepts, in O(size): the stale pairs are dropped and the
+   * rest re-heapified bottom-up. The owner's rebuild then costs what the heap holds, not
+   * what the whole keyspace holds.
+   */
+  retain(keep: (when: number, key: string) => boolean): void {
     const whens = this.whens;
     const keys = this.keys;
-    const n = --this.count;
-    const lastWhen = whens[n]!;
-    const lastKey = keys.pop()!;
-    if (n === 0) return;
-    let i = 0;
+    let n = 0;
+    for (let i = 0; i < this.count; i++) {
+      const when = whens[i]!;
+      const key = keys[i]!;
+      if (!keep(when, key)) continue;
+      whens[n] = when;
+      keys[n] = key;
+      n++;
+    }
+    keys.length = n;
+    this.count = n;
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i, whens[i]!, keys[i]!);
+  }
+
+  /** Place (when, key) at `i` or below, moving smaller children up. */
+  private siftDown(i: number, when: number, key: string): void {
+    const whens = this.whens;
+    const keys = this.keys;
+    const n = this.count;
     for (;;) {
       const left = 2 * i + 1;
       if (left >= n) break;
       const right = left + 1;
       const child = right < n && whens[right]! < whens[left]! ? right : left;
-      if (whens[child]! >= lastWhen) break;
+      if (whens[child]! >= when) break;
       whens[i] = whens[child]!;
       keys[i] = keys[child]!;
       i = child;
     }
-    whens[i] = lastWhen;
-    keys[i] = lastKey;
+    whens[i] = when;
+    keys[i] = key;
   }
 
   clear(): void {
