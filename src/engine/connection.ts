@@ -6,7 +6,7 @@
 import type { Engine } from './engine.js';
 import type { CommandSpec } from './command.js';
 import { ReplyError } from './errors.js';
-import { Status, asciiArray, type RawReply, type Reply } from './reply.js';
+import { OK, Status, asciiArray, type RawReply, type Reply } from './reply.js';
 import { fromByteString, isAscii, toByteString } from './bytes.js';
 import type { ClientPubSub, RawPushListener } from './pubsub.js';
 import { BLOCKED, afterHeld, awaitBlocked, continueBatch, type BlockedCommand } from './blocking.js';
@@ -47,9 +47,20 @@ export class Connection {
 
   /** Run one command. Resolves with its reply; rejects with ReplyError on an error reply. */
   call(argv: readonly Arg[]): Promise<Reply> {
+    const store = this.engine.persistence;
+    if (store === null && this.held === null) {
+      // The common case, kept flat: no store to wait for, nothing held.
+      let raw: RawReply;
+      try {
+        raw = this.runRaw(argv, true);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      if (raw === BLOCKED) return awaitBlocked(this).then((served) => this.settle(toPublicReply(served, this.engine.asciiOnly)));
+      return settled(raw, this.engine.asciiOnly);
+    }
     // With a store: wait until it is loaded; reply once the turn's writes are committed
     // (appendfsync always, src/persistence).
-    const store = this.engine.persistence;
     if (store !== null && store.loading !== null && !store.runsWhileLoading(argv)) return store.loading.then(() => this.call(argv));
     // Behind a blocked command: wait for it, as a Redis connection does (blocking.ts).
     if (this.held !== null) return afterHeld(this, () => this.callNow(argv));
@@ -204,6 +215,24 @@ export class Connection {
     this.closed = true;
     this.engine.clients.delete(this.id);
   }
+}
+
+/**
+ * The most common replies as settled promises made once: a promise is immutable once
+ * settled, so every caller may await the same one, and SET, EXPIRE or a nil GET allocate none.
+ */
+const RESOLVED_OK = Promise.resolve<Reply>('OK');
+const RESOLVED_ONE = Promise.resolve<Reply>(1);
+const RESOLVED_ZERO = Promise.resolve<Reply>(0);
+const RESOLVED_NIL = Promise.resolve<Reply>(null);
+
+/** A raw reply as the promise `call` answers with (an error reply rejects). */
+function settled(raw: RawReply, ascii: boolean): Promise<Reply> {
+  if (typeof raw === 'number') return raw === 1 ? RESOLVED_ONE : raw === 0 ? RESOLVED_ZERO : Promise.resolve(raw);
+  if (raw === null) return RESOLVED_NIL;
+  if (raw === OK) return RESOLVED_OK;
+  const reply = toPublicReply(raw, ascii);
+  return reply instanceof ReplyError ? Promise.reject(reply) : Promise.resolve(reply);
 }
 
 function identity(raw: RawReply): RawReply {

@@ -277,9 +277,8 @@ export class Engine {
       reply = handler(ctx, argv);
     } catch (e) {
       reply = e instanceof ReplyError ? e : internalError(e);
-    } finally {
-      this.depth--;
     }
+    this.depth--;
     if (!served) {
       this.stats.commandsProcessed++;
       if (this.pubsub.monitors.size !== 0) this.pubsub.feedMonitors(conn, spec, argv, ctx.now);
@@ -484,7 +483,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
 const ACCESS_CLOCK_MS = 100;
 
 function internalError(e: unknown): ReplyError {
-  const message = e instanceof Error ? e.message : String(e);
+  let message: string;
+  try {
+    message = e instanceof Error ? e.message : String(e);
+  } catch {
+    // What was thrown cannot even be printed: the command still answers, never throws.
+    message = 'unprintable exception';
+  }
   return new ReplyError(`ERR internal error: ${message}`);
 }
 

@@ -25,11 +25,14 @@ export function parseInt64(s: string): Int64 | null {
   const first = s.charCodeAt(i);
   if (first === 48 /* 0 */) return len === 1 ? 0 : null;
   if (first < 49 || first > 57) return null;
+  // Accumulated while validating: up to 15 digits the value is exact in a double.
+  let value = first - 48;
   for (let j = i + 1; j < len; j++) {
     const c = s.charCodeAt(j);
     if (c < 48 || c > 57) return null;
+    value = value * 10 + (c - 48);
   }
-  if (len - i <= 15) return Number(s);
+  if (len - i <= 15) return i === 0 ? value : -value;
   const big = BigInt(s);
   if (big > INT64_MAX || big < INT64_MIN) return null;
   return Number.isSafeInteger(Number(big)) ? Number(big) : big;

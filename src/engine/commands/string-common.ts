@@ -5,7 +5,7 @@
 import type { KeySpec } from '../command.js';
 import type { CommandContext } from '../context.js';
 import { Errors, fail } from '../errors.js';
-import type { StringEntry } from '../keyspace.js';
+import type { Entry, StringEntry } from '../keyspace.js';
 import { Notify } from '../notify.js';
 
 /**
@@ -16,29 +16,27 @@ import { Notify } from '../notify.js';
 const JS_STRING_LIMIT = 2 ** 29 - 24;
 
 /**
- * Store `value` at `key`, replacing any value there (redis: setKey / dbAdd /
- * dbReplaceValue). A new key (`existed` false, as the caller's lookupWrite found it)
- * publishes Redis's `new` event, as dbAdd does. The caller counts the change
- * (ctx.modified) and publishes the command's own event.
+ * Store `value` at `key`, replacing `old`, the value the caller's lookupWrite found there
+ * (redis: setKey / dbAdd / dbReplaceValue). A new key publishes Redis's `new` event, as
+ * dbAdd does. The caller counts the change (ctx.modified) and publishes the command's own
+ * event.
  */
 export function storeString(
   ctx: CommandContext,
   key: string,
-  existed: boolean,
+  old: Entry | undefined,
   value: string,
   expireAt: number,
   encoding?: StringEntry['encoding'],
 ): void {
-  const old = ctx.db.map.get(key);
   if (old !== undefined && old.type === 'string') {
     ctx.db.overwriteString(key, old, value, expireAt, encoding);
-    if (!existed) ctx.engine.notify(Notify.newKey, 'new', key);
     return;
   }
   const entry: StringEntry = { type: 'string', value, expireAt, access: 0, slot: 0 };
   if (encoding !== undefined) entry.encoding = encoding;
   ctx.db.set(key, entry);
-  if (!existed) ctx.engine.notify(Notify.newKey, 'new', key);
+  if (old === undefined) ctx.engine.notify(Notify.newKey, 'new', key);
 }
 
 /**

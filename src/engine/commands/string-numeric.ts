@@ -25,7 +25,7 @@ function incrDecr(ctx: CommandContext, key: string, incr: Int64): RawReply {
   const result = addInt64(value, incr);
   if (result === null) fail(Errors.overflow);
   // The result is int-encoded in Redis: its canonical text derives that.
-  storeString(ctx, key, entry !== undefined, String(result), entry === undefined ? 0 : entry.expireAt);
+  storeString(ctx, key, entry, String(result), entry === undefined ? 0 : entry.expireAt);
   ctx.modified(key, Notify.string, 'incrby');
   return result;
 }
@@ -94,7 +94,7 @@ export const numericStringCommands: readonly CommandSpec[] = [
       const text = formatLongDouble(sum);
       // Redis builds the result with createStringObject: embstr however number-like it looks.
       const encoding = text.length <= EMBSTR_LIMIT ? 'embstr' : 'raw';
-      storeString(ctx, key, entry !== undefined, text, entry === undefined ? 0 : entry.expireAt, encoding);
+      storeString(ctx, key, entry, text, entry === undefined ? 0 : entry.expireAt, encoding);
       ctx.modified(key, Notify.string, 'incrbyfloat');
       // Logged as the value it produced, so replay never depends on float formatting.
       ctx.rewrite('set', key, text, 'KEEPTTL');

@@ -113,7 +113,7 @@ function setGeneric(
   const found = entry !== undefined;
   if ((flags & NX && found) || (flags & XX && !found)) return flags & GET ? previous : abort;
   const keep = flags & KEEPTTL && found ? entry.expireAt : 0;
-  storeString(ctx, key, found, value, expire === null ? keep : Number(deadline));
+  storeString(ctx, key, entry, value, expire === null ? keep : Number(deadline));
   ctx.modified(key, Notify.string, 'set');
   if (expire !== null) {
     ctx.engine.notify(Notify.generic, 'expire', key);
@@ -133,7 +133,7 @@ function msetGeneric(ctx: CommandContext, argv: readonly string[], nx: boolean):
   }
   for (let j = 1; j < argv.length; j += 2) {
     const key = argv[j]!;
-    storeString(ctx, key, ctx.lookupWrite(key) !== undefined, argv[j + 1]!, 0);
+    storeString(ctx, key, ctx.lookupWrite(key), argv[j + 1]!, 0);
     ctx.modified(key, Notify.string, 'set');
   }
   return nx ? 1 : OK;
@@ -240,7 +240,7 @@ const coreCommands: readonly CommandSpec[] = [
     handler: (ctx: CommandContext, argv) => {
       const key = argv[1]!;
       const old = getGeneric(ctx, key);
-      storeString(ctx, key, ctx.lookupWrite(key) !== undefined, argv[2]!, 0);
+      storeString(ctx, key, ctx.lookupWrite(key), argv[2]!, 0);
       ctx.modified(key, Notify.string, 'set');
       ctx.rewrite('set', key, argv[2]!);
       return old;
@@ -363,13 +363,13 @@ const coreCommands: readonly CommandSpec[] = [
       const entry = ctx.lookupWrite(key);
       let value = suffix;
       if (entry === undefined) {
-        storeString(ctx, key, false, value, 0);
+        storeString(ctx, key, undefined, value, 0);
       } else {
         ctx.checkType(entry, 'string');
         checkStringLengthOrThrow(ctx, entry.value.length, suffix.length);
         // Redis unshares the value into a raw string before appending, even nothing.
         value = entry.value + suffix;
-        storeString(ctx, key, true, value, entry.expireAt, 'raw');
+        storeString(ctx, key, entry, value, entry.expireAt, 'raw');
       }
       ctx.modified(key, Notify.string, 'append');
       return value.length;
@@ -441,7 +441,7 @@ const coreCommands: readonly CommandSpec[] = [
       const head = at <= current.length ? current.slice(0, at) : current + '\0'.repeat(at - current.length);
       const value = head + patch + current.slice(at + patch.length);
       // SETRANGE always leaves a raw string (a new key is created raw, an old one unshared).
-      storeString(ctx, key, entry !== undefined, value, entry === undefined ? 0 : entry.expireAt, 'raw');
+      storeString(ctx, key, entry, value, entry === undefined ? 0 : entry.expireAt, 'raw');
       ctx.modified(key, Notify.string, 'setrange');
       return value.length;
     },
