@@ -21,14 +21,26 @@ import { oneKeySpec, storeString } from './string-common.js';
 function incrDecr(ctx: CommandContext, key: string, incr: Int64): RawReply {
   const entry = ctx.lookupWrite(key);
   ctx.checkType(entry, 'string');
-  const value = entry === undefined ? 0 : parseIntegerOrThrow(entry.value);
+  let value: Int64 = 0;
+  if (entry !== undefined) {
+    const text = entry.value;
+    // A counter incremented again holds the text this function stored last: equal text,
+    // equal number, so the parse is skipped (a different string just compares unequal).
+    value = text === lastCount.text ? lastCount.value : parseIntegerOrThrow(text);
+  }
   const result = addInt64(value, incr);
   if (result === null) fail(Errors.overflow);
   // The result is int-encoded in Redis: its canonical text derives that.
-  storeString(ctx, key, entry, String(result), entry === undefined ? 0 : entry.expireAt);
+  const text = String(result);
+  lastCount.text = text;
+  lastCount.value = result;
+  storeString(ctx, key, entry, text, entry === undefined ? 0 : entry.expireAt);
   ctx.modified(key, Notify.string, 'incrby');
   return result;
 }
+
+/** The last counter value stored, as text and as number (see incrDecr). */
+const lastCount: { text: string | null; value: Int64 } = { text: null, value: 0 };
 
 const COUNTER_SPEC = {
   flags: ['write', 'denyoom', 'fast'],
