@@ -15,7 +15,8 @@ export async function runBenchPage(dir: string, options: { query?: string; timeo
     configFile: false,
     root: join(import.meta.dirname, dir),
     logLevel: 'error',
-    server: { host: '127.0.0.1', port: 0, fs: { allow: [join(import.meta.dirname, '..')] } },
+    // No HMR: an edit elsewhere in the tree must not reload the page mid-run.
+    server: { host: '127.0.0.1', port: 0, fs: { allow: [join(import.meta.dirname, '..')] }, hmr: false },
     worker: { format: 'es' },
   });
   await server.listen();

@@ -9,12 +9,17 @@
  *   a swap-fill only moves keys from the visited tail into the unvisited head, never the
  *   other way: every key present for a whole scan is returned (duplicates are allowed,
  *   as in Redis).
+ * - After a cold start the keyspace may be `pending` (pending-load.ts): snapshot strings
+ *   not built into entries yet. Every operation on one key builds that key's bucket first;
+ *   every operation on the whole keyspace (`map`, `size`, `slotCount`, `randomKey`) builds
+ *   all of it first. The hot paths pay one null check; internally `table` is the Map.
  */
 import { ExpiryHeap } from './types/expiry-heap.js';
 import { lfuInit, lfuTouch, type LfuSettings } from './lfu.js';
 import type { DenseIndex } from './types/scan-cursor.js';
 import type { SortedSet } from './types/zset.js';
 import type { Deque } from './types/deque.js';
+import type { PendingLoad, PendingStrings } from './pending-load.js';
 
 export type RedisType = 'string' | 'hash' | 'set' | 'zset' | 'list';
 
@@ -118,7 +123,10 @@ export interface KeyspaceHost {
 }
 
 export class Keyspace {
-  readonly map = new Map<string, Entry>();
+  /** Every built entry (`map` is the public view, built whole). */
+  private readonly table = new Map<string, Entry>();
+  /** Snapshot strings not built yet (lazy cold start); null once every key is built. */
+  private pending: PendingLoad | null = null;
   private slots: string[] = [];
   private heap = new ExpiryHeap();
   /** Keys that carry a deadline (INFO keyspace `expires=`). */
@@ -134,13 +142,30 @@ export class Keyspace {
 
   constructor(private readonly host: KeyspaceHost) {}
 
+  /** Every entry, built whole first (iteration over the keyspace: KEYS, INFO, WATCH). */
+  get map(): Map<string, Entry> {
+    if (this.pending !== null) this.buildAll();
+    return this.table;
+  }
+
   get size(): number {
-    return this.map.size;
+    if (this.pending !== null) this.buildAll();
+    return this.table.size;
+  }
+
+  /**
+   * The entry stored at `key`, as stored: no expiry check, no access stamp (a writer that
+   * just looked the key up). Builds its bucket first when loading lazily.
+   */
+  get(key: string): Entry | undefined {
+    if (this.pending !== null) this.buildKey(key);
+    return this.table.get(key);
   }
 
   /** Look up a live key (lazily deleting it if expired) and mark it accessed. */
   lookup(key: string): Entry | undefined {
-    const entry = this.map.get(key);
+    if (this.pending !== null) this.buildKey(key);
+    const entry = this.table.get(key);
     if (entry === undefined) return undefined;
     let now: number;
     if (entry.expireAt !== 0) {
@@ -158,7 +183,8 @@ export class Keyspace {
 
   /** Look up without touching the access time (OBJECT, TYPE-free introspection). */
   peek(key: string): Entry | undefined {
-    const entry = this.map.get(key);
+    if (this.pending !== null) this.buildKey(key);
+    const entry = this.table.get(key);
     if (entry === undefined) return undefined;
     if (entry.expireAt !== 0 && this.host.now() > entry.expireAt) {
       this.expire(key);
@@ -169,7 +195,8 @@ export class Keyspace {
 
   /** True when the key exists but its deadline has passed (it is logically gone). */
   isLogicallyExpired(key: string): boolean {
-    const entry = this.map.get(key);
+    if (this.pending !== null) this.buildKey(key);
+    const entry = this.table.get(key);
     return entry !== undefined && entry.expireAt !== 0 && this.host.now() > entry.expireAt;
   }
 
@@ -181,8 +208,9 @@ export class Keyspace {
    * then dbAdd).
    */
   set(key: string, entry: Entry, keepLfu = true): void {
+    if (this.pending !== null) this.buildKey(key);
     if (this.writeHook !== null) this.writeHook.beforeWrite(key);
-    const old = this.map.get(key);
+    const old = this.table.get(key);
     if (old === undefined) {
       entry.slot = this.slots.length;
       this.slots.push(key);
@@ -193,7 +221,7 @@ export class Keyspace {
     entry.access = this.host.accessNow();
     // An overwritten value keeps its key's LFU counter (redis: dbSetValue); a new one starts it.
     if (this.lfu !== null) entry.lfu = (keepLfu ? old?.lfu : undefined) ?? entry.lfu ?? lfuInit(entry.access);
-    this.map.set(key, entry);
+    this.table.set(key, entry);
     if (entry.expireAt !== 0) {
       this.volatileCount++;
       this.heap.push(entry.expireAt, key);
@@ -231,7 +259,8 @@ export class Keyspace {
 
   /** Remove a key; true when it existed. */
   delete(key: string): boolean {
-    const entry = this.map.get(key);
+    if (this.pending !== null) this.buildKey(key);
+    const entry = this.table.get(key);
     if (entry === undefined) return false;
     const hook = this.writeHook;
     if (hook !== null) {
@@ -239,12 +268,12 @@ export class Keyspace {
       const moved = this.slots[this.slots.length - 1]!;
       if (moved !== key) hook.slotMoved(moved, entry.slot);
     }
-    this.map.delete(key);
+    this.table.delete(key);
     if (entry.expireAt !== 0) this.volatileCount--;
     const last = this.slots.pop()!;
     if (last !== key) {
       this.slots[entry.slot] = last;
-      this.map.get(last)!.slot = entry.slot;
+      this.table.get(last)!.slot = entry.slot;
     }
     return true;
   }
@@ -273,7 +302,7 @@ export class Keyspace {
    * Returns how many keys were skipped as expired.
    */
   loadStrings(keys: string, values: string, lengths: Uint32Array, deadlines: Float64Array | null, now: number): number {
-    const map = this.map;
+    const map = this.table;
     const slots = this.slots;
     const access = this.host.accessNow();
     const lfu = this.lfu !== null ? lfuInit(access) : undefined;
@@ -320,7 +349,8 @@ export class Keyspace {
 
   clear(): void {
     if (this.writeHook !== null) this.writeHook.beforeClear();
-    this.map.clear();
+    this.table.clear();
+    this.pending = null;
     this.slots = [];
     this.heap.clear();
     this.volatileCount = 0;
@@ -328,6 +358,7 @@ export class Keyspace {
 
   /** The slot count SCAN starts from. */
   get slotCount(): number {
+    if (this.pending !== null) this.buildAll();
     return this.slots.length;
   }
 
@@ -337,6 +368,7 @@ export class Keyspace {
 
   /** A random live key, or undefined when the keyspace is empty. */
   randomKey(random: () => number = Math.random): string | undefined {
+    if (this.pending !== null) this.buildAll();
     // Bounded retries: a keyspace of only expired keys must not loop forever.
     for (let tries = 0; tries < 100 && this.slots.length > 0; tries++) {
       const key = this.slots[Math.floor(random() * this.slots.length)]!;
@@ -346,12 +378,20 @@ export class Keyspace {
     return undefined;
   }
 
-  /** The earliest pending deadline, skipping stale heap pairs. */
+  /** The earliest pending deadline, skipping stale heap pairs (unbuilt keys' too). */
   nextDeadline(): number | undefined {
+    const when = this.heapDeadline();
+    if (this.pending === null) return when;
+    const unbuilt = this.pending.earliest();
+    return unbuilt === Infinity ? when : when === undefined ? unbuilt : Math.min(when, unbuilt);
+  }
+
+  /** The earliest deadline in the heap, skipping stale pairs. */
+  private heapDeadline(): number | undefined {
     for (;;) {
       const when = this.heap.peekWhen();
       if (when === undefined) return undefined;
-      const entry = this.map.get(this.heap.peekKey()!);
+      const entry = this.table.get(this.heap.peekKey()!);
       if (entry !== undefined && entry.expireAt === when) return when;
       this.heap.pop();
     }
@@ -360,9 +400,11 @@ export class Keyspace {
   /** Active expiry: delete up to `limit` keys whose deadline has passed. Returns the count. */
   expireDue(limit: number): number {
     const now = this.host.now();
+    // Unbuilt keys whose deadline came are built first: their deadlines join the heap.
+    if (this.pending !== null) for (const parts of this.pending.takeDue(now)) this.buildParts(parts);
     let expired = 0;
     while (expired < limit) {
-      const when = this.nextDeadline();
+      const when = this.heapDeadline();
       if (when === undefined || when >= now) break;
       const key = this.heap.peekKey()!;
       this.heap.pop();
@@ -370,6 +412,62 @@ export class Keyspace {
       expired++;
     }
     return expired;
+  }
+
+  // --- lazy load (pending-load.ts) ---------------------------------------------------------
+
+  /**
+   * Serve before building: from now on, `pending`'s strings are built bucket by bucket as
+   * operations reach them (see the design note). Call between turns, with no walk running;
+   * the keys must not be in the keyspace already.
+   */
+  loadLazily(pending: PendingLoad): void {
+    if (pending.remaining === 0) return;
+    this.pending = pending;
+    const earliest = pending.earliest();
+    if (earliest !== Infinity) {
+      // The owner arms the active expirer for the earliest unbuilt deadline.
+      this.deadlinesAdded = true;
+      if (earliest < this.minDeadlineAdded) this.minDeadlineAdded = earliest;
+    }
+  }
+
+  /** Keys held, unbuilt ones counted, without building (loading progress). */
+  get loadedSize(): number {
+    const pending = this.pending;
+    return this.table.size + (pending === null ? 0 : pending.strings - pending.expired);
+  }
+
+  /** True while some snapshot strings are not built yet. */
+  get building(): boolean {
+    return this.pending !== null;
+  }
+
+  /** Build one more unbuilt bucket (background building); false once every key is built. */
+  buildNext(): boolean {
+    const pending = this.pending;
+    if (pending === null) return false;
+    const parts = pending.takeNext();
+    if (parts !== null) this.buildParts(parts);
+    else this.pending = null;
+    return this.pending !== null;
+  }
+
+  private buildKey(key: string): void {
+    const parts = this.pending!.takeFor(key);
+    if (parts !== null) this.buildParts(parts);
+  }
+
+  private buildAll(): void {
+    const pending = this.pending!;
+    for (let parts = pending.takeNext(); parts !== null; parts = pending.takeNext()) this.buildParts(parts);
+    this.pending = null;
+  }
+
+  private buildParts(parts: PendingStrings[]): void {
+    const pending = this.pending!;
+    for (const part of parts) pending.insert(part);
+    if (pending.remaining === 0) this.pending = null;
   }
 
   private expire(key: string): void {
@@ -384,7 +482,7 @@ export class Keyspace {
    */
   private maybeRebuildHeap(): void {
     if (this.heap.size <= 2 * this.volatileCount + 1024) return;
-    const map = this.map;
+    const map = this.table;
     const kept = new Set<string>();
     this.heap.retain((when, key) => {
       if (map.get(key)?.expireAt !== when || kept.has(key)) return false;

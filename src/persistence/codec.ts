@@ -18,6 +18,12 @@
  *   loader slices keys and values without scanning for CRLFs (Keyspace.loadStrings).
  *   Collections stay RESP commands in `data` (their TYPE_OPS rewrite). Format-1 chunks
  *   (everything in `data`) still load.
+ * - A large snapshot's strings are grouped by hash bucket (engine/pending-load.ts): such a
+ *   chunk's strings all belong to bucket `bucket` of `buckets` (a power of two, the same
+ *   in every chunk of the snapshot), and its `data` is empty; collections travel in
+ *   chunks without strings. A reader that ignores the two fields loads the chunk as any
+ *   other (they are an optional addition to format 2, not a new format); this one keeps
+ *   bucketed strings unbuilt until used.
  */
 
 /** The format this build writes and the newest it reads. */
@@ -67,6 +73,9 @@ export interface ChunkStrings {
   lengths: Uint32Array;
   /** Deadline per string (ms since the epoch, 0 = none); null when no string has one. */
   deadlines: Float64Array | null;
+  /** The hash bucket every string here belongs to, of `buckets` (absent: not bucketed). */
+  bucket?: number;
+  buckets?: number;
 }
 
 /** The chunk record to store (this build's format). */
@@ -330,7 +339,17 @@ function checkStrings(c: Partial<SnapshotChunk>, where: string): ChunkStrings {
       if (!(Number.isSafeInteger(when) && when >= 0)) throw new PersistenceError(`${where} cannot be decoded: bad deadline ${when} for string ${i}`);
     }
   }
-  return { keys, values, lengths, deadlines: deadlines ?? null };
+  const strings: ChunkStrings = { keys, values, lengths, deadlines: deadlines ?? null };
+  const { bucket, buckets } = c;
+  if (bucket !== undefined || buckets !== undefined) {
+    // A power of two up to 2^24, and a bucket within it; anything else is damage.
+    if (!(Number.isInteger(buckets) && buckets! >= 2 && buckets! <= 1 << 24 && (buckets! & (buckets! - 1)) === 0 && Number.isInteger(bucket) && bucket! >= 0 && bucket! < buckets!)) {
+      throw new PersistenceError(`${where} is not a snapshot chunk (bad bucket ${String(bucket)} of ${String(buckets)})`);
+    }
+    strings.bucket = bucket;
+    strings.buckets = buckets;
+  }
+  return strings;
 }
 
 /** Each plain string of a format-2 chunk: key, value, deadline (0 = none). */

@@ -58,6 +58,12 @@ export interface PersistenceOptions {
   /** Target snapshot chunk size in bytes (default 256 KiB). */
   chunkBytes?: number;
   /**
+   * Target keys per hash bucket of a snapshot's strings (default 4096; 0: none). A
+   * snapshot of at least 4 buckets' worth groups them so a cold start serves before it
+   * has built every key (engine/pending-load.ts).
+   */
+  bucketKeys?: number;
+  /**
    * The highest leadership epoch the opener has heard of: the epoch claimed is above it
    * and above the store's (a tab passes the epoch of the last leader it followed).
    */
@@ -463,7 +469,7 @@ export class Persistence {
       bytes += size ?? data.length;
       return this.storage.writeChunks([snapshotChunk(id, index++, data, count, strings)]);
     };
-    const walker = new SnapshotWalk(this.engine, { chunk: writeChunk }, { chunkBytes: this.options.chunkBytes, strings: true });
+    const walker = new SnapshotWalk(this.engine, { chunk: writeChunk }, { chunkBytes: this.options.chunkBytes, strings: true, bucketKeys: this.options.bucketKeys });
     state.walker = walker;
     if (state.kind === 'save') {
       start();

@@ -12,9 +12,13 @@
  *   PEXPIREAT / PXAT themselves (the engine deletes a key given a past deadline).
  * - A transaction left open at the end of the log (it cannot be, records are atomic, but a
  *   damaged store might) is discarded, as Redis reverts an incomplete MULTI.
+ * - Bucketed snapshot strings (codec.ts) are validated whole but not built: the keyspace
+ *   gets them as a PendingLoad (engine/pending-load.ts) before the log is replayed, builds
+ *   what commands reach, and `buildInBackground` builds the rest in short slices.
  */
 import { isAscii } from '../engine/bytes.js';
 import type { Engine } from '../engine/engine.js';
+import { PendingLoad, type PendingStrings } from '../engine/pending-load.js';
 import { ReplyError } from '../engine/errors.js';
 import { checkManifest, decodeChunk, type ChunkStrings, decodeRecord, FORMAT_VERSION, PersistenceError, type Manifest } from './codec.js';
 import type { Storage } from './storage.js';
@@ -65,7 +69,12 @@ function snapshotLoader(
   engine: Engine,
   apply: (argv: string[]) => void,
   now: number,
-): ((argv: string[]) => void) & { expired: number; set: (key: string, value: string) => void; strings: (strings: ChunkStrings) => void } {
+): ((argv: string[]) => void) & {
+  expired: number;
+  set: (key: string, value: string) => void;
+  strings: (strings: ChunkStrings) => void;
+  lazy: PendingLoad | null;
+} {
   const db = engine.db;
   const set = (key: string, value: string) => {
     if (engine.asciiOnly && !(isAscii(key) && isAscii(value))) engine.asciiOnly = false;
@@ -80,7 +89,7 @@ function snapshotLoader(
       }
       if (name === 'PEXPIREAT') {
         const when = Number(argv[2]);
-        const entry = db.map.get(argv[1]!);
+        const entry = db.get(argv[1]!);
         if (entry !== undefined && Number.isSafeInteger(when) && when > 0) {
           if (when <= now) {
             db.delete(argv[1]!);
@@ -92,12 +101,22 @@ function snapshotLoader(
     }
     apply(argv);
   };
-  load.expired = 0;
-  load.set = set;
-  load.strings = (strings: ChunkStrings) => {
+  const insert = (strings: PendingStrings) => {
     // One scan of the concatenations instead of two per key.
     if (engine.asciiOnly && !(isAscii(strings.keys) && isAscii(strings.values))) engine.asciiOnly = false;
-    load.expired += db.loadStrings(strings.keys, strings.values, strings.lengths, strings.deadlines, now);
+    return db.loadStrings(strings.keys, strings.values, strings.lengths, strings.deadlines, now);
+  };
+  load.expired = 0;
+  load.set = set;
+  load.lazy = null as PendingLoad | null;
+  load.strings = (strings: ChunkStrings) => {
+    const { bucket, buckets } = strings;
+    if (bucket !== undefined && buckets !== undefined) {
+      load.lazy ??= new PendingLoad(buckets, now, insert);
+      // Every chunk of a snapshot has the same bucket count; one that differs is built now.
+      if (load.lazy.buckets === buckets) return load.lazy.add(bucket, strings);
+    }
+    load.expired += insert(strings);
   };
   return load;
 }
@@ -111,7 +130,7 @@ export async function recover(engine: Engine, storage: Storage, options: Recover
   const conn = engine.connect();
   const progress: LoadProgress = { phase: 'snapshot', chunksLoaded: 0, chunksTotal: manifest.chunks, recordsLoaded: 0, recordsTotal: 0, keys: 0 };
   const report = () => {
-    progress.keys = engine.db.size;
+    progress.keys = engine.db.loadedSize;
     options.onProgress?.({ ...progress });
   };
   let replayErrors = 0;
@@ -140,8 +159,14 @@ export async function recover(engine: Engine, storage: Storage, options: Recover
         report();
       }
     }
+    // Bucketed strings: served from here on, built as they are reached (keys expired at
+    // load are dropped as they are built; counted now).
+    if (load.lazy !== null) {
+      engine.db.loadLazily(load.lazy);
+      load.expired += load.lazy.expired;
+    }
     keysExpired += load.expired;
-    const keysLoaded = engine.db.size;
+    const keysLoaded = engine.db.loadedSize;
     // The log after it.
     progress.phase = 'log';
     let lastSeq = manifest.snapshotSeq;
@@ -182,10 +207,54 @@ export async function recover(engine: Engine, storage: Storage, options: Recover
     progress.phase = 'done';
     progress.recordsTotal = progress.recordsLoaded;
     report();
+    if (engine.db.building) buildInBackground(engine);
     return { manifest, lastSeq, logBytes, records, keysLoaded, keysExpired, replayErrors, warnings };
   } finally {
     conn.close();
     // Arms the active expirer for the deadlines just loaded.
     engine.endTurn();
   }
+}
+
+/** Work per background slice, in ms: what a command arriving meanwhile may wait. */
+const BUILD_SLICE_MS = 4;
+
+/**
+ * Build the keyspace's unbuilt buckets in slices of about BUILD_SLICE_MS, each its own
+ * task so commands run between them; stops once all are built (by it, by commands, or by
+ * one that needed the whole keyspace) or the engine closes.
+ */
+export function buildInBackground(engine: Engine): void {
+  const step = () => {
+    if (engine.closed) return;
+    const db = engine.db;
+    const until = performance.now() + BUILD_SLICE_MS;
+    while (db.buildNext()) {
+      if (performance.now() >= until) {
+        nextTask(step);
+        return;
+      }
+    }
+  };
+  nextTask(step);
+}
+
+/**
+ * Run `fn` as a new task, unclamped: a browser clamps chained setTimeout(0) to 4 ms, so
+ * workers post to a MessageChannel (Node has setImmediate).
+ */
+let channel: { port: MessagePort; queue: Array<() => void> } | null = null;
+function nextTask(fn: () => void): void {
+  if (typeof setImmediate === 'function') {
+    setImmediate(fn);
+    return;
+  }
+  if (channel === null) {
+    const { port1, port2 } = new MessageChannel();
+    const queue: Array<() => void> = [];
+    port1.onmessage = () => queue.shift()?.();
+    channel = { port: port2, queue };
+  }
+  channel.queue.push(fn);
+  channel.port.postMessage(null);
 }

@@ -19,11 +19,17 @@
  * Output is RESP commands from TYPE_OPS[type].rewrite plus PEXPIREAT for deadlines, cut
  * into chunks of about `chunkBytes`. With `strings` (snapshots), plain strings are handed
  * over apart instead, as a chunk's parallel fields (codec.ts, format 2): no RESP to build
- * here nor to parse when loading.
+ * here nor to parse when loading. A walk of at least 4 × `bucketKeys` keys groups those
+ * strings by hash bucket (engine/pending-load.ts: about `bucketKeys` keys per bucket, each
+ * chunk's strings of one bucket, collections in chunks of their own), so a load can serve
+ * before it has built every key. Buckets are emitted when one fills a chunk, and all of
+ * them when the strings held reach 64 chunks' worth (bounded memory: a bucket may then
+ * span several chunks).
  */
 import type { Engine } from '../engine/engine.js';
 import type { Entry, Keyspace, WriteHook } from '../engine/keyspace.js';
 import { typeOps } from '../engine/type-ops.js';
+import { keyBucket } from '../engine/pending-load.js';
 import { packCommand, type ChunkStrings } from './codec.js';
 
 export interface WalkSink {
@@ -43,6 +49,31 @@ export interface WalkOptions {
   sliceMs?: number;
   /** Plain strings apart, as chunk fields (default false: everything as RESP, as an export is). */
   strings?: boolean;
+  /** With `strings`: target keys per hash bucket (default 4096; 0 = no buckets). */
+  bucketKeys?: number;
+}
+
+/** Plain strings of one bucket waiting for their chunk. */
+interface StringsBuffer {
+  keys: string[];
+  values: string[];
+  lengths: number[];
+  deadlines: number[];
+  hasDeadline: boolean;
+  /** Their size as RESP (SET + PEXPIREAT). */
+  resp: number;
+  /** Their size held (what chunkBytes compares). */
+  bytes: number;
+}
+
+function stringsBuffer(): StringsBuffer {
+  return { keys: [], values: [], lengths: [], deadlines: [], hasDeadline: false, resp: 0, bytes: 0 };
+}
+
+/** Bucket count for a walk over `keys` keys: a power of two, 1 below 4 buckets' worth. */
+export function bucketCount(keys: number, bucketKeys: number): number {
+  if (bucketKeys <= 0 || keys < 4 * bucketKeys) return 1;
+  return 2 ** Math.ceil(Math.log2(keys / bucketKeys));
 }
 
 export interface WalkResult {
@@ -69,15 +100,18 @@ export class SnapshotWalk implements WriteHook {
   /** RESP of the chunk being built, one string per command: joined once (a flat string, no rope). */
   private parts: string[] = [];
   private partBytes = 0;
-  /** Plain strings of the chunk being built (`strings` option). */
-  private strKeys: string[] = [];
-  private strValues: string[] = [];
-  private strLengths: number[] = [];
-  private strDeadlines: number[] = [];
-  private strHasDeadline = false;
-  /** RESP size of the strings held apart. */
-  private strBytes = 0;
+  /**
+   * Plain strings held apart (`strings` option), per hash bucket. One bucket: they share
+   * the chunk being built with the RESP (`partBytes` counts them).
+   */
+  private buckets: StringsBuffer[] = [stringsBuffer()];
+  private bucketMask = 0;
+  /** Bytes held in all buckets (more than one bucket). */
+  private buffered = 0;
+  /** A bucket that filled a chunk (more than one bucket), or -1. */
+  private fullBucket = -1;
   private readonly splitStrings: boolean;
+  private readonly bucketKeys: number;
   private count = 0;
   private keysInBuf = 0;
   private keys = 0;
@@ -97,7 +131,16 @@ export class SnapshotWalk implements WriteHook {
     this.chunkBytes = options.chunkBytes ?? 256 << 10;
     this.sliceMs = options.sliceMs ?? 8;
     this.splitStrings = options.strings ?? false;
+    this.bucketKeys = options.bucketKeys ?? 4096;
     this.cursor = this.db.slotCount - 1;
+  }
+
+  /** The walk's point in time: size the buckets for the keys it will visit. */
+  private begin(): void {
+    this.cursor = this.db.slotCount - 1;
+    const buckets = this.splitStrings ? bucketCount(this.cursor + 1, this.bucketKeys) : 1;
+    this.bucketMask = buckets - 1;
+    this.buckets = Array.from({ length: buckets }, stringsBuffer);
   }
 
   /**
@@ -115,7 +158,7 @@ export class SnapshotWalk implements WriteHook {
     try {
       // Start at a turn boundary of our own: the caller's tick may still be running commands.
       onStart?.();
-      this.cursor = this.db.slotCount - 1;
+      this.begin();
       this.db.writeHook = this;
       while (!this.finished()) {
         const pending = this.slice(performance.now() + this.sliceMs);
@@ -124,7 +167,7 @@ export class SnapshotWalk implements WriteHook {
         if (!this.finished()) await yieldToCommands();
       }
       this.unhook();
-      await this.emitChunk();
+      await this.emitRest();
       if (this.aborted) throw this.aborted;
       return { keys: this.keys, bytes: this.bytes, chunks: this.chunks };
     } finally {
@@ -139,9 +182,9 @@ export class SnapshotWalk implements WriteHook {
     const chunks: Array<{ data: string; count: number; keys: number; strings?: ChunkStrings; bytes?: number }> = [];
     const sink = this.sink;
     this.sink = { chunk: (data, count, keys, strings, bytes) => void chunks.push({ data, count, keys, strings, bytes }) };
-    this.cursor = this.db.slotCount - 1;
+    this.begin();
     while (!this.finished()) this.slice(Infinity);
-    void this.emitChunk();
+    void this.emitRest();
     this.sink = sink;
     return { chunks, result: { keys: this.keys, bytes: this.bytes, chunks: this.chunks } };
   }
@@ -204,8 +247,8 @@ export class SnapshotWalk implements WriteHook {
         if (this.done.size !== 0 && this.done.delete(key)) continue;
         this.capture(key, this.db.map.get(key)!);
       }
-      if (this.partBytes >= this.chunkBytes) {
-        const pending = this.emitChunk();
+      if (this.partBytes >= this.chunkBytes || this.fullBucket >= 0 || this.buffered >= 64 * this.chunkBytes) {
+        const pending = this.emitFull();
         if (pending !== undefined) return pending;
       }
       if ((++n & 127) === 0 && performance.now() >= deadline) break;
@@ -217,19 +260,28 @@ export class SnapshotWalk implements WriteHook {
   private capture(key: string, entry: Entry): void {
     if (this.splitStrings && entry.type === 'string') {
       const value = entry.value;
-      this.strKeys.push(key);
-      this.strValues.push(value);
-      this.strLengths.push(key.length, value.length);
-      this.strDeadlines.push(entry.expireAt);
+      const mask = this.bucketMask;
+      const bucket = mask === 0 ? 0 : keyBucket(key, mask);
+      const buf = this.buckets[bucket]!;
+      buf.keys.push(key);
+      buf.values.push(value);
+      buf.lengths.push(key.length, value.length);
+      buf.deadlines.push(entry.expireAt);
       // As RESP: SET key value (13 + two bulks), PEXPIREAT key ms (19 + two bulks).
       let resp = 13 + bulkBytes(key.length) + bulkBytes(value.length);
       if (entry.expireAt !== 0) {
-        this.strHasDeadline = true;
+        buf.hasDeadline = true;
         resp += 19 + bulkBytes(key.length) + bulkBytes(String(entry.expireAt).length);
       }
-      this.strBytes += resp;
-      this.partBytes += key.length + value.length + 8;
-      this.keysInBuf++;
+      buf.resp += resp;
+      const held = key.length + value.length + 8;
+      if (mask === 0) {
+        this.partBytes += held;
+        return;
+      }
+      buf.bytes += held;
+      this.buffered += held;
+      if (buf.bytes >= this.chunkBytes) this.fullBucket = bucket;
       return;
     }
     const commands = entryCommands(key, entry);
@@ -242,32 +294,66 @@ export class SnapshotWalk implements WriteHook {
     this.keysInBuf++;
   }
 
-  private emitChunk(): Promise<void> | undefined {
-    if (this.keysInBuf === 0) return undefined;
-    const data = this.parts.join('');
-    const count = this.count;
-    const keys = this.keysInBuf;
+  /** Emit what is due: a full RESP chunk, a full bucket, or every bucket past the memory bound. */
+  private emitFull(): Promise<void> | undefined {
+    const pending: Promise<void>[] = [];
+    const add = (p: Promise<void> | undefined) => void (p !== undefined && pending.push(p));
+    if (this.bucketMask === 0) add(this.emitChunk(0));
+    else {
+      if (this.partBytes >= this.chunkBytes) add(this.emitChunk(-1));
+      if (this.buffered >= 64 * this.chunkBytes) for (let b = 0; b <= this.bucketMask; b++) add(this.emitChunk(b));
+      else if (this.fullBucket >= 0) add(this.emitChunk(this.fullBucket));
+      this.fullBucket = -1;
+    }
+    return pending.length === 0 ? undefined : pending.length === 1 ? pending[0] : Promise.all(pending).then(() => {});
+  }
+
+  /** Emit everything held (the walk's end). */
+  private emitRest(): Promise<void> | undefined {
+    if (this.bucketMask === 0) return this.emitChunk(0);
+    const pending: Promise<void>[] = [];
+    const add = (p: Promise<void> | undefined) => void (p !== undefined && pending.push(p));
+    add(this.emitChunk(-1));
+    for (let b = 0; b <= this.bucketMask; b++) add(this.emitChunk(b));
+    return pending.length === 0 ? undefined : Promise.all(pending).then(() => {});
+  }
+
+  /**
+   * Emit one chunk. One bucket (`bucketMask` 0): the RESP held plus bucket 0's strings.
+   * More: `bucket` -1 is the RESP held alone, else that bucket's strings alone.
+   */
+  private emitChunk(bucket: number): Promise<void> | undefined {
+    const withParts = this.bucketMask === 0 || bucket < 0;
+    const buf = bucket >= 0 ? this.buckets[bucket]! : null;
+    const stringKeys = buf === null ? 0 : buf.deadlines.length;
+    const partKeys = withParts ? this.keysInBuf : 0;
+    if (partKeys + stringKeys === 0) return undefined;
+    const data = withParts ? this.parts.join('') : '';
+    const count = withParts ? this.count : 0;
+    const keys = partKeys + stringKeys;
     let strings: ChunkStrings | undefined;
     let bytes = data.length;
-    if (this.strLengths.length > 0) {
+    if (buf !== null && stringKeys > 0) {
       strings = {
-        keys: this.strKeys.join(''),
-        values: this.strValues.join(''),
-        lengths: Uint32Array.from(this.strLengths),
-        deadlines: this.strHasDeadline ? Float64Array.from(this.strDeadlines) : null,
+        keys: buf.keys.join(''),
+        values: buf.values.join(''),
+        lengths: Uint32Array.from(buf.lengths),
+        deadlines: buf.hasDeadline ? Float64Array.from(buf.deadlines) : null,
       };
-      bytes += this.strBytes;
-      this.strKeys = [];
-      this.strValues = [];
-      this.strLengths = [];
-      this.strDeadlines = [];
-      this.strHasDeadline = false;
-      this.strBytes = 0;
+      if (this.bucketMask !== 0) {
+        strings.bucket = bucket;
+        strings.buckets = this.bucketMask + 1;
+      }
+      bytes += buf.resp;
+      this.buffered -= buf.bytes;
+      this.buckets[bucket] = stringsBuffer();
     }
-    this.parts = [];
-    this.partBytes = 0;
-    this.count = 0;
-    this.keysInBuf = 0;
+    if (withParts) {
+      this.parts = [];
+      this.partBytes = 0;
+      this.count = 0;
+      this.keysInBuf = 0;
+    }
     this.keys += keys;
     this.bytes += bytes;
     this.chunks++;

@@ -1,0 +1,144 @@
+/**
+ * Snapshot strings loaded but not yet in the keyspace: a cold start that serves before it
+ * has built every entry.
+ *
+ * Design note:
+ * - Building a million keyspace entries (a `Map.set`, an entry object and two strings per
+ *   key, and the garbage collector copying them as they survive) costs about ten times
+ *   reading the snapshot from IndexedDB. So the snapshot writer groups plain strings into
+ *   hash buckets (`keyBucket`: FNV-1a of the key's bytes masked by a power-of-two bucket
+ *   count recorded in every chunk), and loading keeps each bucket's strings as they came
+ *   (concatenations and typed arrays, validated but not sliced).
+ * - The keyspace holds a `PendingLoad` while any bucket is unbuilt (its hot paths pay one
+ *   null check). An operation on one key first builds that key's bucket (a few thousand
+ *   keys, a few ms at most); an operation on the whole keyspace (size, iteration, SCAN,
+ *   RANDOMKEY, FLUSH, a snapshot walk) first builds all of them; the active expirer builds
+ *   the buckets holding a deadline that has come (`earliest`, `takeDue`). A background
+ *   task (persistence/recovery.ts) builds the rest in short slices between commands.
+ * - Building is a load, not a write: no keyspace event, no effect, no dirty count. Keys
+ *   whose deadline had passed when loading started (`loadedAt`) are dropped as an eager
+ *   load drops them; a deadline passing later is an ordinary expiry once the key is built
+ *   (its bucket is built by the expirer when that deadline comes).
+ * - Only plain strings are deferred; collections (RESP in the chunk) are applied during the
+ *   load as before.
+ */
+
+/** One chunk's plain strings, as codec.ts's ChunkStrings (kept structural: no import). */
+export interface PendingStrings {
+  keys: string;
+  values: string;
+  /** (key length, value length) per string. */
+  lengths: Uint32Array;
+  /** Deadline per string (0 = none); null when none has one. */
+  deadlines: Float64Array | null;
+}
+
+/** The bucket of `key` among `mask + 1` buckets (a power of two): FNV-1a over its bytes. */
+export function keyBucket(key: string, mask: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) & mask;
+}
+
+export class PendingLoad {
+  /** Per bucket: the string parts not built yet; null once built (or never had any). */
+  private readonly parts: Array<PendingStrings[] | null>;
+  /** Per bucket: the earliest deadline after `loadedAt` among its strings (Infinity: none). */
+  private readonly deadlines: Float64Array;
+  readonly mask: number;
+  /** Buckets with parts not built yet. */
+  remaining = 0;
+  /** Strings not built yet (keys dropped as expired at load included). */
+  strings = 0;
+  /** Of those, strings whose deadline had passed at `loadedAt` (they will be dropped). */
+  expired = 0;
+  /** Background cursor: buckets below it are built. */
+  private next = 0;
+
+  /**
+   * `buckets` a power of two; `loadedAt` the load's clock (deadlines ≤ it are dropped when
+   * built); `insert` puts one part into the keyspace (Keyspace.loadStrings, plus what the
+   * loader tracks).
+   */
+  constructor(
+    buckets: number,
+    readonly loadedAt: number,
+    readonly insert: (strings: PendingStrings) => void,
+  ) {
+    this.mask = buckets - 1;
+    this.parts = new Array<PendingStrings[] | null>(buckets).fill(null);
+    this.deadlines = new Float64Array(buckets).fill(Infinity);
+  }
+
+  get buckets(): number {
+    return this.mask + 1;
+  }
+
+  /** Add one chunk's strings, all of bucket `bucket`. */
+  add(bucket: number, strings: PendingStrings): void {
+    let list = this.parts[bucket];
+    if (list == null) {
+      this.parts[bucket] = list = [];
+      this.remaining++;
+    }
+    list.push(strings);
+    const n = strings.lengths.length >> 1;
+    this.strings += n;
+    const d = strings.deadlines;
+    if (d === null) return;
+    let earliest = this.deadlines[bucket]!;
+    for (let i = 0; i < n; i++) {
+      const when = d[i]!;
+      if (when === 0) continue;
+      if (when <= this.loadedAt) this.expired++;
+      else if (when < earliest) earliest = when;
+    }
+    this.deadlines[bucket] = earliest;
+  }
+
+  /** Take the unbuilt parts of `key`'s bucket (null: built already). */
+  takeFor(key: string): PendingStrings[] | null {
+    return this.take(keyBucket(key, this.mask));
+  }
+
+  /** Take the next unbuilt bucket's parts (background building); null when none is left. */
+  takeNext(): PendingStrings[] | null {
+    while (this.next <= this.mask) {
+      const parts = this.take(this.next++);
+      if (parts !== null) return parts;
+    }
+    return null;
+  }
+
+  /** The earliest deadline among unbuilt buckets (Infinity: none). */
+  earliest(): number {
+    let min = Infinity;
+    const d = this.deadlines;
+    for (let b = 0; b <= this.mask; b++) if (d[b]! < min) min = d[b]!;
+    return min;
+  }
+
+  /** Take every unbuilt bucket holding a deadline ≤ `now`. */
+  takeDue(now: number): PendingStrings[][] {
+    const out: PendingStrings[][] = [];
+    const d = this.deadlines;
+    for (let b = 0; b <= this.mask; b++) {
+      if (d[b]! <= now) out.push(this.take(b)!);
+    }
+    return out;
+  }
+
+  private take(bucket: number): PendingStrings[] | null {
+    const parts = this.parts[bucket];
+    if (parts == null) return null;
+    this.parts[bucket] = null;
+    this.deadlines[bucket] = Infinity;
+    this.remaining--;
+    for (const p of parts) {
+      const n = p.lengths.length >> 1;
+      this.strings -= n;
+      if (p.deadlines !== null) for (let i = 0; i < n; i++) if (p.deadlines[i] !== 0 && p.deadlines[i]! <= this.loadedAt) this.expired--;
+    }
+    return parts;
+  }
+}
