@@ -17,7 +17,7 @@ import { parseIntegerOrThrow } from '../parse.js';
 import {
   lexRangeEmpty, parseLexRangeOrThrow, parseScoreRangeOrThrow, scoreRangeEmpty, type LexRange, type ScoreRange,
 } from '../parse-score.js';
-import type { RawReply } from '../reply.js';
+import { offerAscii, type RawReply } from '../reply.js';
 import { newZsetEntry, type SortedSet } from '../types/zset.js';
 import { oneKeySpec, optionToken } from './string-common.js';
 import { deleteIfEmpty, keyAtSpec, pushMember, readZset, storeZset, writeZset } from './zset-common.js';
@@ -155,10 +155,13 @@ function zrangeGeneric(ctx: CommandContext, argv: string[], at: number, store: b
     for (let i = 0; i < n; i++) dst.value.insert(members[i]!, scores[i]!);
     return storeZset(ctx, argv[1]!, dst, 'zrangestore', true);
   }
-  if (!withScores) return members;
+  // Fresh arrays of members (and scores formatted in ASCII): callers may take them as
+  // they are while the engine has held nothing but ASCII (reply.ts offerAscii).
+  const ascii = ctx.engine.asciiOnly;
+  if (!withScores) return offerAscii(members, ascii);
   const out: RawReply[] = [];
   for (let i = 0; i < n; i++) pushMember(out, members[i]!, scores[i]!, true);
-  return out;
+  return offerAscii(out, ascii);
 }
 
 /** LIMIT offset count on a rank interval: a negative offset selects nothing, a negative count everything. */

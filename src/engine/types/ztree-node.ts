@@ -14,11 +14,20 @@ export class Leaf {
   prev: Leaf | null = null;
 }
 
+/** log2 of the children per block of `Inner.blocks`. */
+export const BLOCK_SHIFT = 4;
+
 export class Inner {
   readonly leaf = false;
   children: TreeNode[] = [];
   /** Entries under each child. */
   counts: number[] = [];
+  /**
+   * Entries under each block of 2^BLOCK_SHIFT children (the sums of `counts` by block), so
+   * a rank sums at most 15 blocks and 15 counts instead of up to 128 counts: at 1M members
+   * an inner node's counts are cold, and those are cache lines saved per level.
+   */
+  blocks: number[] = [];
   /** Greatest key under each child. */
   maxScores: number[] = [];
   maxMembers: string[] = [];
@@ -31,15 +40,27 @@ export function less(s1: number, m1: string, s2: number, m2: string): boolean {
   return s1 < s2 || (s1 === s2 && m1 < m2);
 }
 
-/** First child of `node` whose greatest key is ≥ (score, member); the last child if none. */
-export function childFor(node: Inner, score: number, member: string): number {
+/**
+ * The first child of `node` whose greatest key is ≥ (score, member), the last child if
+ * none. Found as in a leaf: the greatest scores searched from a guess interpolated between
+ * `low` and `high` (the bounds its ancestors gave the node's keys), members read only on a
+ * tie. An inner node below the root is cold memory at 1M members too: bisecting its 256
+ * greatest scores touches ~8 cache lines, a good guess one or two.
+ */
+export function childNear(node: Inner, score: number, member: string, low: number, high: number): number {
   const maxScores = node.maxScores;
-  let lo = 0;
-  let hi = maxScores.length - 1;
+  const last = maxScores.length - 1;
+  const i = searchInner(maxScores, score, false, low, high);
+  if (i >= last) return last;
+  if (maxScores[i] !== score) return i;
+  // A run of equal scores may span children: bisect it by member.
+  const maxMembers = node.maxMembers;
+  let lo = i;
+  let hi = last;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const s = maxScores[mid]!;
-    if (s < score || (s === score && node.maxMembers[mid]! < member)) lo = mid + 1;
+    if (s < score || (s === score && maxMembers[mid]! < member)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -137,6 +158,26 @@ export function searchNear(scores: number[], score: number, inclusive: boolean, 
 }
 
 /**
+ * `searchNear` among the greatest scores of an inner node whose keys lie in [low, high]:
+ * from the interpolated guess when both bounds are finite, else (the root, a first child)
+ * a plain bisection, which beats galloping out from the middle.
+ */
+export function searchInner(maxScores: number[], score: number, inclusive: boolean, low: number, high: number): number {
+  const n = maxScores.length;
+  const span = high - low;
+  if (span > 0 && span < Infinity) return searchNear(maxScores, score, inclusive, ((score - low) / span) * n);
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const s = maxScores[mid]!;
+    if (s < score || (inclusive && s === score)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
  * Where `score` should sit among the `n` scores of a leaf whose scores lie in [low, high],
  * assuming they spread evenly (the interpolation guess for `searchNear`); the middle when
  * the range is unknown or empty.
@@ -146,20 +187,28 @@ export function interpolate(score: number, low: number, high: number, n: number)
   return span > 0 && span < Infinity ? ((score - low) / span) * n : n >> 1;
 }
 
-/**
- * Entries under the children of `node` before child `i`, given the node's `total`: summed
- * from the nearer end (a node has up to B children; a descent does this at every level).
- */
-export function countBefore(node: Inner, i: number, total: number): number {
+/** Entries under the children of `node` before child `i`: whole blocks, then the counts of i's block. */
+export function countBefore(node: Inner, i: number): number {
+  const blocks = node.blocks;
   const counts = node.counts;
-  const n = counts.length;
+  const b = i >> BLOCK_SHIFT;
   let sum = 0;
-  if (i <= n >> 1) {
-    for (let k = 0; k < i; k++) sum += counts[k]!;
-    return sum;
+  for (let k = 0; k < b; k++) sum += blocks[k]!;
+  for (let k = b << BLOCK_SHIFT; k < i; k++) sum += counts[k]!;
+  return sum;
+}
+
+/** Recompute `node.blocks` from its counts (after children were added, removed or moved). */
+export function refreshBlocks(node: Inner): void {
+  const counts = node.counts;
+  const blocks = node.blocks;
+  blocks.length = 0;
+  for (let start = 0; start < counts.length; start += 1 << BLOCK_SHIFT) {
+    const end = Math.min(counts.length, start + (1 << BLOCK_SHIFT));
+    let sum = 0;
+    for (let k = start; k < end; k++) sum += counts[k]!;
+    blocks.push(sum);
   }
-  for (let k = i; k < n; k++) sum += counts[k]!;
-  return total - sum;
 }
 
 export function maxScoreOf(node: TreeNode): number {

@@ -39,12 +39,15 @@ import {
   Leaf,
   Inner,
   less,
-  childFor,
+  childNear,
   lowerBound,
   positionOf,
   searchNear,
+  searchInner,
   interpolate,
   countBefore,
+  refreshBlocks,
+  BLOCK_SHIFT,
   maxScoreOf,
   maxMemberOf,
   sizeOf,
@@ -55,19 +58,19 @@ import {
 const pathNodes: Inner[] = [];
 const pathIdx: number[] = [];
 let depth = 0;
+/** The score bounds of the keys under the node `descend` reached (from its ancestors). */
+let pathLow = -Infinity;
+let pathHigh = Infinity;
 /** Where the last `seek` or `countBelowScore` landed: a leaf and a position in it. */
 let seekLeaf: Leaf | null = null;
 let seekIndex = 0;
 
 /**
  * The interpolation guess for (score, …) in `leaf`, the end of the path `descend` recorded:
- * its parent's greatest keys bound it (unbounded below for a first child).
+ * its ancestors' greatest keys bound it.
  */
 function pathGuess(leaf: Leaf, score: number): number {
-  if (depth === 0) return leaf.scores.length >> 1;
-  const parent = pathNodes[depth - 1]!;
-  const i = pathIdx[depth - 1]!;
-  return interpolate(score, i > 0 ? parent.maxScores[i - 1]! : -Infinity, parent.maxScores[i]!, leaf.scores.length);
+  return interpolate(score, pathLow, pathHigh, leaf.scores.length);
 }
 
 export class ZTree {
@@ -79,14 +82,20 @@ export class ZTree {
   /** Descend to the leaf where (score, member) is or would be, recording the path. */
   private descend(score: number, member: string): Leaf {
     let node = this.root;
+    let low = -Infinity;
+    let high = Infinity;
     depth = 0;
     while (!node.leaf) {
-      const i = childFor(node, score, member);
+      const i = childNear(node, score, member, low, high);
       pathNodes[depth] = node;
       pathIdx[depth] = i;
       depth++;
+      if (i > 0) low = node.maxScores[i - 1]!;
+      high = node.maxScores[i]!;
       node = node.children[i]!;
     }
+    pathLow = low;
+    pathHigh = high;
     return node;
   }
 
@@ -101,6 +110,7 @@ export class ZTree {
       const node = pathNodes[d]!;
       const i = pathIdx[d]!;
       node.counts[i]!++;
+      node.blocks[i >> BLOCK_SHIFT]!++;
       // Only a key past the last child's maximum can raise it.
       if (less(node.maxScores[i]!, node.maxMembers[i]!, score, member)) {
         node.maxScores[i] = score;
@@ -130,6 +140,8 @@ export class ZTree {
       r.counts = node.counts.splice(half);
       r.maxScores = node.maxScores.splice(half);
       r.maxMembers = node.maxMembers.splice(half);
+      refreshBlocks(node);
+      refreshBlocks(r);
       right = r;
     }
     if (at === 0) {
@@ -138,6 +150,7 @@ export class ZTree {
       root.counts = [sizeOf(node), sizeOf(right)];
       root.maxScores = [maxScoreOf(node), maxScoreOf(right)];
       root.maxMembers = [maxMemberOf(node), maxMemberOf(right)];
+      refreshBlocks(root);
       this.root = root;
       return;
     }
@@ -151,6 +164,7 @@ export class ZTree {
     parent.counts.splice(i + 1, 0, rightCount);
     parent.maxScores.splice(i + 1, 0, maxScoreOf(right));
     parent.maxMembers.splice(i + 1, 0, maxMemberOf(right));
+    refreshBlocks(parent);
     if (parent.children.length >= B) this.split(parent, at - 1);
   }
 
@@ -195,7 +209,12 @@ export class ZTree {
     leaf.scores.splice(p, 1);
     leaf.members.splice(p, 1);
     this.length--;
-    for (let d = 0; d < depth; d++) pathNodes[d]!.counts[pathIdx[d]!]!--;
+    for (let d = 0; d < depth; d++) {
+      const node = pathNodes[d]!;
+      const i = pathIdx[d]!;
+      node.counts[i]!--;
+      node.blocks[i >> BLOCK_SHIFT]!--;
+    }
     this.afterRemoval(leaf);
   }
 
@@ -215,6 +234,7 @@ export class ZTree {
         parent.counts.splice(i, 1);
         parent.maxScores.splice(i, 1);
         parent.maxMembers.splice(i, 1);
+        refreshBlocks(parent);
         d--;
         if (parent.children.length > 0 || d === 0) break;
       }
@@ -255,6 +275,7 @@ export class ZTree {
       parent.counts.splice(i + 1, 1);
       parent.maxScores.splice(i + 1, 1);
       parent.maxMembers.splice(i + 1, 1);
+      refreshBlocks(parent);
     } else if (left !== null && leaf.scores.length + left.scores.length <= B >> 1) {
       for (let k = 0; k < leaf.scores.length; k++) {
         left.scores.push(leaf.scores[k]!);
@@ -268,6 +289,7 @@ export class ZTree {
       parent.counts.splice(i, 1);
       parent.maxScores.splice(i, 1);
       parent.maxMembers.splice(i, 1);
+      refreshBlocks(parent);
       // The path now ends at the left sibling.
       pathIdx[d - 1] = i - 1;
     }
@@ -284,13 +306,11 @@ export class ZTree {
   rankOf(score: number, member: string): number {
     let node = this.root;
     let rank = 0;
-    let total = this.length;
     let low = -Infinity;
     let high = Infinity;
     while (!node.leaf) {
-      const i = childFor(node, score, member);
-      rank += countBefore(node, i, total);
-      total = node.counts[i]!;
+      const i = childNear(node, score, member, low, high);
+      rank += countBefore(node, i);
       if (i > 0) low = node.maxScores[i - 1]!;
       high = node.maxScores[i]!;
       node = node.children[i]!;
@@ -301,21 +321,14 @@ export class ZTree {
   /** The leaf holding 0-based `index` (0 ≤ index < length); `seekIndex` is the position in it. */
   private seek(index: number): Leaf {
     let node = this.root;
-    let total = this.length;
     while (!node.leaf) {
+      // The block holding `index`, then the child within it.
+      const blocks = node.blocks;
       const counts = node.counts;
-      let i: number;
-      if (index < total >> 1) {
-        i = 0;
-        while (index >= counts[i]!) index -= counts[i++]!;
-      } else {
-        // From the far end: `before` is the count under the children before child i.
-        i = counts.length - 1;
-        let before = total - counts[i]!;
-        while (index < before) before -= counts[--i]!;
-        index -= before;
-      }
-      total = counts[i]!;
+      let b = 0;
+      while (index >= blocks[b]!) index -= blocks[b++]!;
+      let i = b << BLOCK_SHIFT;
+      while (index >= counts[i]!) index -= counts[i++]!;
       node = node.children[i]!;
     }
     seekIndex = index;
@@ -368,20 +381,13 @@ export class ZTree {
     while (!node.leaf) {
       // The first child whose greatest score passes the bound holds it.
       const maxScores = node.maxScores;
-      let lo = 0;
-      let hi = maxScores.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        const s = maxScores[mid]!;
-        if (s < score || (inclusive && s === score)) lo = mid + 1;
-        else hi = mid;
-      }
+      const lo = searchInner(maxScores, score, inclusive, low, high);
       if (lo === maxScores.length) {
         seekLeaf = this.tailLeaf;
         seekIndex = this.tailLeaf.scores.length;
         return rank + total;
       }
-      rank += countBefore(node, lo, total);
+      rank += countBefore(node, lo);
       total = node.counts[lo]!;
       if (lo > 0) low = maxScores[lo - 1]!;
       high = maxScores[lo]!;
@@ -500,7 +506,12 @@ export class ZTree {
       for (let j = index; j < index + k; j++) onRemove(leaf.members[j]!, leaf.scores[j]!);
       leaf.scores.splice(index, k);
       leaf.members.splice(index, k);
-      for (let d = 0; d < depth; d++) pathNodes[d]!.counts[pathIdx[d]!]! -= k;
+      for (let d = 0; d < depth; d++) {
+        const node = pathNodes[d]!;
+        const i = pathIdx[d]!;
+        node.counts[i]! -= k;
+        node.blocks[i >> BLOCK_SHIFT]! -= k;
+      }
       this.length -= k;
       remaining -= k;
       this.afterRemoval(leaf);
@@ -533,10 +544,14 @@ export class ZTree {
     const check = (node: TreeNode): [number, number, string] => {
       if (node.leaf) return [node.scores.length, maxScoreOf(node), maxMemberOf(node)];
       if (node.children.length === 0 || node.children.length >= B) throw new Error('bad fan-out');
+      if (node.blocks.length !== (node.counts.length + (1 << BLOCK_SHIFT) - 1) >> BLOCK_SHIFT) throw new Error('bad block count');
       let total = 0;
       node.children.forEach((child, i) => {
         const [n, s, m] = check(child);
         if (node.counts[i] !== n) throw new Error(`bad count ${node.counts[i]} != ${n}`);
+        let block = 0;
+        for (let k = i & ~((1 << BLOCK_SHIFT) - 1); k < Math.min(node.counts.length, (i | ((1 << BLOCK_SHIFT) - 1)) + 1); k++) block += node.counts[k]!;
+        if (node.blocks[i >> BLOCK_SHIFT] !== block) throw new Error(`bad block sum at child ${i}`);
         if (node.maxScores[i] !== s || node.maxMembers[i] !== m) throw new Error('bad max key');
         total += n;
       });
