@@ -10,8 +10,16 @@ import RedisMock from 'ioredis-mock';
 import { createEngine } from '../src/index.js';
 import { interleaved, opsPerSec, printTable, type Measurement } from './stats.js';
 
-const ROUNDS = 5000; // × 2 commands per round
-const RUNS = 5;
+/**
+ * Rounds per timed run (× 2 commands in a mix). Each run must be long enough to pay for
+ * its own garbage: with 5,000 rounds the engine's run lasted ~5 ms, and a collection made
+ * necessary by the ioredis-mock run before it (which allocates ~10× more per command)
+ * often fell inside it, so the engine's figure swung 2-3× between runs.
+ */
+const HASH_ROUNDS = 20_000;
+const SET_ROUNDS = 5000;
+/** Timed runs per contender, interleaved; each keeps its median. */
+const RUNS = 11;
 const hashKeys = Array.from({ length: 1000 }, (_, i) => `hash:${i}`);
 const setKeys = Array.from({ length: 1000 }, (_, i) => `set:${i}`);
 const fields = Array.from({ length: 20 }, (_, i) => `field:${i}`);
@@ -44,26 +52,26 @@ const records = Array.from({ length: 10 }, (_, r) => Object.fromEntries(fields.m
 const recordArgv = hashKeys.map((key, k) => ['HSET', key, ...Object.entries(records[k % records.length]!).flat()]);
 
 async function hashMix(c: Contender): Promise<void> {
-  for (let i = 0; i < ROUNDS; i++) {
+  for (let i = 0; i < HASH_ROUNDS; i++) {
     await c.hset(hashKeys[i % hashKeys.length]!, fields[i % fields.length]!, 'value');
     await c.hgetall(readKeys[i % readKeys.length]!);
   }
 }
 
 async function hsetRecordOnly(c: Contender): Promise<void> {
-  for (let i = 0; i < ROUNDS; i++) await c.hsetRecord(i % hashKeys.length, i % records.length);
+  for (let i = 0; i < HASH_ROUNDS; i++) await c.hsetRecord(i % hashKeys.length, i % records.length);
 }
 
 async function hsetFieldOnly(c: Contender): Promise<void> {
-  for (let i = 0; i < ROUNDS; i++) await c.hset(hashKeys[i % hashKeys.length]!, fields[i % fields.length]!, 'value');
+  for (let i = 0; i < HASH_ROUNDS; i++) await c.hset(hashKeys[i % hashKeys.length]!, fields[i % fields.length]!, 'value');
 }
 
 async function hgetallOnly(c: Contender): Promise<void> {
-  for (let i = 0; i < ROUNDS; i++) await c.hgetall(readKeys[i % readKeys.length]!);
+  for (let i = 0; i < HASH_ROUNDS; i++) await c.hgetall(readKeys[i % readKeys.length]!);
 }
 
 async function setMix(c: Contender): Promise<void> {
-  for (let i = 0; i < ROUNDS; i++) {
+  for (let i = 0; i < SET_ROUNDS; i++) {
     await c.sadd(setKeys[i % setKeys.length]!, `member:${i % 500}`);
     await c.sinter('inter:a', 'inter:b');
   }
@@ -89,13 +97,12 @@ export async function runHashSetBench(): Promise<{ hashVsMock: number; setVsMock
   };
   await seed(ours);
   await seed(theirs);
-  const ops = ROUNDS * 2;
   const pair = (n: number, run: (c: Contender) => Promise<void>) =>
     interleaved(n, RUNS, [
       ['ioredis-mock (awaited)', () => run(theirs)],
       ['idb-redis engine.call (awaited)', () => run(ours)],
     ]) as Promise<[Measurement, Measurement]>;
-  const [mockHash, engineHash] = await pair(ops, hashMix);
+  const [mockHash, engineHash] = await pair(HASH_ROUNDS * 2, hashMix);
   printTable('In-process (Node): HSET + HGETALL(20 fields) mix', [mockHash, engineHash], mockHash);
   const parts: Array<[string, (c: Contender) => Promise<void>]> = [
     ['HSET, 20 fields in one command', hsetRecordOnly],
@@ -103,10 +110,10 @@ export async function runHashSetBench(): Promise<{ hashVsMock: number; setVsMock
     ['HGETALL of a 20-field hash', hgetallOnly],
   ];
   for (const [label, part] of parts) {
-    const [mockPart, enginePart] = await pair(ROUNDS, part);
+    const [mockPart, enginePart] = await pair(HASH_ROUNDS, part);
     printTable(`  alone: ${label}`, [mockPart, enginePart], mockPart);
   }
-  const [mockSet, engineSet] = await pair(ops, setMix);
+  const [mockSet, engineSet] = await pair(SET_ROUNDS * 2, setMix);
   printTable('In-process (Node): SADD + SINTER(100 ∩ 100) mix', [mockSet, engineSet], mockSet);
   engine.close();
   mock.disconnect?.();
