@@ -224,10 +224,7 @@ export class Keyspace {
     this.table.set(key, entry);
     if (entry.expireAt !== 0) {
       this.volatileCount++;
-      this.heap.push(entry.expireAt, key);
-      this.deadlinesAdded = true;
-      if (entry.expireAt < this.minDeadlineAdded) this.minDeadlineAdded = entry.expireAt;
-      this.maybeRebuildHeap();
+      this.deadlineSet(key, old === undefined ? 0 : old.expireAt, entry.expireAt);
     }
   }
 
@@ -238,7 +235,8 @@ export class Keyspace {
    */
   overwriteString(key: string, entry: StringEntry, value: string, expireAt: number, encoding: StringEntry['encoding']): void {
     if (this.writeHook !== null) this.writeHook.beforeWrite(key);
-    if (entry.expireAt !== 0) this.volatileCount--;
+    const previous = entry.expireAt;
+    if (previous !== 0) this.volatileCount--;
     entry.value = value;
     entry.expireAt = expireAt;
     if (entry.encoding !== encoding) entry.encoding = encoding;
@@ -250,10 +248,7 @@ export class Keyspace {
     else if (entry.lfu !== undefined) entry.lfu = undefined;
     if (expireAt !== 0) {
       this.volatileCount++;
-      this.heap.push(expireAt, key);
-      this.deadlinesAdded = true;
-      if (expireAt < this.minDeadlineAdded) this.minDeadlineAdded = expireAt;
-      this.maybeRebuildHeap();
+      this.deadlineSet(key, previous, expireAt);
     }
   }
 
@@ -281,15 +276,26 @@ export class Keyspace {
   /** Set or clear (0) the deadline of an existing entry. */
   setExpire(key: string, entry: Entry, when: number): void {
     if (this.writeHook !== null) this.writeHook.beforeWrite(key);
-    if (entry.expireAt === 0 && when !== 0) this.volatileCount++;
-    else if (entry.expireAt !== 0 && when === 0) this.volatileCount--;
+    const previous = entry.expireAt;
+    if (previous === 0 && when !== 0) this.volatileCount++;
+    else if (previous !== 0 && when === 0) this.volatileCount--;
     entry.expireAt = when;
-    if (when !== 0) {
-      this.heap.push(when, key);
-      this.deadlinesAdded = true;
-      if (when < this.minDeadlineAdded) this.minDeadlineAdded = when;
-      this.maybeRebuildHeap();
-    }
+    if (when !== 0) this.deadlineSet(key, previous, when);
+  }
+
+  /**
+   * `key`'s deadline became `when` (was `previous`, 0 = none). The heap holds, for every
+   * key with a deadline, at least one pair at or before it: a deadline pushed back (a
+   * sliding TTL refreshed by EXPIRE, INCR on a counter that keeps its TTL) keeps its old
+   * pair, which moves to the new deadline when it reaches the top (heapDeadline). Only an
+   * earlier or a first deadline is pushed.
+   */
+  private deadlineSet(key: string, previous: number, when: number): void {
+    if (previous !== 0 && when >= previous) return;
+    this.heap.push(when, key);
+    this.deadlinesAdded = true;
+    if (when < this.minDeadlineAdded) this.minDeadlineAdded = when;
+    this.maybeRebuildHeap();
   }
 
   /**
@@ -297,8 +303,9 @@ export class Keyspace {
    * key `keys[kp, kp + lengths[2i])` and value `values[vp, vp + lengths[2i + 1])` (the
    * strings concatenated), deadline `deadlines[i]` (0 = none; null = none at all). Keys
    * whose deadline is ≤ `now` are skipped. What `set` does per key, without a call, a write
-   * hook or an old entry to look at per key: the caller loads between turns with no walk
-   * running. A key already present (a damaged snapshot repeating one) is replaced, as by `set`.
+   * hook or an old entry to look at per key: the caller loads between turns, or builds an
+   * unbuilt bucket (never while a walk runs: a walk builds everything first). A key already
+   * present (a damaged snapshot repeating one) is replaced, as by `set`.
    * Returns how many keys were skipped as expired.
    */
   loadStrings(keys: string, values: string, lengths: Uint32Array, deadlines: Float64Array | null, now: number): number {
@@ -386,14 +393,21 @@ export class Keyspace {
     return unbuilt === Infinity ? when : when === undefined ? unbuilt : Math.min(when, unbuilt);
   }
 
-  /** The earliest deadline in the heap, skipping stale pairs. */
+  /**
+   * The earliest deadline in the heap, its top pair then holding exactly it: stale pairs
+   * (key gone, deadline cleared or moved earlier) are dropped, and a pair before its key's
+   * later deadline moves to it (see deadlineSet).
+   */
   private heapDeadline(): number | undefined {
+    const heap = this.heap;
     for (;;) {
-      const when = this.heap.peekWhen();
+      const when = heap.peekWhen();
       if (when === undefined) return undefined;
-      const entry = this.table.get(this.heap.peekKey()!);
-      if (entry !== undefined && entry.expireAt === when) return when;
-      this.heap.pop();
+      const key = heap.peekKey()!;
+      const deadline = this.table.get(key)?.expireAt ?? 0;
+      if (deadline === when) return when;
+      heap.pop();
+      if (deadline > when) heap.push(deadline, key);
     }
   }
 
@@ -481,13 +495,14 @@ export class Keyspace {
    * stall with a million persistent keys beside a few volatile ones).
    */
   private maybeRebuildHeap(): void {
-    if (this.heap.size <= 2 * this.volatileCount + 1024) return;
-    const map = this.table;
+    const heap = this.heap;
+    if (heap.size <= 2 * this.volatileCount + 1024) return;
+    const table = this.table;
+    // Live pairs: at or before their key's deadline (see deadlineSet).
+    heap.retain((when, key) => when <= (table.get(key)?.expireAt || -Infinity));
+    // More live pairs than keys with a deadline: drop the repeats (rarely needed).
+    if (heap.size <= this.volatileCount) return;
     const kept = new Set<string>();
-    this.heap.retain((when, key) => {
-      if (map.get(key)?.expireAt !== when || kept.has(key)) return false;
-      kept.add(key);
-      return true;
-    });
+    heap.retain((_, key) => !kept.has(key) && kept.add(key) !== undefined);
   }
 }

@@ -95,6 +95,31 @@ describe('Keyspace', () => {
     checkSlots(db);
   });
 
+  it('a deadline pushed back expires at its last value, one heap pair per refresh at most', () => {
+    const { db, put, expired, advance } = keyspace();
+    put('a', T0 + 10);
+    put('b', T0 + 25);
+    const heap = (db as unknown as { heap: { size: number } }).heap;
+    for (let ms = 11; ms <= 30; ms++) db.setExpire('a', db.map.get('a')!, T0 + ms);
+    expect(heap.size).toBe(2);
+    advance(15);
+    expect(db.expireDue(10)).toBe(0);
+    expect(db.nextDeadline()).toBe(T0 + 25);
+    advance(11);
+    expect(db.expireDue(10)).toBe(1);
+    expect(expired).toEqual(['b']);
+    expect(db.nextDeadline()).toBe(T0 + 30);
+    // Cleared, then set earlier than any pair it had: pushed again.
+    db.setExpire('a', db.map.get('a')!, 0);
+    expect(db.nextDeadline()).toBeUndefined();
+    db.setExpire('a', db.map.get('a')!, T0 + 28);
+    expect(db.nextDeadline()).toBe(T0 + 28);
+    advance(5);
+    expect(db.expireDue(10)).toBe(1);
+    expect(expired).toEqual(['b', 'a']);
+    checkSlots(db);
+  });
+
   it('deadlines rewritten many times leave a bounded heap that still expires each key once, in order', () => {
     const { db, put, expired, advance } = keyspace();
     for (let i = 0; i < 50; i++) put(`p${i}`);
