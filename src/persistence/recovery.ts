@@ -55,7 +55,7 @@ export interface RecoveryOptions {
   onProgress?: (progress: LoadProgress) => void;
 }
 
-const CHUNKS_PER_READ = 16;
+const CHUNKS_PER_READ = 64;
 const RECORDS_PER_READ = 512;
 
 /**
@@ -144,7 +144,7 @@ export async function recover(engine: Engine, storage: Storage, options: Recover
   };
   try {
     report();
-    // The snapshot: the next read (16 chunks, about 4 MiB) is in flight while a page is applied.
+    // The snapshot: the next read (64 chunks, up to 16 MiB) is in flight while a page is applied.
     const read = (from: number) => storage.readChunks(manifest.snapshotId, from, Math.min(CHUNKS_PER_READ, manifest.chunks - from));
     let next = manifest.chunks > 0 ? read(0) : null;
     const load = snapshotLoader(engine, apply, now);
