@@ -187,7 +187,8 @@ export class ZTree {
       ? less(newScore, member, scores[p + 1]!, members[p + 1]!)
       : nextLeaf === null || less(newScore, member, nextLeaf.scores[0]!, nextLeaf.members[0]!);
     if (!afterPrev || !beforeNext) {
-      this.remove(score, member);
+      // Removed through the path just recorded: one descent fewer.
+      this.removeAt(leaf, p);
       this.insert(newScore, member);
       return;
     }
@@ -205,7 +206,12 @@ export class ZTree {
   /** Remove (score, member), which must be present. */
   remove(score: number, member: string): void {
     const leaf = this.descend(score, member);
-    const p = positionOf(leaf, score, member, pathGuess(leaf, score));
+    this.removeAt(leaf, positionOf(leaf, score, member, pathGuess(leaf, score)));
+  }
+
+  /** Remove the entry at position `p` of `leaf`, the end of the path `descend` recorded. */
+  private removeAt(leaf: Leaf, p: number): void {
+    const wasLast = p === leaf.scores.length - 1;
     leaf.scores.splice(p, 1);
     leaf.members.splice(p, 1);
     this.length--;
@@ -215,14 +221,18 @@ export class ZTree {
       node.counts[i]!--;
       node.blocks[i >> BLOCK_SHIFT]!--;
     }
-    this.afterRemoval(leaf);
+    this.afterRemoval(leaf, wasLast);
   }
 
   /**
    * Restore the invariants on the path to `leaf` after entries left it: drop emptied
    * nodes, merge a small leaf into a neighbour, refresh the greatest keys, collapse the root.
+   * `lastLeft`: the leaf's greatest entry was among those removed. When it was not and the
+   * leaf stays big enough to keep, nothing above the leaf changes but the counts (the
+   * refresh would read the leaf's last entry: two more cold lines at 1M members).
    */
-  private afterRemoval(leaf: Leaf): void {
+  private afterRemoval(leaf: Leaf, lastLeft: boolean): void {
+    if (!lastLeft && leaf.scores.length >= B >> 2) return;
     let d = depth;
     if (leaf.scores.length === 0 && d > 0) {
       this.unlinkLeaf(leaf);
@@ -514,7 +524,7 @@ export class ZTree {
       }
       this.length -= k;
       remaining -= k;
-      this.afterRemoval(leaf);
+      this.afterRemoval(leaf, true);
     }
   }
 
