@@ -9,7 +9,7 @@ import { createEngine } from '../src/index.js';
 import { interleaved, printTable, opsPerSec, type Measurement } from './stats.js';
 
 const KEYS = 1000;
-const ROUNDS = 4000; // × 5 commands per round
+const ROUNDS = 20_000; // × 5 commands per round: long enough that each run pays for its own garbage
 const keys = Array.from({ length: KEYS }, (_, i) => `key:${i}`);
 const mgetKeys = keys.slice(0, 10);
 

@@ -250,7 +250,16 @@ function byteArgv(argv: readonly Arg[], engine: Engine): string[] {
   const n = argv.length;
   for (let i = 0; i < n; i++) {
     const arg = argv[i];
-    if (typeof arg !== 'string' || !isAscii(arg)) return convertArgv(argv, i, engine);
+    if (typeof arg !== 'string') return convertArgv(argv, i, engine);
+    const length = arg.length;
+    if (length > 32) {
+      if (!isAscii(arg)) return convertArgv(argv, i, engine);
+      continue;
+    }
+    // Short arguments (most keys and values), checked inline: one test per argument.
+    let bits = 0;
+    for (let j = 0; j < length; j++) bits |= arg.charCodeAt(j);
+    if (bits > 127) return convertArgv(argv, i, engine);
   }
   return argv as string[];
 }
