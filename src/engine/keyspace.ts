@@ -448,8 +448,13 @@ export class Keyspace {
 
   /** Keys held, unbuilt ones counted, without building (loading progress). */
   get loadedSize(): number {
+    return this.table.size + this.unbuiltKeys;
+  }
+
+  /** Keys not built yet (those dropped as expired when built not counted). */
+  get unbuiltKeys(): number {
     const pending = this.pending;
-    return this.table.size + (pending === null ? 0 : pending.strings - pending.expired);
+    return pending === null ? 0 : pending.strings - pending.expired;
   }
 
   /** True while some snapshot strings are not built yet. */

@@ -77,6 +77,8 @@ export function persistenceInfo(p: Persistence): Array<[string, string | number]
     ['idb_log_records', p.log.committedRecords.length],
     ['idb_log_appends', p.log.appends],
     ['idb_snapshot_keys', manifest.keys],
+    // Snapshot keys not built into the keyspace yet (a cold start serves before: keyspace.ts).
+    ['idb_keys_unbuilt', engine.db.unbuiltKeys],
     ['idb_load_warnings', stats.loadWarnings.length],
     // Fencing (storage.ts): the leadership epoch this engine writes under (0: read-only),
     // and the newer one that refused its writes, if any.

@@ -66,7 +66,12 @@ describe('lazy cold start', () => {
     expect(await engine.call(['PTTL', 'key:14'])).toBe(60_014);
     expect(await engine.call(['HGETALL', 'h'])).toEqual(['f', 'v', 'g', 'w']);
     expect(engine.db.building).toBe(true);
+    // INFO persistence says how many keys are left, and reading it builds nothing.
+    const unbuilt = Number(/idb_keys_unbuilt:(\d+)\r\n/.exec(String(await engine.call(['INFO', 'persistence'])))![1]);
+    expect(unbuilt).toBeGreaterThan(0);
+    expect(unbuilt).toBe(engine.db.unbuiltKeys);
     await built(engine);
+    expect(String(await engine.call(['INFO', 'persistence']))).toMatch(/idb_keys_unbuilt:0\r\n/);
     now += 1; // dump() reads PEXPIRETIME, equal at any time
     expect(await dump(engine)).toEqual(before);
     const info = String(await engine.call(['INFO', 'persistence']));
