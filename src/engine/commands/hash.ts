@@ -24,6 +24,7 @@ import {
   hashDelete,
   hashIndex,
   hashSet,
+  hashSetPairs,
   randomField,
   type HashLimits,
 } from '../types/hash.js';
@@ -71,8 +72,7 @@ function hsetGeneric(ctx: CommandContext, argv: string[], hmset: boolean): RawRe
   const entry = writeHashOrCreate(ctx, key);
   const limits = hashLimits(ctx);
   hashConvertForArgs(entry, argv, 2, argv.length - 1, limits);
-  let created = 0;
-  for (let j = 2; j < argv.length; j += 2) if (hashSet(entry, argv[j]!, argv[j + 1]!, limits)) created++;
+  const created = hashSetPairs(entry, argv, 2, limits);
   ctx.modified(key, Notify.hash, 'hset', (argv.length - 2) / 2);
   return hmset ? OK : created;
 }

@@ -65,6 +65,29 @@ export function hashSet(entry: HashEntry, field: string, value: string, limits: 
   return added;
 }
 
+/**
+ * Set the pairs `args[from]`, `args[from + 1]`, … to the end (HSET / HMSET, after
+ * `hashConvertForArgs` saw every string); returns how many fields are new. The same as
+ * `hashSet` on each pair: HSET only adds, so the hash outgrows the listpack limit during
+ * the command exactly when it ends past it, and the lengths were checked before.
+ */
+export function hashSetPairs(entry: HashEntry, args: readonly string[], from: number, limits: HashLimits): number {
+  const map = entry.value;
+  const before = map.size;
+  const index = entry.index;
+  if (index === null) for (let j = from; j < args.length; j += 2) map.set(args[j]!, args[j + 1]!);
+  else {
+    for (let j = from; j < args.length; j += 2) {
+      const size = map.size;
+      map.set(args[j]!, args[j + 1]!);
+      if (map.size !== size) index.add(args[j]!);
+    }
+  }
+  entry.flat = null;
+  if (entry.encoding === 'listpack' && map.size > limits.maxEntries) entry.encoding = 'hashtable';
+  return map.size - before;
+}
+
 /** Delete `field`; true when it existed. The caller deletes an emptied key. */
 export function hashDelete(entry: HashEntry, field: string): boolean {
   if (!entry.value.delete(field)) return false;

@@ -66,7 +66,9 @@ describe.skipIf(!haveRedis)('hash commands against Redis 7.0', () => {
       ['HSET', 'g', 'n', '1'], ['HINCRBYFLOAT', 'g', 'n', '0.00000000000000001'], ['OBJECT', 'ENCODING', 'g'],
       ['COPY', 'a', 'a2'], ['OBJECT', 'ENCODING', 'a2'], ['COPY', 'b', 'b2'], ['OBJECT', 'ENCODING', 'b2'], ['HGETALL', 'b2'],
       ...config('hash-max-listpack-entries', '2'), ['HSET', 'h', 'a', '1', 'b', '2'], ['OBJECT', 'ENCODING', 'h'], ['HSET', 'h', 'c', '3'],
-      ['OBJECT', 'ENCODING', 'h'], ...config('hash-max-listpack-entries', '0'), ['HSET', 'z', 'a', '1'], ['OBJECT', 'ENCODING', 'z'],
+      ['OBJECT', 'ENCODING', 'h'], ['HSET', 'w', 'a', '1', 'b', '2', 'c', '3'], ['OBJECT', 'ENCODING', 'w'],
+      ['HSET', 'w2', 'a', '1', 'a', '2', 'b', '3'], ['OBJECT', 'ENCODING', 'w2'], ['HGETALL', 'w2'], ['HMSET', 'w3', 'a', '1', 'b', '2', 'a', '3'],
+      ['OBJECT', 'ENCODING', 'w3'], ['HGETALL', 'w3'], ...config('hash-max-listpack-entries', '0'), ['HSET', 'z', 'a', '1'], ['OBJECT', 'ENCODING', 'z'],
       ...config('hash-max-listpack-entries', '512'), ...config('hash-max-listpack-value', '0'), ['HSET', 'y', 'a', ''], ['OBJECT', 'ENCODING', 'y'],
       ['HSET', 'y2', '', ''], ['OBJECT', 'ENCODING', 'y2'], ...config('hash-max-ziplist-value', '64'),
     ]);
