@@ -342,8 +342,8 @@ function checkStrings(c: Partial<SnapshotChunk>, where: string): ChunkStrings {
   const strings: ChunkStrings = { keys, values, lengths, deadlines: deadlines ?? null };
   const { bucket, buckets } = c;
   if (bucket !== undefined || buckets !== undefined) {
-    // A power of two up to 2^24, and a bucket within it; anything else is damage.
-    if (!(Number.isInteger(buckets) && buckets! >= 2 && buckets! <= 1 << 24 && (buckets! & (buckets! - 1)) === 0 && Number.isInteger(bucket) && bucket! >= 0 && bucket! < buckets!)) {
+    // A power of two up to 2^20, and a bucket within it; anything else is damage.
+    if (!(Number.isInteger(buckets) && buckets! >= 2 && buckets! <= 1 << 20 && (buckets! & (buckets! - 1)) === 0 && Number.isInteger(bucket) && bucket! >= 0 && bucket! < buckets!)) {
       throw new PersistenceError(`${where} is not a snapshot chunk (bad bucket ${String(bucket)} of ${String(buckets)})`);
     }
     strings.bucket = bucket;
