@@ -185,11 +185,17 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
         const log = tx.objectStore('log');
         for (const r of records) void log.add(r).catch(() => {});
       }, true),
-    writeChunks: (chunks) =>
-      write(mine, ['chunks'], 'default', (tx) => {
+    writeChunks: (chunks) => {
+      // A put clones its chunk synchronously: dropped once issued, a chunk's big strings die
+      // young instead of being promoted by a scavenge while the transaction commits.
+      let held: readonly SnapshotChunk[] | null = chunks;
+      return write(mine, ['chunks'], 'default', (tx) => {
+        if (held === null) throw new PersistenceError(`idb-redis store '${name}': a snapshot chunk write was interrupted`);
         const store = tx.objectStore('chunks');
-        for (const c of chunks) void store.put(c).catch(() => {});
-      }),
+        for (const c of held) void store.put(c).catch(() => {});
+        held = null;
+      });
+    },
     commitSnapshot: (manifest, durability = 'default') =>
       write(mine, ['manifest', 'chunks', 'log'], durability, (tx) => {
         const meta = tx.objectStore('manifest');

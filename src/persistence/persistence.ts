@@ -58,7 +58,7 @@ export interface PersistenceOptions {
   /** Target snapshot chunk size in bytes (default 256 KiB). */
   chunkBytes?: number;
   /**
-   * Target keys per hash bucket of a snapshot's strings (default 4096; 0: none). A
+   * Target keys per hash bucket of a snapshot's strings (default 8192; 0: none). A
    * snapshot of at least 4 buckets' worth groups them so a cold start serves before it
    * has built every key (engine/pending-load.ts).
    */
@@ -469,7 +469,8 @@ export class Persistence {
       bytes += size ?? data.length;
       return this.storage.writeChunks([snapshotChunk(id, index++, data, count, strings)]);
     };
-    const walker = new SnapshotWalk(this.engine, { chunk: writeChunk }, { chunkBytes: this.options.chunkBytes, strings: true, bucketKeys: this.options.bucketKeys });
+    // Two chunk transactions overlap: the next chunk is built while one commits.
+    const walker = new SnapshotWalk(this.engine, { chunk: writeChunk }, { chunkBytes: this.options.chunkBytes, strings: true, bucketKeys: this.options.bucketKeys, writesInFlight: 2 });
     state.walker = walker;
     if (state.kind === 'save') {
       start();

@@ -15,6 +15,12 @@
  *   array first (references only: one pass, no serialisation) and the walk finishes from
  *   there; the hook is then no longer needed.
  * - With no walk running the keyspace's hook is null: one field check per write.
+ * - Scheduling: chunks that fall due (a full chunk, a full bucket, every bucket at the
+ *   memory bound or at the walk's end) are queued, not written at once: a slice emits them
+ *   one at a time (join + the put's structured clone, ~1 ms per 256 KiB) between its
+ *   deadline checks, so neither a flush of every bucket nor the end of the walk is one long
+ *   stretch. Up to `writesInFlight` chunk writes overlap; then the walk waits for the
+ *   oldest (backpressure: memory stays bounded by what is held plus those writes).
  *
  * Output is RESP commands from TYPE_OPS[type].rewrite plus PEXPIREAT for deadlines, cut
  * into chunks of about `chunkBytes`. With `strings` (snapshots), plain strings are handed
@@ -23,8 +29,8 @@
  * strings by hash bucket (engine/pending-load.ts: about `bucketKeys` keys per bucket, each
  * chunk's strings of one bucket, collections in chunks of their own), so a load can serve
  * before it has built every key. Buckets are emitted when one fills a chunk, and all of
- * them when the strings held reach 64 chunks' worth (bounded memory: a bucket may then
- * span several chunks).
+ * them when the strings held reach HELD_CHUNKS chunks' worth (bounded memory: a bucket may
+ * then span several chunks, smaller ones: IndexedDB reads many small records slower).
  */
 import type { Engine } from '../engine/engine.js';
 import type { Entry, Keyspace, WriteHook } from '../engine/keyspace.js';
@@ -36,8 +42,8 @@ export interface WalkSink {
   /**
    * A chunk is ready: `count` commands (and, with `strings`, those plain strings) rebuilding
    * `keys` keys; `bytes` is its size as RESP (what the same data takes as commands). A
-   * returned promise holds the walk until it settles (backpressure); a rejection aborts
-   * the walk with that error.
+   * returned promise holds the walk until it settles (backpressure; with `writesInFlight`
+   * above 1, once that many are pending); a rejection aborts the walk with that error.
    */
   chunk(data: string, count: number, keys: number, strings?: ChunkStrings, bytes?: number): void | Promise<void>;
 }
@@ -49,7 +55,9 @@ export interface WalkOptions {
   sliceMs?: number;
   /** Plain strings apart, as chunk fields (default false: everything as RESP, as an export is). */
   strings?: boolean;
-  /** With `strings`: target keys per hash bucket (default 4096; 0 = no buckets). */
+  /** Chunks the sink may have pending at once before the walk waits for the oldest (default 1). */
+  writesInFlight?: number;
+  /** With `strings`: target keys per hash bucket (default 8192; 0 = no buckets). */
   bucketKeys?: number;
 }
 
@@ -70,10 +78,10 @@ function stringsBuffer(): StringsBuffer {
   return { keys: [], values: [], lengths: [], deadlines: [], hasDeadline: false, resp: 0, bytes: 0 };
 }
 
-/** Bucket count for a walk over `keys` keys: a power of two, 1 below 4 buckets' worth. */
+/** Bucket count for a walk over `keys` keys: a power of two (at most 2^20, what a reader accepts), 1 below 4 buckets' worth. */
 export function bucketCount(keys: number, bucketKeys: number): number {
   if (bucketKeys <= 0 || keys < 4 * bucketKeys) return 1;
-  return 2 ** Math.ceil(Math.log2(keys / bucketKeys));
+  return Math.min(2 ** 20, 2 ** Math.ceil(Math.log2(keys / bucketKeys)));
 }
 
 export interface WalkResult {
@@ -83,6 +91,9 @@ export interface WalkResult {
 }
 
 const locks = new WeakMap<Keyspace, Promise<void>>();
+
+/** Bucketed strings held before every bucket is emitted, in chunks (64 MiB by default). */
+const HELD_CHUNKS = 256;
 
 /** Serialise one entry: its rebuild commands, then its deadline. */
 export function entryCommands(key: string, entry: Entry): string[][] {
@@ -118,9 +129,14 @@ export class SnapshotWalk implements WriteHook {
   private bytes = 0;
   private chunks = 0;
   private aborted: Error | null = null;
+  /** Chunks due, in emission order: a bucket, or -1 for the RESP held (see emitChunk). */
+  private due: number[] = [];
+  /** Chunk writes not settled yet, oldest first (they never reject: a failure aborts). */
+  private writes: Promise<void>[] = [];
   private readonly db: Keyspace;
   private readonly chunkBytes: number;
   private readonly sliceMs: number;
+  private readonly writesInFlight: number;
 
   constructor(
     engine: Engine,
@@ -130,8 +146,9 @@ export class SnapshotWalk implements WriteHook {
     this.db = engine.db;
     this.chunkBytes = options.chunkBytes ?? 256 << 10;
     this.sliceMs = options.sliceMs ?? 8;
+    this.writesInFlight = Math.max(1, options.writesInFlight ?? 1);
     this.splitStrings = options.strings ?? false;
-    this.bucketKeys = options.bucketKeys ?? 4096;
+    this.bucketKeys = options.bucketKeys ?? 8192;
     this.cursor = this.db.slotCount - 1;
   }
 
@@ -160,14 +177,22 @@ export class SnapshotWalk implements WriteHook {
       onStart?.();
       this.begin();
       this.db.writeHook = this;
-      while (!this.finished()) {
+      let ending = false;
+      for (;;) {
         const pending = this.slice(performance.now() + this.sliceMs);
         if (pending !== null) await pending;
         if (this.aborted) throw this.aborted;
-        if (!this.finished()) await yieldToCommands();
+        if (this.finished() && this.due.length === 0) {
+          if (ending) break;
+          // Every key visited: what is held falls due, emitted over the next slices.
+          ending = true;
+          this.unhook();
+          this.dueRest();
+          if (this.due.length === 0) break;
+        }
+        await yieldToCommands();
       }
-      this.unhook();
-      await this.emitRest();
+      await Promise.all(this.writes);
       if (this.aborted) throw this.aborted;
       return { keys: this.keys, bytes: this.bytes, chunks: this.chunks };
     } finally {
@@ -183,8 +208,9 @@ export class SnapshotWalk implements WriteHook {
     const sink = this.sink;
     this.sink = { chunk: (data, count, keys, strings, bytes) => void chunks.push({ data, count, keys, strings, bytes }) };
     this.begin();
-    while (!this.finished()) this.slice(Infinity);
-    void this.emitRest();
+    while (!this.finished() || this.due.length > 0) this.slice(Infinity);
+    this.dueRest();
+    this.slice(Infinity);
     this.sink = sink;
     return { chunks, result: { keys: this.keys, bytes: this.bytes, chunks: this.chunks } };
   }
@@ -195,6 +221,7 @@ export class SnapshotWalk implements WriteHook {
     this.unhook();
     this.cursor = -1;
     this.detached = null;
+    this.due = [];
   }
 
   // --- WriteHook ------------------------------------------------------------------------
@@ -233,10 +260,20 @@ export class SnapshotWalk implements WriteHook {
     if (this.db.writeHook === this) this.db.writeHook = null;
   }
 
-  /** Visit keys until `deadline` (performance.now() ms); returns a pending chunk write, if any. */
+  /**
+   * Emit due chunks, then visit keys, until `deadline` (performance.now() ms). Returns the
+   * oldest chunk write when `writesInFlight` are pending: the caller waits for it.
+   */
   private slice(deadline: number): Promise<void> | null {
     let n = 0;
-    while (!this.finished()) {
+    for (;;) {
+      if (this.due.length > 0) {
+        const write = this.emitChunk(this.due.shift()!);
+        if (write !== undefined && this.writes.push(write) >= this.writesInFlight) return this.writes.shift()!;
+        if (performance.now() >= deadline) break;
+        continue;
+      }
+      if (this.finished()) break;
       if (this.detached !== null && this.cursor < 0) {
         const [key, entry] = this.detached.pop()!;
         this.capture(key, entry);
@@ -247,10 +284,7 @@ export class SnapshotWalk implements WriteHook {
         if (this.done.size !== 0 && this.done.delete(key)) continue;
         this.capture(key, this.db.map.get(key)!);
       }
-      if (this.partBytes >= this.chunkBytes || this.fullBucket >= 0 || this.buffered >= 64 * this.chunkBytes) {
-        const pending = this.emitFull();
-        if (pending !== undefined) return pending;
-      }
+      if (this.partBytes >= this.chunkBytes || this.fullBucket >= 0 || this.buffered >= HELD_CHUNKS * this.chunkBytes) this.dueFull();
       if ((++n & 127) === 0 && performance.now() >= deadline) break;
     }
     if (this.cursor < 0) this.unhook();
@@ -294,28 +328,22 @@ export class SnapshotWalk implements WriteHook {
     this.keysInBuf++;
   }
 
-  /** Emit what is due: a full RESP chunk, a full bucket, or every bucket past the memory bound. */
-  private emitFull(): Promise<void> | undefined {
-    const pending: Promise<void>[] = [];
-    const add = (p: Promise<void> | undefined) => void (p !== undefined && pending.push(p));
-    if (this.bucketMask === 0) add(this.emitChunk(0));
+  /** Queue what is due: a full RESP chunk, a full bucket, or every bucket past the memory bound. */
+  private dueFull(): void {
+    const due = this.due;
+    if (this.bucketMask === 0) due.push(0);
     else {
-      if (this.partBytes >= this.chunkBytes) add(this.emitChunk(-1));
-      if (this.buffered >= 64 * this.chunkBytes) for (let b = 0; b <= this.bucketMask; b++) add(this.emitChunk(b));
-      else if (this.fullBucket >= 0) add(this.emitChunk(this.fullBucket));
+      if (this.partBytes >= this.chunkBytes) due.push(-1);
+      if (this.buffered >= HELD_CHUNKS * this.chunkBytes) for (let b = 0; b <= this.bucketMask; b++) due.push(b);
+      else if (this.fullBucket >= 0) due.push(this.fullBucket);
       this.fullBucket = -1;
     }
-    return pending.length === 0 ? undefined : pending.length === 1 ? pending[0] : Promise.all(pending).then(() => {});
   }
 
-  /** Emit everything held (the walk's end). */
-  private emitRest(): Promise<void> | undefined {
-    if (this.bucketMask === 0) return this.emitChunk(0);
-    const pending: Promise<void>[] = [];
-    const add = (p: Promise<void> | undefined) => void (p !== undefined && pending.push(p));
-    add(this.emitChunk(-1));
-    for (let b = 0; b <= this.bucketMask; b++) add(this.emitChunk(b));
-    return pending.length === 0 ? undefined : Promise.all(pending).then(() => {});
+  /** Queue everything held (the walk's end). */
+  private dueRest(): void {
+    if (this.bucketMask === 0) this.due.push(0);
+    else for (let b = -1; b <= this.bucketMask; b++) this.due.push(b);
   }
 
   /**
