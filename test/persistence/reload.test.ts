@@ -81,4 +81,42 @@ describe.skipIf(!haveChromium)('restart in Chromium', () => {
       await context.close();
     }
   });
+
+  it('a snapshot of 40,000 keys is written in hash buckets; after a reload keys answer, then all are built', async () => {
+    const context = await launch();
+    try {
+      const page = await openPage(context, url);
+      const [before] = (await run(page, [['DBSIZE']])) as [number];
+      const writes: Call[] = [];
+      for (let i = 0; i < 40_000; i++) writes.push(['SET', `lazy:${i}`, `v${i}`]);
+      writes.push(['SET', 'lazy:utf8', 'héllo'], ['SET', 'lazy:ttl', 'x', 'EX', '1000']);
+      await run(page, writes);
+      expect(await run(page, [['SAVE'], ['SET', 'lazy:0', 'after'], ['DEL', 'lazy:1']])).toEqual(['OK', 'OK', 1]);
+      // The snapshot's strings are grouped by hash bucket (the chunks say so).
+      const buckets = await page.evaluate(
+        () =>
+          new Promise<number[]>((resolve, reject) => {
+            const open = indexedDB.open('idb-redis:reload-test');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const get = open.result.transaction('chunks').objectStore('chunks').getAll();
+              get.onsuccess = () => {
+                resolve([...new Set((get.result as Array<{ buckets?: number }>).map((c) => c.buckets ?? 0))]);
+                open.result.close();
+              };
+            };
+          }),
+      );
+      expect(Math.max(...buckets)).toBeGreaterThanOrEqual(4);
+      await page.reload();
+      await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true, null, { timeout: 30_000 });
+      const [ttl, ...rest] = await run(page, [['TTL', 'lazy:ttl'], ['GET', 'lazy:12345'], ['GET', 'lazy:0'], ['GET', 'lazy:1'], ['GET', 'lazy:utf8'], ['GET', 'lazy:39999']]);
+      expect(ttl).toBeGreaterThan(900);
+      expect(rest).toEqual(['v12345', 'after', null, 'héllo', 'v39999']);
+      expect(await run(page, [['DBSIZE']])).toEqual([before + 40_001]);
+      expect(String((await run(page, [['INFO', 'persistence']]))[0])).toMatch(/idb_keys_unbuilt:0\r\n/);
+    } finally {
+      await context.close();
+    }
+  });
 });
