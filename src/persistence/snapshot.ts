@@ -61,13 +61,16 @@ export interface WalkOptions {
   bucketKeys?: number;
 }
 
-/** Plain strings of one bucket waiting for their chunk. */
+/**
+ * Plain strings of one bucket waiting for their chunk. Held across many slices (a bucketed
+ * walk may hold every string to its end), so a scavenge copies and then promotes these
+ * arrays: two slots per key, lengths taken at emission, deadlines only once one is set.
+ */
 interface StringsBuffer {
   keys: string[];
   values: string[];
-  lengths: number[];
-  deadlines: number[];
-  hasDeadline: boolean;
+  /** Deadline per key once any key here has one (earlier keys backfilled with 0), else null. */
+  deadlines: number[] | null;
   /** Their size as RESP (SET + PEXPIREAT). */
   resp: number;
   /** Their size held (what chunkBytes compares). */
@@ -75,7 +78,7 @@ interface StringsBuffer {
 }
 
 function stringsBuffer(): StringsBuffer {
-  return { keys: [], values: [], lengths: [], deadlines: [], hasDeadline: false, resp: 0, bytes: 0 };
+  return { keys: [], values: [], deadlines: null, resp: 0, bytes: 0 };
 }
 
 /** Bucket count for a walk over `keys` keys: a power of two (at most 2^20, what a reader accepts), 1 below 4 buckets' worth. */
@@ -299,12 +302,14 @@ export class SnapshotWalk implements WriteHook {
       const buf = this.buckets[bucket]!;
       buf.keys.push(key);
       buf.values.push(value);
-      buf.lengths.push(key.length, value.length);
-      buf.deadlines.push(entry.expireAt);
+      if (buf.deadlines !== null) buf.deadlines.push(entry.expireAt);
+      else if (entry.expireAt !== 0) {
+        buf.deadlines = new Array<number>(buf.keys.length - 1).fill(0);
+        buf.deadlines.push(entry.expireAt);
+      }
       // As RESP: SET key value (13 + two bulks), PEXPIREAT key ms (19 + two bulks).
       let resp = 13 + bulkBytes(key.length) + bulkBytes(value.length);
       if (entry.expireAt !== 0) {
-        buf.hasDeadline = true;
         resp += 19 + bulkBytes(key.length) + bulkBytes(String(entry.expireAt).length);
       }
       buf.resp += resp;
@@ -353,7 +358,7 @@ export class SnapshotWalk implements WriteHook {
   private emitChunk(bucket: number): Promise<void> | undefined {
     const withParts = this.bucketMask === 0 || bucket < 0;
     const buf = bucket >= 0 ? this.buckets[bucket]! : null;
-    const stringKeys = buf === null ? 0 : buf.deadlines.length;
+    const stringKeys = buf === null ? 0 : buf.keys.length;
     const partKeys = withParts ? this.keysInBuf : 0;
     if (partKeys + stringKeys === 0) return undefined;
     const data = withParts ? this.parts.join('') : '';
@@ -365,8 +370,8 @@ export class SnapshotWalk implements WriteHook {
       strings = {
         keys: buf.keys.join(''),
         values: buf.values.join(''),
-        lengths: Uint32Array.from(buf.lengths),
-        deadlines: buf.hasDeadline ? Float64Array.from(buf.deadlines) : null,
+        lengths: lengthsOf(buf.keys, buf.values),
+        deadlines: buf.deadlines === null ? null : Float64Array.from(buf.deadlines),
       };
       if (this.bucketMask !== 0) {
         strings.bucket = bucket;
@@ -394,6 +399,16 @@ export class SnapshotWalk implements WriteHook {
       return undefined;
     }
   }
+}
+
+/** (key length, value length) per string, as a chunk stores them. */
+function lengthsOf(keys: readonly string[], values: readonly string[]): Uint32Array {
+  const lengths = new Uint32Array(keys.length * 2);
+  for (let i = 0; i < keys.length; i++) {
+    lengths[2 * i] = keys[i]!.length;
+    lengths[2 * i + 1] = values[i]!.length;
+  }
+  return lengths;
 }
 
 /** Bytes of a RESP bulk string of `len` bytes: `$len\r\n…\r\n`. */
