@@ -1,6 +1,7 @@
 /**
- * A sorted set (redis: zset): a member → score `Map` for O(1) ZSCORE and membership, plus
- * the order-statistic B+tree (ztree.ts) that orders (score, member) with ranks.
+ * A sorted set (redis: zset): a member → score table (score-table.ts: a hash table laid out
+ * for lookups that miss the CPU caches) for O(1) ZSCORE and membership, plus the
+ * order-statistic B+tree (ztree.ts) that orders (score, member) with ranks.
  *
  * - Encoding: Redis 7.0 keeps small sets as a listpack and converts them, one way, to a
  *   skiplist once they pass `zset-max-listpack-entries` members or a member longer than
@@ -15,6 +16,7 @@ import type { ZsetEntry } from '../keyspace.js';
 import { formatScore } from '../parse-score.js';
 import type { TypeOps } from '../type-ops.js';
 import { DenseIndex } from './scan-cursor.js';
+import { ScoreTable } from './score-table.js';
 import { ZTree } from './ztree.js';
 
 /** The listpack limits (zset-max-listpack-entries / -value). */
@@ -24,7 +26,7 @@ export interface ListpackLimits {
 }
 
 export class SortedSet {
-  readonly dict = new Map<string, number>();
+  readonly dict = new ScoreTable();
   readonly tree = new ZTree();
   /** ZSCAN's index, null until the first scan of a skiplist-encoded set needs it. */
   index: DenseIndex | null = null;
