@@ -26,7 +26,7 @@
  *   level less; descents are cache-miss bound), while an insert still shifts at most 255
  *   array slots. 32 and 64 for leaves alone were slower too (more inner entries to miss).
  * - At 1M members a lookup's time is cache misses: the leaf, and the inner node above it
- *   too (the member → score `Map`'s traffic evicts it). Node searches therefore look at
+ *   too (the member → score table's traffic evicts it). Node searches therefore look at
  *   scores alone, reading a member (another heap string) only among equal scores, and
  *   start from a guess interpolated between the node's score bounds (its ancestors'
  *   greatest keys), galloping out from it, so evenly spread scores read fewer cold lines
@@ -36,7 +36,7 @@
  *   nodes and block sums then ~10% more on ranks and ~20% on score bounds.
  * - A random score change at 1M members (ZADD of an existing member) costs ~4× a rank
  *   lookup: two descents, four array splices (the members array's are the dearer: pointer
- *   moves pay the write barrier) and two `Map` operations. `update` removes through the
+ *   moves pay the write barrier) and the member → score table's read and write. `update` removes through the
  *   path it found, and a removal that leaves its leaf's greatest entry and size alone
  *   changes nothing above the leaf but the counts.
  */
