@@ -60,7 +60,11 @@ export async function runBrowserBench(): Promise<Measurement[]> {
 
 export function printBrowserBench(rows: Measurement[]): void {
   const byName = (prefix: string) => rows.find((r) => r.name.startsWith(prefix))!;
-  printTable('Chromium: client → worker round trips', [byName('raw postMessage echo, awaited'), byName('idb-redis client GET')], byName('raw postMessage echo, awaited'));
+  printTable(
+    'Chromium: client → worker round trips',
+    [byName('raw postMessage echo, awaited'), byName('Comlink echo'), byName('idb-redis client GET')],
+    byName('raw postMessage echo, awaited'),
+  );
   printTable(
     'Chromium: pipelined throughput',
     [byName('raw postMessage echo, all fired'), byName('raw postMessage echo, 1,000'), byName('idb-redis client SET')],

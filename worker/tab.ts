@@ -142,6 +142,19 @@ export class TabNode {
     return this.present.then(() => this.forwarder.send(session, commands));
   }
 
+  /**
+   * `run` for a page session, with whether every string in the replies is ASCII: known
+   * when this tab's engine ran the batch (it has held nothing else, so its strings need no
+   * UTF-8 decoding on the page); replies forwarded from another tab are decoded.
+   */
+  async runForPage(session: number, commands: WireArg[][]): Promise<{ replies: WireReply[]; ascii: boolean }> {
+    const leader = this.leader;
+    if (leader === null) return { replies: await this.run(session, commands), ascii: false };
+    const replies = await leader.execute(this.id, session, commands);
+    // Read after the run: Engine.asciiOnly only ever turns off, so true covers every reply.
+    return { replies, ascii: leader.engine.asciiOnly };
+  }
+
   closeSession(session: number): void {
     this.sessions.delete(session);
     if (this.leader !== null) this.leader.closeSession(this.id, session);
@@ -349,7 +362,8 @@ export class TabSession implements HostSession {
         this.stats.batches++;
         this.stats.commands += request.commands.length;
         try {
-          return { v: PROTOCOL_VERSION, type: 'replies', replies: await this.node.run(this.no, request.commands) };
+          const { replies, ascii } = await this.node.runForPage(this.no, request.commands);
+          return { v: PROTOCOL_VERSION, type: 'replies', replies, ascii };
         } catch (error) {
           return { v: PROTOCOL_VERSION, type: 'error', message: error instanceof Error ? error.message : String(error) };
         }

@@ -7,7 +7,7 @@
 import * as Comlink from 'comlink';
 import { createEngine, type Engine } from '../src/engine/engine.js';
 import { indexedDBStorage } from '../src/persistence/indexeddb.js';
-import { PROTOCOL_VERSION, isConnectMessage, isFlushMessage } from '../src/client/protocol.js';
+import { PROTOCOL_VERSION, isConnectMessage, isFlushMessage, portCallId, type HostSession, type PortResponse, type Response } from '../src/client/protocol.js';
 import { refusingSession } from '../src/client/session.js';
 import { TabNode } from './tab.js';
 
@@ -37,12 +37,36 @@ function nodeFor(name: string, persistence: boolean): TabNode {
   return node;
 }
 
+/**
+ * Serve `session` on `port`: batches arrive as port calls and are answered on the port with
+ * their id (src/client/transport.ts); Comlink serves the rest, and calls the finalizer when
+ * the page releases its proxy.
+ */
+function serve(session: HostSession & { close?(): void }, port: MessagePort): void {
+  Comlink.expose(Object.assign(session, { [Comlink.finalizer]: () => session.close?.() }), port);
+  port.addEventListener('message', (event: MessageEvent<unknown>) => {
+    const request = event.data;
+    const id = portCallId(request);
+    if (id === null) return;
+    const answer = (response: Response): void => {
+      const message: PortResponse = { ...response, id };
+      port.postMessage(message);
+    };
+    const refuse = (error: unknown): void => answer({ v: PROTOCOL_VERSION, type: 'error', message: error instanceof Error ? error.message : String(error) });
+    try {
+      // The session checks the request itself (version, shape) like any other.
+      Promise.resolve(session.handle(request as Parameters<HostSession['handle']>[0])).then(answer, refuse);
+    } catch (error) {
+      refuse(error);
+    }
+  });
+  port.start();
+}
+
 self.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = event.data;
   if (isConnectMessage(message)) {
-    const session = nodeFor(message.name, message.persistence ?? true).openSession(message.port);
-    // Comlink calls the finalizer when the page releases its proxy.
-    Comlink.expose(Object.assign(session, { [Comlink.finalizer]: () => session.close() }), message.port);
+    serve(nodeFor(message.name, message.persistence ?? true).openSession(message.port), message.port);
     return;
   }
   if (isFlushMessage(message)) {
@@ -53,7 +77,7 @@ self.addEventListener('message', (event: MessageEvent<unknown>) => {
   const port = event.ports[0];
   if (port !== undefined) {
     // A connect from a client speaking another protocol version: answer, so it fails fast.
-    Comlink.expose(refusingSession(`idb-redis worker speaks protocol ${PROTOCOL_VERSION}; the client does not`), port);
+    serve(refusingSession(`idb-redis worker speaks protocol ${PROTOCOL_VERSION}; the client does not`), port);
     return;
   }
 });

@@ -2,6 +2,7 @@
  * Browser bench page: each contender measured in the same page and run, results left
  * on `window.__bench` for the Node driver (bench/browser.ts) to print.
  */
+import * as Comlink from 'comlink';
 import { createClient } from '../../src/index.js';
 import { median, type Measurement } from '../stats.js';
 
@@ -41,6 +42,17 @@ async function rawPostMessage(): Promise<void> {
   echo.worker.terminate();
 }
 
+/** The same round trip through Comlink alone: what the RPC layer costs over raw messages. */
+async function comlinkEcho(): Promise<void> {
+  const worker = new Worker(new URL('./comlink-echo-worker.ts', import.meta.url), { type: 'module' });
+  const remote = Comlink.wrap<{ handle(request: unknown): unknown }>(worker);
+  const request = { v: 1, type: 'batch', commands: [['GET', 'key:1']] };
+  results.push(await median('Comlink echo, awaited one by one', 5000, 5, async () => {
+    for (let i = 0; i < 5000; i++) await remote.handle(request);
+  }));
+  worker.terminate();
+}
+
 async function client(): Promise<void> {
   const redis = createClient({ name: `bench-${Date.now()}` });
   await redis.set('key:1', 'value');
@@ -57,6 +69,7 @@ async function client(): Promise<void> {
 
 try {
   await rawPostMessage();
+  await comlinkEcho();
   await client();
   (window as unknown as { __bench: unknown }).__bench = { ok: true, results };
   out.textContent = JSON.stringify(results, null, 2);

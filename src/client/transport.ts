@@ -6,7 +6,7 @@
 import * as Comlink from 'comlink';
 import type { Engine } from '../engine/engine.js';
 import { ClientClosedError } from './errors.js';
-import { PROTOCOL_VERSION, isPushMessage, type ConnectMessage, type HostSession, type Request, type Response, type WireReply } from './protocol.js';
+import { PROTOCOL_VERSION, isPortResponse, isPushMessage, type ConnectMessage, type HostSession, type PortRequest, type Request, type Response, type WireReply } from './protocol.js';
 import { createSession, type Session } from './session.js';
 
 export interface Transport {
@@ -66,7 +66,8 @@ export interface WorkerTransportOptions {
 /**
  * A transport to a session in `worker`: a MessageChannel port is handed to the worker in a
  * `connect` message and Comlink runs on it, so several clients can share one worker and
- * releasing one client's proxy never detaches another's.
+ * releasing one client's proxy never detaches another's. Batches, the command stream, go
+ * on the same port as plain protocol messages with a call id (PortRequest).
  */
 export function workerTransport(worker: Worker, options: WorkerTransportOptions): Transport {
   const channel = new MessageChannel();
@@ -75,6 +76,9 @@ export function workerTransport(worker: Worker, options: WorkerTransportOptions)
   worker.postMessage(connect, [channel.port2]);
   const remote = Comlink.wrap<HostSession>(channel.port1);
   const pending = new Set<(error: Error) => void>();
+  /** Batches sent on the port, by call id. */
+  const calls = new Map<number, { resolve: (response: Response) => void; reject: (error: Error) => void }>();
+  let nextCall = 1;
   let failure: Error | null = null;
   let closed = false;
   /** The worker answered once: later uncaught errors in it are its own, not a failed start. */
@@ -84,6 +88,8 @@ export function workerTransport(worker: Worker, options: WorkerTransportOptions)
     if (failure === null) failure = error;
     for (const reject of pending) reject(error);
     pending.clear();
+    for (const call of calls.values()) call.reject(error);
+    calls.clear();
   };
   // A worker that fails to load or throws at top level would leave every call hanging.
   const onError = (event: ErrorEvent): void => {
@@ -93,12 +99,24 @@ export function workerTransport(worker: Worker, options: WorkerTransportOptions)
   worker.addEventListener('error', onError);
 
   const pushListeners = new Set<(push: WireReply) => void>();
-  // Pushes share the session's port with Comlink's replies; Comlink skips them (no call id).
+  // Pushes and port answers share the session's port with Comlink's replies; Comlink skips
+  // them (no call id of its own).
   const onPort = (event: MessageEvent<unknown>): void => {
-    if (!isPushMessage(event.data)) return;
-    for (const push of event.data.pushes) for (const listener of pushListeners) listener(push);
+    const data = event.data;
+    if (isPortResponse(data)) {
+      const call = calls.get(data.id);
+      if (call === undefined) return;
+      calls.delete(data.id);
+      started = true;
+      call.resolve(data);
+      return;
+    }
+    if (!isPushMessage(data)) return;
+    for (const push of data.pushes) for (const listener of pushListeners) listener(push);
   };
   channel.port1.addEventListener('message', onPort);
+  // A batch may go before any Comlink call (which would start the port).
+  channel.port1.start();
 
   return {
     onPush(listener) {
@@ -106,6 +124,20 @@ export function workerTransport(worker: Worker, options: WorkerTransportOptions)
     },
     request(request) {
       if (failure !== null) return Promise.reject(failure);
+      if (request.type === 'batch') {
+        return new Promise<Response>((resolve, reject) => {
+          const id = nextCall++;
+          calls.set(id, { resolve, reject });
+          const call = compact(request) as PortRequest;
+          call.id = id;
+          try {
+            channel.port1.postMessage(call);
+          } catch (error) {
+            calls.delete(id);
+            throw error;
+          }
+        });
+      }
       return new Promise<Response>((resolve, reject) => {
         pending.add(reject);
         remote.handle(compact(request)).then(

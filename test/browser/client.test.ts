@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ClientClosedError, createClient, ReplyError, WatchError, type RedisClient } from '../../src/index.js';
+import { PROTOCOL_VERSION } from '../../src/client/protocol.js';
 
 const open: RedisClient[] = [];
 let nameCounter = 0;
@@ -156,6 +157,34 @@ describe('client → worker', () => {
     const again = client({ worker });
     expect(await again.ping()).toBe('PONG');
     await again.close();
+    worker.terminate();
+  });
+
+  it('batches sent on a session port are answered there by id; bad ones get an error, never silence', async () => {
+    const worker = spawn();
+    const channel = new MessageChannel();
+    worker.postMessage({ v: PROTOCOL_VERSION, type: 'connect', name: `browser-test-${nameCounter++}`, persistence: false, port: channel.port2 }, [channel.port2]);
+    const answers = new Map<number, Record<string, unknown>>();
+    channel.port1.onmessage = (event: MessageEvent<Record<string, unknown>>) => {
+      if (typeof event.data.id === 'number') answers.set(event.data.id, event.data);
+    };
+    channel.port1.postMessage({ v: PROTOCOL_VERSION + 1, type: 'batch', id: 1, commands: [['PING']] });
+    channel.port1.postMessage({ v: PROTOCOL_VERSION, type: 'batch', id: 2, commands: 'PING' });
+    channel.port1.postMessage({ v: PROTOCOL_VERSION, type: 'batch', id: 3, commands: [['PING']] });
+    await vi.waitFor(() => expect(answers.size).toBe(3));
+    expect(answers.get(1)).toMatchObject({ type: 'error', message: expect.stringMatching(/protocol version mismatch/) });
+    expect(answers.get(2)).toMatchObject({ type: 'error', message: 'idb-redis malformed request' });
+    expect(answers.get(3)).toMatchObject({ type: 'replies', replies: [{ type: 'status', value: 'PONG' }] });
+    // Once this tab leads (it did to answer PING), replies say their strings are all ASCII.
+    channel.port1.postMessage({ v: PROTOCOL_VERSION, type: 'batch', id: 4, commands: [['SET', 'k', 'v'], ['GET', 'k'], ['INCR', 'k']] });
+    await vi.waitFor(() => expect(answers.size).toBe(4));
+    expect(answers.get(4)).toEqual({
+      v: PROTOCOL_VERSION,
+      type: 'replies',
+      id: 4,
+      ascii: true,
+      replies: [{ type: 'status', value: 'OK' }, 'v', { type: 'error', message: 'ERR value is not an integer or out of range' }],
+    });
     worker.terminate();
   });
 
