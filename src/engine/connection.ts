@@ -232,7 +232,7 @@ function settled(raw: RawReply, ascii: boolean): Promise<Reply> {
   if (raw === null) return RESOLVED_NIL;
   if (raw === OK) return RESOLVED_OK;
   const reply = toPublicReply(raw, ascii);
-  return reply instanceof ReplyError ? Promise.reject(reply) : Promise.resolve(reply);
+  return typeof raw === 'string' || Array.isArray(raw) || !(raw instanceof ReplyError) ? Promise.resolve(reply) : Promise.reject(reply);
 }
 
 function identity(raw: RawReply): RawReply {
@@ -279,8 +279,9 @@ function convertArgv(argv: readonly Arg[], from: number, engine: Engine): string
 export function toPublicReply(raw: RawReply, ascii = false): Reply {
   if (typeof raw === 'string') return ascii ? raw : fromByteString(raw);
   if (raw === null || typeof raw === 'number' || typeof raw === 'bigint') return raw;
-  if (raw instanceof Status) return raw.value;
-  if (raw instanceof ReplyError) {
+  // Arrays before the instanceof checks, which would walk an array's prototype chain.
+  if (!Array.isArray(raw)) {
+    if (raw instanceof Status) return raw.value;
     // Messages quote arguments, which are byte strings too.
     const message = ascii ? raw.message : fromByteString(raw.message);
     return message === raw.message ? raw : new ReplyError(message);
