@@ -208,7 +208,7 @@ export class Connection {
   /** End the connection: drop its WATCHes, transaction state and subscriptions. */
   close(): void {
     if (this.closed) return;
-    this.engine.unwatchAll(this);
+    this.engine.watches.unwatchAll(this);
     if (this.pubsub !== null) this.engine.pubsub.disconnect(this);
     if (this.blocked !== null) this.engine.blocking.cancel(this, new ReplyError(Errors.connectionClosed));
     this.multi = null;

@@ -1,5 +1,5 @@
 /**
- * The engine: owns the keyspace, command table, clock, clients, WATCH registry, keyspace
+ * The engine: owns the keyspace, command table, clock, clients, WATCH registry (watch.ts), keyspace
  * events and the effect log. `execute(conn, argv)` is the one entry for every command:
  * resolve → MULTI queueing → handler → propagation. Platform-free.
  */
@@ -14,6 +14,7 @@ import { lfuSettingsFrom } from './lfu.js';
 import { Notify } from './notify.js';
 import { isAscii } from './bytes.js';
 import { PubSub } from './pubsub.js';
+import { WatchRegistry } from './watch.js';
 import { BlockingRegistry } from './blocking.js';
 import type { ReplicationView } from './commands/replication.js';
 import { QUEUED, type RawReply, type Reply } from './reply.js';
@@ -60,6 +61,8 @@ export class Engine {
   readonly pubsub: PubSub = new PubSub(this);
   /** Clients blocked on keys (BLPOP, BZPOPMIN …) and the keys that woke them (blocking.ts). */
   readonly blocking: BlockingRegistry = new BlockingRegistry(this);
+  /** WATCHed keys and the connections watching them (watch.ts). */
+  readonly watches: WatchRegistry;
   /** ROLE / INFO replication as a multi-tab host sees them (worker/leader.ts); null: standalone. */
   replication: ReplicationView | null = null;
   readonly stats = {
@@ -85,7 +88,7 @@ export class Engine {
   writeDenied: string | null = null;
 
   private readonly ctx: CommandContext;
-  private readonly watchers = new Map<string, Set<Connection>>();
+
   private readonly effectListeners = new Set<EffectListener>();
   private readonly eventListeners = new Set<KeyspaceEventListener>();
   private pendingEffects: string[][] = [];
@@ -119,6 +122,7 @@ export class Engine {
     this.activeExpire = options.activeExpire ?? true;
     this.stats.startedAt = this.clock();
     this.db = new Keyspace({ now: () => this.ctx.now, accessNow: () => this.accessNow(), onExpired: (key) => this.onKeyExpired(key) });
+    this.watches = new WatchRegistry(this.db);
     this.ctx = new CommandContext(this, this.db);
     this.ctx.now = this.clock();
     this.config = new Config((name, stored) => {
@@ -352,57 +356,10 @@ export class Engine {
     if (this.pubsub.pending) this.pubsub.flush();
   }
 
-  // --- WATCH ---------------------------------------------------------------------------
-
-  watch(conn: Connection, key: string): void {
-    if (conn.watched.has(key)) return;
-    conn.watched.set(key, this.db.isLogicallyExpired(key));
-    let set = this.watchers.get(key);
-    if (set === undefined) this.watchers.set(key, (set = new Set()));
-    set.add(conn);
-  }
-
-  unwatchAll(conn: Connection): void {
-    for (const key of conn.watched.keys()) {
-      const set = this.watchers.get(key);
-      if (set === undefined) continue;
-      set.delete(conn);
-      if (set.size === 0) this.watchers.delete(key);
-    }
-    conn.watched.clear();
-    conn.dirtyCAS = false;
-  }
-
-  /** A WATCHed key of `conn` expired after it was watched (redis: isWatchedKeyExpired). */
-  watchedKeyExpired(conn: Connection): boolean {
-    for (const [key, expiredAtWatch] of conn.watched) {
-      if (!expiredAtWatch && this.db.isLogicallyExpired(key)) return true;
-    }
-    return false;
-  }
-
-  /** Invalidate every transaction WATCHing `key` (redis: signalModifiedKey). */
+  /** Invalidate every transaction WATCHing `key`, wake clients blocked on it (redis: signalModifiedKey). */
   signalModifiedKey(key: string): void {
     if (this.blocking.keyCount !== 0) this.blocking.signal(key);
-    if (this.watchers.size === 0) return;
-    const set = this.watchers.get(key);
-    if (set !== undefined) for (const conn of set) this.touchWatched(conn, key);
-  }
-
-  /** FLUSHDB/FLUSHALL: every WATCHed key that existed is touched (redis: touchAllWatchedKeysInDb). */
-  signalFlushed(): void {
-    for (const [key, set] of this.watchers) {
-      if (this.db.map.has(key)) for (const conn of set) this.touchWatched(conn, key, true);
-    }
-  }
-
-  /**
-   * A key already expired when WATCHed that is now deleted is no logical change: clear
-   * its expired mark instead of failing the transaction (redis: touchWatchedKey).
-   */
-  private touchWatched(conn: Connection, key: string, deleting = false): void {
-    if (conn.watched.get(key) === true && (deleting || !this.db.map.has(key))) conn.watched.set(key, false);
-    else conn.dirtyCAS = true;
+    if (this.watches.active) this.watches.touch(key);
   }
 
   // --- keyspace events ----------------------------------------------------------------

@@ -195,7 +195,7 @@ const CLIENT_HELP = [
 /** Drop the transaction, WATCHes and name; NO-EVICT stays (redis: clearClientConnectionState). */
 function resetConnection(ctx: CommandContext): void {
   ctx.conn.multi = null;
-  ctx.engine.unwatchAll(ctx.conn);
+  ctx.engine.watches.unwatchAll(ctx.conn);
   ctx.conn.name = '';
   ctx.engine.pubsub.clear(ctx.conn);
 }

@@ -108,7 +108,7 @@ function flushGeneric(ctx: CommandContext, argv: string[], all: boolean): RawRep
   }
   const { engine, db } = ctx;
   const removed = db.size;
-  engine.signalFlushed();
+  engine.watches.flushed();
   db.clear();
   // FLUSHALL counts one more change (redis: flushAllDataAndResetRDB); both always propagate.
   ctx.dirty += removed + (all ? 1 : 0);

@@ -37,11 +37,11 @@ export const transactionCommands: readonly CommandSpec[] = [
       if (multi === null) fail(Errors.execWithoutMulti);
       if (multi.failed) {
         conn.multi = null;
-        engine.unwatchAll(conn);
+        engine.watches.unwatchAll(conn);
         return new ReplyError(Errors.execAbort);
       }
-      const aborted = conn.dirtyCAS || engine.watchedKeyExpired(conn);
-      engine.unwatchAll(conn);
+      const aborted = conn.dirtyCAS || engine.watches.expiredSinceWatched(conn);
+      engine.watches.unwatchAll(conn);
       if (aborted) {
         conn.multi = null;
         return null;
@@ -70,7 +70,7 @@ export const transactionCommands: readonly CommandSpec[] = [
     handler: (ctx) => {
       if (ctx.conn.multi === null) fail(Errors.discardWithoutMulti);
       ctx.conn.multi = null;
-      ctx.engine.unwatchAll(ctx.conn);
+      ctx.engine.watches.unwatchAll(ctx.conn);
       return OK;
     },
   },
@@ -85,7 +85,7 @@ export const transactionCommands: readonly CommandSpec[] = [
     complexity: 'O(1) for every key.',
     handler: (ctx, argv) => {
       if (ctx.conn.multi !== null) fail(Errors.watchInsideMulti);
-      for (let i = 1; i < argv.length; i++) ctx.engine.watch(ctx.conn, argv[i]!);
+      for (let i = 1; i < argv.length; i++) ctx.engine.watches.watch(ctx.conn, argv[i]!);
       return OK;
     },
   },
@@ -99,7 +99,7 @@ export const transactionCommands: readonly CommandSpec[] = [
     since: '2.2.0',
     complexity: 'O(1)',
     handler: (ctx) => {
-      ctx.engine.unwatchAll(ctx.conn);
+      ctx.engine.watches.unwatchAll(ctx.conn);
       return OK;
     },
   },
