@@ -83,8 +83,9 @@ function zaddGeneric(ctx: CommandContext, argv: string[], flags: number): RawRep
   for (let i = 0; i < count; i++) {
     const member = argv[at + 2 * i + 1]!;
     let score = scores[i]!;
-    const current = set.dict.get(member);
-    if (current !== undefined) {
+    const slot = set.slotOf(member);
+    if (slot >= 0) {
+      const current = set.scoreAt(slot);
       if (nx) continue;
       if (incr) {
         score += current;
@@ -95,7 +96,7 @@ function zaddGeneric(ctx: CommandContext, argv: string[], flags: number): RawRep
       processed++;
       newScore = score;
       if (score !== current) {
-        set.update(member, current, storedScore(entry, score));
+        set.updateAt(slot, storedScore(entry, score));
         updated++;
       }
     } else {

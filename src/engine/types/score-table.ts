@@ -48,6 +48,30 @@ export class ScoreTable {
     }
   }
 
+  /** The slot holding `member` (valid until the table next changes), or -1 when absent. */
+  slotOf(member: string): number {
+    const i = this.find(member, hashOf(member));
+    return i >= 0 ? i : -1;
+  }
+
+  /** The score in a slot `slotOf` returned. */
+  scoreAt(slot: number): number {
+    return this.pairs[2 * slot + 1]!;
+  }
+
+  /**
+   * The member string the table holds in a slot `slotOf` returned: the set's one copy of
+   * it (the tree holds the same string), which compares by pointer with its tree entry.
+   */
+  memberAt(slot: number): string {
+    return this.keyAt[slot]!;
+  }
+
+  /** Change the score in a slot `slotOf` returned. */
+  setScoreAt(slot: number, score: number): void {
+    this.pairs[2 * slot + 1] = score;
+  }
+
   get(member: string): number | undefined {
     const i = this.find(member, hashOf(member));
     return i >= 0 ? this.pairs[2 * i + 1] : undefined;

@@ -45,6 +45,21 @@ describe('ScoreTable (sorted-set member → score) against a Map', () => {
     });
   }
 
+  it('slots: slotOf finds a member (or -1), scoreAt/setScoreAt/memberAt read and write it in place', () => {
+    const table = new ScoreTable();
+    for (let i = 0; i < 1000; i++) table.set(`m${i}`, i);
+    expect(table.slotOf('absent')).toBe(-1);
+    for (let i = 0; i < 1000; i += 7) {
+      const slot = table.slotOf(`m${i}`);
+      expect(slot).toBeGreaterThanOrEqual(0);
+      expect(table.memberAt(slot)).toBe(`m${i}`);
+      expect(table.scoreAt(slot)).toBe(i);
+      table.setScoreAt(slot, -0);
+      expect(Object.is(table.get(`m${i}`), -0)).toBe(true);
+    }
+    expect(table.size).toBe(1000);
+  });
+
   it('keeps -0, infinities and extreme scores exactly', () => {
     const table = new ScoreTable();
     const scores = [-0, 0, Infinity, -Infinity, Number.MIN_VALUE, Number.MAX_VALUE, 1 + Number.EPSILON];
