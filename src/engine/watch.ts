@@ -54,7 +54,7 @@ export class WatchRegistry {
   /** FLUSHDB/FLUSHALL: every WATCHed key that existed is touched (redis: touchAllWatchedKeysInDb). */
   flushed(): void {
     for (const [key, set] of this.watchers) {
-      if (this.db.map.has(key)) for (const conn of set) this.touchOne(conn, key, true);
+      if (this.db.get(key) !== undefined) for (const conn of set) this.touchOne(conn, key, true);
     }
   }
 
@@ -63,7 +63,8 @@ export class WatchRegistry {
    * its expired mark instead of failing the transaction (redis: touchWatchedKey).
    */
   private touchOne(conn: Connection, key: string, deleting = false): void {
-    if (conn.watched.get(key) === true && (deleting || !this.db.map.has(key))) conn.watched.set(key, false);
+    // `get`, not `map`: a lazily loaded keyspace builds only this key's bucket.
+    if (conn.watched.get(key) === true && (deleting || this.db.get(key) === undefined)) conn.watched.set(key, false);
     else conn.dirtyCAS = true;
   }
 }
