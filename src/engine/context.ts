@@ -54,11 +54,15 @@ export class CommandContext {
   /** Lookup for reading: counts keyspace hits and misses. */
   lookupRead(key: string): Entry | undefined {
     const entry = this.db.lookup(key);
-    if (entry === undefined) {
-      this.engine.stats.keyspaceMisses++;
-      this.engine.notify(0x800 /* keyMiss */, 'keymiss', key);
-    } else this.engine.stats.keyspaceHits++;
+    if (entry === undefined) this.keyMiss(key);
+    else this.engine.stats.keyspaceHits++;
     return entry;
+  }
+
+  /** A read found no `key`: count the miss, publish `keymiss` (redis: lookupKey). */
+  keyMiss(key: string): void {
+    this.engine.stats.keyspaceMisses++;
+    this.engine.notify(0x800 /* keyMiss */, 'keymiss', key);
   }
 
   /**

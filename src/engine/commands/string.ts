@@ -312,11 +312,22 @@ const coreCommands: readonly CommandSpec[] = [
     since: '1.0.0',
     complexity: 'O(N) where N is the number of keys to retrieve.',
     handler: (ctx: CommandContext, argv) => {
-      const out: RawReply[] = new Array(argv.length - 1);
-      for (let j = 1; j < argv.length; j++) {
-        const entry = ctx.lookupRead(argv[j]!);
-        out[j - 1] = entry !== undefined && entry.type === 'string' ? entry.value : null;
+      const n = argv.length;
+      const out: RawReply[] = new Array(n - 1);
+      const db = ctx.db;
+      // ctx.lookupRead per key, with the hits counted once.
+      let hits = 0;
+      for (let j = 1; j < n; j++) {
+        const entry = db.lookup(argv[j]!);
+        if (entry === undefined) {
+          ctx.keyMiss(argv[j]!);
+          out[j - 1] = null;
+        } else {
+          hits++;
+          out[j - 1] = entry.type === 'string' ? entry.value : null;
+        }
       }
+      ctx.engine.stats.keyspaceHits += hits;
       return offerAscii(out, ctx.engine.asciiOnly);
     },
   },
