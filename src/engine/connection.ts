@@ -47,20 +47,9 @@ export class Connection {
 
   /** Run one command. Resolves with its reply; rejects with ReplyError on an error reply. */
   call(argv: readonly Arg[]): Promise<Reply> {
-    const store = this.engine.persistence;
-    if (store === null && this.held === null) {
-      // The common case, kept flat: no store to wait for, nothing held.
-      let raw: RawReply;
-      try {
-        raw = this.runRaw(argv, true);
-      } catch (e) {
-        return Promise.reject(e);
-      }
-      if (raw === BLOCKED) return awaitBlocked(this).then((served) => this.settle(toPublicReply(served, this.engine.asciiOnly)));
-      return settled(raw, this.engine.asciiOnly);
-    }
     // With a store: wait until it is loaded; reply once the turn's writes are committed
     // (appendfsync always, src/persistence).
+    const store = this.engine.persistence;
     if (store !== null && store.loading !== null && !store.runsWhileLoading(argv)) return store.loading.then(() => this.call(argv));
     // Behind a blocked command: wait for it, as a Redis connection does (blocking.ts).
     if (this.held !== null) return afterHeld(this, () => this.callNow(argv));
@@ -74,15 +63,17 @@ export class Connection {
     } catch (e) {
       return Promise.reject(e);
     }
-    if (raw === BLOCKED) return awaitBlocked(this).then((served) => this.settle(toPublicReply(served, this.engine.asciiOnly)));
-    return this.settle(toPublicReply(raw, this.engine.asciiOnly));
+    if (raw === BLOCKED) return awaitBlocked(this).then((served) => this.settle(served));
+    return this.settle(raw);
   }
 
-  private settle(reply: Reply): Promise<Reply> {
+  private settle(raw: RawReply): Promise<Reply> {
     const store = this.engine.persistence;
     const gate = store === null ? null : store.pendingGate();
-    if (gate !== null) return gate.then(() => (reply instanceof ReplyError ? Promise.reject(reply) : reply));
-    return reply instanceof ReplyError ? Promise.reject(reply) : Promise.resolve(reply);
+    if (gate === null) return settled(raw, this.engine.asciiOnly);
+    // Converted now: an array offered as is (asciiArray) is only valid until the next command.
+    const reply = toPublicReply(raw, this.engine.asciiOnly);
+    return gate.then(() => (reply instanceof ReplyError ? Promise.reject(reply) : reply));
   }
 
   /**
