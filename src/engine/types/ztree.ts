@@ -34,11 +34,17 @@
  *   ~2 log n probes. Measured at 1M members, old and new trees alternating in one process:
  *   interpolated leaves took a rank lookup from ~1.18 to ~0.81 µs; interpolated inner
  *   nodes and block sums then ~10% more on ranks and ~20% on score bounds.
- * - A random score change at 1M members (ZADD of an existing member) costs ~4× a rank
- *   lookup: two descents, four array splices (the members array's are the dearer: pointer
- *   moves pay the write barrier) and the member → score table's read and write. `update` removes through the
- *   path it found, and a removal that leaves its leaf's greatest entry and size alone
- *   changes nothing above the leaf but the counts.
+ * - A random score change at 1M members (ZADD of an existing member) costs ~3–4× a rank
+ *   lookup: two descents, four array splices and the member → score table's read and
+ *   write. `update` removes through the path it found, and a removal that leaves its
+ *   leaf's greatest entry and size alone changes nothing above the leaf but the counts.
+ *   Its profile (bundled driver, --cpu-prof): the members arrays' splices ~18% (a pointer
+ *   move pays the write barrier, ~2 ns a slot even in cache), the scores' ~6%, the
+ *   descents' cold node loads ~18%, the table ~12%, members compared among equal scores
+ *   ~7%. Tried and dropped: shifting by hand instead of `splice` (the builtin moves
+ *   doubles by memmove, 2× a JS loop, and pointers 1.2× faster); leaves of 64 or 128
+ *   entries under 256-wide inner nodes (slower on ranks and on score changes alike, sets
+ *   built side by side in one process); galloping to a tie run's end before bisecting it.
  */
 
 import {
