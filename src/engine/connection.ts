@@ -223,7 +223,7 @@ function settled(raw: RawReply, ascii: boolean): Promise<Reply> {
   if (raw === null) return RESOLVED_NIL;
   if (raw === OK) return RESOLVED_OK;
   const reply = toPublicReply(raw, ascii);
-  return typeof raw === 'string' || Array.isArray(raw) || !(raw instanceof ReplyError) ? Promise.resolve(reply) : Promise.reject(reply);
+  return raw instanceof ReplyError ? Promise.reject(reply) : Promise.resolve(reply);
 }
 
 function identity(raw: RawReply): RawReply {

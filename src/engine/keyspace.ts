@@ -508,6 +508,10 @@ export class Keyspace {
     // More live pairs than keys with a deadline: drop the repeats (rarely needed).
     if (heap.size <= this.volatileCount) return;
     const kept = new Set<string>();
-    heap.retain((_, key) => !kept.has(key) && kept.add(key) !== undefined);
+    heap.retain((_, key) => {
+      if (kept.has(key)) return false;
+      kept.add(key);
+      return true;
+    });
   }
 }

@@ -30,6 +30,18 @@ function randomCommand(r: Rand): string[] {
   }
 }
 
+/**
+ * The shortest prefix of `commands`, holding at least the `acked` first, whose model equals
+ * `actual` (a reopened store's dump); -1 when none does.
+ */
+async function matchingPrefix(commands: readonly string[][], acked: number, actual: unknown): Promise<number> {
+  const want = JSON.stringify(actual);
+  for (let n = acked; n <= commands.length; n++) {
+    if (JSON.stringify(await modelAfter(commands, n)) === want) return n;
+  }
+  return -1;
+}
+
 /** Model: the first `n` commands on an engine without a store. */
 async function modelAfter(commands: readonly string[][], n: number): Promise<string[]> {
   const engine = createEngine({ clock });
@@ -100,10 +112,7 @@ describe('crash at every write operation', () => {
         const reopened = await open(inner, { clock });
         const actual = await dump(reopened);
         reopened.close();
-        let matched = -1;
-        for (let n = acked; n <= commands.length && matched < 0; n++) {
-          if (JSON.stringify(await modelAfter(commands, n)) === JSON.stringify(actual)) matched = n;
-        }
+        const matched = await matchingPrefix(commands, acked, actual);
         expect(matched, `crash after ${k} writes: acked ${acked} of ${commands.length}`).toBeGreaterThanOrEqual(acked);
       }
     });
@@ -119,10 +128,7 @@ describe('crash at every write operation, on IndexedDB (fake-indexeddb)', () => 
       const reopened = await open(indexedDBStorage(name), { clock });
       const actual = await dump(reopened);
       reopened.close();
-      let matched = -1;
-      for (let n = acked; n <= commands.length && matched < 0; n++) {
-        if (JSON.stringify(await modelAfter(commands, n)) === JSON.stringify(actual)) matched = n;
-      }
+      const matched = await matchingPrefix(commands, acked, actual);
       expect(matched, `crash after ${k} writes: acked ${acked} of ${commands.length}`).toBeGreaterThanOrEqual(acked);
     }
   });
@@ -156,10 +162,7 @@ describe('crash at every write operation, snapshots in hash buckets (served befo
         reopened.close();
         // Only strings are compared key by key (collections: type and deadline).
         expect(keyByKey, `crash after ${k} writes: read key by key`).toEqual(actual.map((line) => (line.split(' ')[1] === 'string' ? line : line.replace(/^(\S+ \S+) .* (\S+)$/, '$1 ? $2'))));
-        let matched = -1;
-        for (let n = acked; n <= commands.length && matched < 0; n++) {
-          if (JSON.stringify(await modelAfter(commands, n)) === JSON.stringify(actual)) matched = n;
-        }
+        const matched = await matchingPrefix(commands, acked, actual);
         expect(matched, `crash after ${k} writes: acked ${acked} of ${commands.length}`).toBeGreaterThanOrEqual(acked);
       }
     });
