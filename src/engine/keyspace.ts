@@ -129,6 +129,14 @@ export class Keyspace {
   private pending: PendingLoad | null = null;
   private slots: string[] = [];
   private heap = new ExpiryHeap();
+  /**
+   * Keys whose deadline was removed (SET without KEEPTTL, PERSIST …) → the deadline they
+   * had: the heap still holds a pair for the key at or before it, so a deadline given back
+   * later (SET then EXPIRE) at or after it needs no new pair (see deadlineSet). A key is
+   * forgotten here once any pair of it leaves the heap. Kept across deadlines given back,
+   * so a key cleared and given its deadline again each turn costs no Map insert or delete.
+   */
+  private cleared = new Map<string, number>();
   /** Keys that carry a deadline (INFO keyspace `expires=`). */
   volatileCount = 0;
   /** A deadline was added since the owner last looked: the expiry timer may need re-arming. */
@@ -216,7 +224,10 @@ export class Keyspace {
       this.slots.push(key);
     } else {
       entry.slot = old.slot;
-      if (old.expireAt !== 0) this.volatileCount--;
+      if (old.expireAt !== 0) {
+        this.volatileCount--;
+        if (entry.expireAt === 0) this.cleared.set(key, old.expireAt);
+      }
     }
     entry.access = this.host.accessNow();
     // An overwritten value keeps its key's LFU counter (redis: dbSetValue); a new one starts it.
@@ -236,7 +247,10 @@ export class Keyspace {
   overwriteString(key: string, entry: StringEntry, value: string, expireAt: number, encoding: StringEntry['encoding']): void {
     if (this.writeHook !== null) this.writeHook.beforeWrite(key);
     const previous = entry.expireAt;
-    if (previous !== 0) this.volatileCount--;
+    if (previous !== 0) {
+      this.volatileCount--;
+      if (expireAt === 0) this.cleared.set(key, previous);
+    }
     entry.value = value;
     entry.expireAt = expireAt;
     if (entry.encoding !== encoding) entry.encoding = encoding;
@@ -278,7 +292,10 @@ export class Keyspace {
     if (this.writeHook !== null) this.writeHook.beforeWrite(key);
     const previous = entry.expireAt;
     if (previous === 0 && when !== 0) this.volatileCount++;
-    else if (previous !== 0 && when === 0) this.volatileCount--;
+    else if (previous !== 0 && when === 0) {
+      this.volatileCount--;
+      this.cleared.set(key, previous);
+    }
     entry.expireAt = when;
     if (when !== 0) this.deadlineSet(key, previous, when);
   }
@@ -288,10 +305,15 @@ export class Keyspace {
    * key with a deadline, at least one pair at or before it: a deadline pushed back (a
    * sliding TTL refreshed by EXPIRE, INCR on a counter that keeps its TTL) keeps its old
    * pair, which moves to the new deadline when it reaches the top (heapDeadline). Only an
-   * earlier or a first deadline is pushed.
+   * earlier or a first deadline is pushed; a deadline given back to a key that lost one
+   * (`cleared`) is a pushed-back one too when it is not earlier.
    */
   private deadlineSet(key: string, previous: number, when: number): void {
     if (previous !== 0 && when >= previous) return;
+    if (previous === 0 && this.cleared.size !== 0) {
+      const before = this.cleared.get(key);
+      if (before !== undefined && before <= when) return;
+    }
     this.heap.push(when, key);
     this.deadlinesAdded = true;
     if (when < this.minDeadlineAdded) this.minDeadlineAdded = when;
@@ -327,6 +349,7 @@ export class Keyspace {
         expired++;
         continue;
       }
+      if (this.cleared.size !== 0) this.cleared.delete(key);
       const entry: StringEntry = { type: 'string', value, expireAt: when, access, slot: slots.length };
       if (lfu !== undefined) entry.lfu = lfu;
       const size = map.size;
@@ -360,6 +383,7 @@ export class Keyspace {
     this.pending = null;
     this.slots = [];
     this.heap.clear();
+    this.cleared.clear();
     this.volatileCount = 0;
   }
 
@@ -407,6 +431,7 @@ export class Keyspace {
       const deadline = this.table.get(key)?.expireAt ?? 0;
       if (deadline === when) return when;
       heap.pop();
+      if (this.cleared.size !== 0) this.cleared.delete(key);
       if (deadline > when) heap.push(deadline, key);
     }
   }
@@ -422,6 +447,7 @@ export class Keyspace {
       if (when === undefined || when >= now) break;
       const key = this.heap.peekKey()!;
       this.heap.pop();
+      if (this.cleared.size !== 0) this.cleared.delete(key);
       this.expire(key);
       expired++;
     }
@@ -505,6 +531,8 @@ export class Keyspace {
     const table = this.table;
     // Live pairs: at or before their key's deadline (see deadlineSet).
     heap.retain((when, key) => when <= (table.get(key)?.expireAt || -Infinity));
+    // Keys without a deadline kept no pair.
+    this.cleared.clear();
     // More live pairs than keys with a deadline: drop the repeats (rarely needed).
     if (heap.size <= this.volatileCount) return;
     const kept = new Set<string>();

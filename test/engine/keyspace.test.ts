@@ -138,6 +138,68 @@ describe('Keyspace', () => {
     expect(db.map.size).toBe(50);
     checkSlots(db);
   });
+
+  it('a deadline cleared by an overwrite and given back later needs no new heap pair (SET then EXPIRE)', () => {
+    const { db, put, expired, advance } = keyspace();
+    put('a', T0 + 10);
+    const heap = (db as unknown as { heap: { size: number } }).heap;
+    for (let round = 0; round < 100; round++) {
+      db.overwriteString('a', db.map.get('a') as Extract<Entry, { type: 'string' }>, 'v', 0, undefined);
+      db.setExpire('a', db.map.get('a')!, T0 + 10 + round);
+    }
+    expect(heap.size).toBe(1);
+    // Given back earlier than the pair it kept: pushed.
+    db.setExpire('a', db.map.get('a')!, 0);
+    db.setExpire('a', db.map.get('a')!, T0 + 5);
+    expect(heap.size).toBe(2);
+    expect(db.nextDeadline()).toBe(T0 + 5);
+    advance(6);
+    expect(db.expireDue(10)).toBe(1);
+    expect(expired).toEqual(['a']);
+    expect(db.nextDeadline()).toBeUndefined();
+  });
+
+  it('every key expires when its last deadline passes, whatever cleared, moved or deleted it before (seeded)', () => {
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const r = rng(seed);
+      const { db, put, expired, advance } = keyspace();
+      let now = T0;
+      /** The model: key → deadline (0 = none). */
+      const model = new Map<string, number>();
+      for (let step = 0; step < 4_000; step++) {
+        const key = `k${Math.floor(r() * 40)}`;
+        const when = r() < 0.4 ? 0 : now + 1 + Math.floor(r() * 50);
+        const op = r();
+        const entry = db.get(key);
+        if (op < 0.3) {
+          put(key, when);
+          model.set(key, when);
+        } else if (op < 0.55) {
+          if (entry?.type !== 'string') continue;
+          db.overwriteString(key, entry, 'v', when, undefined);
+          model.set(key, when);
+        } else if (op < 0.8) {
+          if (entry === undefined) continue;
+          db.setExpire(key, entry, when);
+          model.set(key, when);
+        } else if (op < 0.85) {
+          db.delete(key);
+          model.delete(key);
+        } else if (op < 0.95) {
+          const ms = Math.floor(r() * 20);
+          advance(ms);
+          now += ms;
+          expired.length = 0;
+          db.expireDue(1_000);
+          const due = [...model].filter(([, d]) => d !== 0 && d < now).map(([k]) => k);
+          expect(expired.sort()).toEqual(due.sort());
+          for (const k of due) model.delete(k);
+          const next = Math.min(...[...model.values()].filter((d) => d !== 0));
+          expect(db.nextDeadline()).toBe(next === Infinity ? undefined : next);
+        }
+      }
+    }
+  });
 });
 
 describe('SCAN over the slot index', () => {
