@@ -2,24 +2,23 @@
  * The nodes of the sorted-set B+tree (ztree.ts) and the searches inside one node: the
  * layout and the per-node arithmetic, apart from the tree's own structure changes.
  * See ztree.ts for the design.
+ *
+ * Entries are (score, id): the id names the member in the table's `names` (score-table.ts),
+ * so member bytes are read only where two scores tie, through `names`.
  */
 
 export const B = 256;
-
-export class Leaf {
-  readonly leaf = true;
-  scores: number[] = [];
-  members: string[] = [];
-  next: Leaf | null = null;
-  prev: Leaf | null = null;
-}
+/** log2 of B: leaf k's entries live at [k << LEAF_SHIFT, (k << LEAF_SHIFT) + count) of the leaf arrays. */
+export const LEAF_SHIFT = 8;
 
 /** log2 of the children per block of `Inner.blocks`. */
 export const BLOCK_SHIFT = 4;
 
 export class Inner {
-  readonly leaf = false;
-  children: TreeNode[] = [];
+  /** Child i is `leaves[i]` (a leaf number in the tree's leaf store) when bottom, else `kids[i]`. */
+  readonly bottom: boolean;
+  kids: Inner[] = [];
+  leaves: number[] = [];
   /** Entries under each child. */
   counts: number[] = [];
   /**
@@ -28,97 +27,128 @@ export class Inner {
    * an inner node's counts are cold, and those are cache lines saved per level.
    */
   blocks: number[] = [];
-  /** Greatest key under each child. */
+  /** Greatest key under each child: its score and member id. */
   maxScores: number[] = [];
-  maxMembers: string[] = [];
+  maxIds: number[] = [];
+
+  constructor(bottom: boolean) {
+    this.bottom = bottom;
+  }
 }
 
-export type TreeNode = Leaf | Inner;
-
-/** (s1, m1) < (s2, m2) in sorted-set order. */
-export function less(s1: number, m1: string, s2: number, m2: string): boolean {
-  return s1 < s2 || (s1 === s2 && m1 < m2);
+/** (s1, names[id1]) < (s2, names[id2]) in sorted-set order. */
+export function less(names: readonly string[], s1: number, id1: number, s2: number, id2: number): boolean {
+  return s1 < s2 || (s1 === s2 && names[id1]! < names[id2]!);
 }
 
 /**
- * The first child of `node` whose greatest key is ≥ (score, member), the last child if
- * none. Found as in a leaf: the greatest scores searched from a guess interpolated between
- * `low` and `high` (the bounds its ancestors gave the node's keys), members read only on a
- * tie. An inner node below the root is cold memory at 1M members too: bisecting its 256
- * greatest scores touches ~8 cache lines, a good guess one or two.
+ * The first child of `node` whose greatest key is ≥ (score, id), the last child if none.
+ * Found as in a leaf: the greatest scores searched from a guess interpolated between `low`
+ * and `high` (the bounds its ancestors gave the node's keys), members read only on a tie.
  */
-export function childNear(node: Inner, score: number, member: string, low: number, high: number): number {
+export function childNear(node: Inner, names: readonly string[], score: number, id: number, low: number, high: number): number {
   const maxScores = node.maxScores;
   const last = maxScores.length - 1;
   const i = searchInner(maxScores, score, false, low, high);
   if (i >= last) return last;
   if (maxScores[i] !== score) return i;
   // A run of equal scores may span children: bisect it by member.
-  const maxMembers = node.maxMembers;
+  const maxIds = node.maxIds;
+  const member = names[id]!;
   let lo = i;
   let hi = last;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const s = maxScores[mid]!;
-    if (s < score || (s === score && maxMembers[mid]! < member)) lo = mid + 1;
+    if (s < score || (s === score && names[maxIds[mid]!]! < member)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
 /**
- * First position at or after `from` in `leaf` whose key is ≥ (score, member), given that
- * every key before `from` is below it and `scores[from] === score`: a binary search of the
- * run of equal scores by member (ties are where members get compared at all).
+ * First position in the leaf at `base` (`n` entries) whose key is ≥ (score, id). Searches
+ * the scores first and reads members (through `names`) only on a tie: a member is a
+ * separate heap string, a cache miss or two per probe at 1M members.
  */
-function lowerBoundInTie(leaf: Leaf, from: number, score: number, member: string): number {
-  const { scores, members } = leaf;
-  let lo = from;
-  let hi = scores.length;
+export function lowerBound(
+  scores: Float64Array, ids: Int32Array, names: readonly string[], base: number, n: number, score: number, id: number, guess: number,
+): number {
+  const p = searchLeaf(scores, base, n, score, false, guess);
+  if (p === n || scores[base + p] !== score) return p;
+  // A run of equal scores: bisect it by member.
+  const member = names[id]!;
+  let lo = p;
+  let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const s = scores[mid]!;
-    if (s < score || (s === score && members[mid]! < member)) lo = mid + 1;
+    const s = scores[base + mid]!;
+    if (s < score || (s === score && names[ids[base + mid]!]! < member)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
 /**
- * First position in `leaf` whose key is ≥ (score, member). Searches the scores first and
- * reads members only on a tie: a member is a separate heap string, and comparing it costs
- * a cache miss or two per probe at 1M members.
+ * Position of (score, id), which is there, in the leaf at `base` (`n` entries). Without a
+ * tie it is the first score ≥ `score`; among equal scores the entry is the one with its
+ * id (integers side by side: no member is read).
  */
-export function lowerBound(leaf: Leaf, score: number, member: string, guess: number): number {
-  const p = searchNear(leaf.scores, score, false, guess);
-  return p < leaf.scores.length && leaf.scores[p] === score ? lowerBoundInTie(leaf, p, score, member) : p;
+export function positionOf(scores: Float64Array, ids: Int32Array, base: number, n: number, score: number, id: number, guess: number): number {
+  let k = searchLeaf(scores, base, n, score, false, guess);
+  while (k + 1 < n && ids[base + k] !== id && scores[base + k + 1] === score) k++;
+  return k;
 }
 
 /**
- * Position in `leaf` of (score, member), which is there. Without a tie it is the first
- * score ≥ `score`, so the members are not read at all. In a short run of equal scores the
- * members are tested for equality (a string whose hash differs is rejected on it, and
- * the run's last entry needs no test), a long run is bisected by member.
+ * First position among the `n` scores at `base` whose score passes `score` (is > it with
+ * `inclusive`, else ≥), searched outwards from `guess` then bisected: a leaf is cold memory
+ * at 1M members, and a good guess reads fewer lines of it than a bisection from the
+ * middle. Any guess gives the right answer; a bad one costs ~2 log n probes.
  */
-export function positionOf(leaf: Leaf, score: number, member: string, guess: number): number {
-  const { scores, members } = leaf;
-  const n = scores.length;
-  const p = searchNear(scores, score, false, guess);
-  if (p + 1 >= n || scores[p + 1] !== score) return p;
-  for (let k = p; k < p + 8; k++) {
-    if (k + 1 >= n || scores[k + 1] !== score || members[k] === member) return k;
-  }
-  return lowerBoundInTie(leaf, p + 8, score, member);
-}
-
-/**
- * First position in `scores` whose score passes `score` (is > it with `inclusive`, else
- * ≥), searched outwards from `guess` then bisected: a leaf is cold memory at 1M members,
- * and a good guess reads fewer lines of it than a bisection from the middle. Any guess gives the right answer; a bad one costs ~2 log n probes.
- */
-export function searchNear(scores: number[], score: number, inclusive: boolean, guess: number): number {
-  const n = scores.length;
+export function searchLeaf(scores: Float64Array, base: number, n: number, score: number, inclusive: boolean, guess: number): number {
   if (n === 0) return 0;
+  let g = Math.floor(guess);
+  if (!(g >= 0)) g = 0;
+  else if (g >= n) g = n - 1;
+  let lo: number;
+  let hi: number;
+  let s = scores[base + g]!;
+  if (s < score || (inclusive && s === score)) {
+    // Everything up to g is before: gallop right.
+    lo = g + 1;
+    hi = lo;
+    let step = 1;
+    while (hi < n && ((s = scores[base + hi]!) < score || (inclusive && s === score))) {
+      lo = hi + 1;
+      hi += step;
+      step <<= 1;
+    }
+    if (hi > n) hi = n;
+  } else {
+    // g passes: gallop left.
+    hi = g;
+    lo = g - 1;
+    let step = 1;
+    while (lo >= 0 && !((s = scores[base + lo]!) < score || (inclusive && s === score))) {
+      hi = lo;
+      lo -= step;
+      step <<= 1;
+    }
+    lo = lo < 0 ? 0 : lo + 1;
+  }
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    s = scores[base + mid]!;
+    if (s < score || (inclusive && s === score)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** `searchLeaf` over an inner node's greatest scores (a plain array). */
+function searchNear(scores: number[], score: number, inclusive: boolean, guess: number): number {
+  const n = scores.length;
   let g = Math.floor(guess);
   if (!(g >= 0)) g = 0;
   else if (g >= n) g = n - 1;
@@ -126,7 +156,6 @@ export function searchNear(scores: number[], score: number, inclusive: boolean, 
   let hi: number;
   let s = scores[g]!;
   if (s < score || (inclusive && s === score)) {
-    // Everything up to g is before: gallop right.
     lo = g + 1;
     hi = lo;
     let step = 1;
@@ -137,7 +166,6 @@ export function searchNear(scores: number[], score: number, inclusive: boolean, 
     }
     if (hi > n) hi = n;
   } else {
-    // g passes: gallop left.
     hi = g;
     lo = g - 1;
     let step = 1;
@@ -158,7 +186,7 @@ export function searchNear(scores: number[], score: number, inclusive: boolean, 
 }
 
 /**
- * `searchNear` among the greatest scores of an inner node whose keys lie in [low, high]:
+ * The first of an inner node's greatest scores (keys in [low, high]) that passes `score`:
  * from the interpolated guess when both bounds are finite, else (the root, a first child)
  * a plain bisection, which beats galloping out from the middle.
  */
@@ -179,8 +207,8 @@ export function searchInner(maxScores: number[], score: number, inclusive: boole
 
 /**
  * Where `score` should sit among the `n` scores of a leaf whose scores lie in [low, high],
- * assuming they spread evenly (the interpolation guess for `searchNear`); the middle when
- * the range is unknown or empty.
+ * assuming they spread evenly (the interpolation guess); the middle when the range is
+ * unknown or empty.
  */
 export function interpolate(score: number, low: number, high: number, n: number): number {
   const span = high - low;
@@ -211,17 +239,37 @@ export function refreshBlocks(node: Inner): void {
   }
 }
 
-export function maxScoreOf(node: TreeNode): number {
-  return node.leaf ? node.scores[node.scores.length - 1]! : node.maxScores[node.maxScores.length - 1]!;
-}
-
-export function maxMemberOf(node: TreeNode): string {
-  return node.leaf ? node.members[node.members.length - 1]! : node.maxMembers[node.maxMembers.length - 1]!;
-}
-
-export function sizeOf(node: TreeNode): number {
-  if (node.leaf) return node.scores.length;
+export function sizeOf(node: Inner): number {
   let n = 0;
   for (const c of node.counts) n += c;
   return n;
+}
+
+/**
+ * Move entries [from, end) of the leaf arrays one slot right (`openGap`) or the entries
+ * (at, end) one slot left over `at` (`closeGap`). `copyWithin` is a memmove, but a
+ * builtin call: a short span moves faster by hand.
+ */
+export function openGap(scores: Float64Array, ids: Int32Array, from: number, end: number): void {
+  if (end - from > 16) {
+    scores.copyWithin(from + 1, from, end);
+    ids.copyWithin(from + 1, from, end);
+    return;
+  }
+  for (let k = end; k > from; k--) {
+    scores[k] = scores[k - 1]!;
+    ids[k] = ids[k - 1]!;
+  }
+}
+
+export function closeGap(scores: Float64Array, ids: Int32Array, at: number, end: number): void {
+  if (end - at > 16) {
+    scores.copyWithin(at, at + 1, end);
+    ids.copyWithin(at, at + 1, end);
+    return;
+  }
+  for (let k = at + 1; k < end; k++) {
+    scores[k - 1] = scores[k]!;
+    ids[k - 1] = ids[k]!;
+  }
 }

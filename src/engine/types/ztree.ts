@@ -49,75 +49,76 @@
 
 import {
   B,
-  Leaf,
+  LEAF_SHIFT,
   Inner,
   less,
   childNear,
   lowerBound,
   positionOf,
-  searchNear,
-  searchInner,
   interpolate,
-  countBefore,
   refreshBlocks,
   BLOCK_SHIFT,
-  maxScoreOf,
-  maxMemberOf,
   sizeOf,
-  type TreeNode,
+  openGap,
+  closeGap,
 } from './ztree-node.js';
+import { ZTreeReads } from './ztree-read.js';
 
 /** The descent path of the last operation (one tree operation runs at a time). */
 const pathNodes: Inner[] = [];
 const pathIdx: number[] = [];
 let depth = 0;
-/** The score bounds of the keys under the node `descend` reached (from its ancestors). */
+/** The score bounds of the keys under the leaf `descend` reached (from its ancestors). */
 let pathLow = -Infinity;
 let pathHigh = Infinity;
-/** Where the last `seek` or `countBelowScore` landed: a leaf and a position in it. */
-let seekLeaf: Leaf | null = null;
-let seekIndex = 0;
 
-/**
- * The interpolation guess for (score, …) in `leaf`, the end of the path `descend` recorded:
- * its ancestors' greatest keys bound it.
- */
-function pathGuess(leaf: Leaf, score: number): number {
-  return interpolate(score, pathLow, pathHigh, leaf.scores.length);
-}
+export class ZTree extends ZTreeReads {
 
-export class ZTree {
-  private root: TreeNode = new Leaf();
-  private head: Leaf = this.root as Leaf;
-  private tailLeaf: Leaf = this.root as Leaf;
-  length = 0;
-
-  /** Descend to the leaf where (score, member) is or would be, recording the path. */
-  private descend(score: number, member: string): Leaf {
+  /** Descend to the leaf where (score, id) is or would be, recording the path. */
+  private descend(score: number, id: number): number {
+    depth = 0;
     let node = this.root;
     let low = -Infinity;
     let high = Infinity;
-    depth = 0;
-    while (!node.leaf) {
-      const i = childNear(node, score, member, low, high);
+    if (node === null) {
+      pathLow = low;
+      pathHigh = high;
+      return this.rootLeaf;
+    }
+    for (;;) {
+      const i = childNear(node, this.names, score, id, low, high);
       pathNodes[depth] = node;
       pathIdx[depth] = i;
       depth++;
       if (i > 0) low = node.maxScores[i - 1]!;
       high = node.maxScores[i]!;
-      node = node.children[i]!;
+      if (node.bottom) {
+        pathLow = low;
+        pathHigh = high;
+        return node.leaves[i]!;
+      }
+      node = node.kids[i]!;
     }
-    pathLow = low;
-    pathHigh = high;
-    return node;
   }
 
-  /** Insert an absent (score, member). */
-  insert(score: number, member: string): void {
-    const leaf = this.descend(score, member);
-    const p = lowerBound(leaf, score, member, pathGuess(leaf, score));
-    leaf.scores.splice(p, 0, score);
-    leaf.members.splice(p, 0, member);
+  /** Insert an absent (score, id). */
+  insert(score: number, id: number): void {
+    this.insertInto(this.descend(score, id), score, id);
+  }
+
+  /** Insert (score, id) into `leaf`, the end of the path `descend` recorded. */
+  private insertInto(leaf: number, score: number, id: number): void {
+    if (leaf === 0) this.roomFor(0);
+    const n = this.count[leaf]!;
+    const base = leaf << LEAF_SHIFT;
+    const scores = this.scores;
+    const ids = this.ids;
+    const names = this.names;
+    const p = lowerBound(scores, ids, names, base, n, score, id, interpolate(score, pathLow, pathHigh, n));
+    openGap(scores, ids, base + p, base + n);
+    scores[base + p] = score;
+    ids[base + p] = id;
+    this.count[leaf] = n + 1;
     this.length++;
     for (let d = 0; d < depth; d++) {
       const node = pathNodes[d]!;
@@ -125,108 +126,150 @@ export class ZTree {
       node.counts[i]!++;
       node.blocks[i >> BLOCK_SHIFT]!++;
       // Only a key past the last child's maximum can raise it.
-      if (less(node.maxScores[i]!, node.maxMembers[i]!, score, member)) {
+      if (less(names, node.maxScores[i]!, node.maxIds[i]!, score, id)) {
         node.maxScores[i] = score;
-        node.maxMembers[i] = member;
+        node.maxIds[i] = id;
       }
     }
-    if (leaf.scores.length >= B) this.split(leaf, depth);
+    if (n + 1 >= B) this.splitLeaf(leaf);
   }
 
-  /** Split the full `node` found at path depth `at`, then its parent if that fills up. */
-  private split(node: TreeNode, at: number): void {
+  /** Split the full `leaf` at the end of the recorded path, then its parents as they fill up. */
+  private splitLeaf(leaf: number): void {
+    const r = this.allocLeaf();
     const half = B >> 1;
-    let right: TreeNode;
-    if (node.leaf) {
-      const r = new Leaf();
-      r.scores = node.scores.splice(half);
-      r.members = node.members.splice(half);
-      r.next = node.next;
-      r.prev = node;
-      if (node.next !== null) node.next.prev = r;
-      else this.tailLeaf = r;
-      node.next = r;
-      right = r;
-    } else {
-      const r = new Inner();
-      r.children = node.children.splice(half);
-      r.counts = node.counts.splice(half);
-      r.maxScores = node.maxScores.splice(half);
-      r.maxMembers = node.maxMembers.splice(half);
-      refreshBlocks(node);
-      refreshBlocks(r);
-      right = r;
-    }
+    const n = this.count[leaf]!;
+    const base = leaf << LEAF_SHIFT;
+    const rb = r << LEAF_SHIFT;
+    this.scores.copyWithin(rb, base + half, base + n);
+    this.ids.copyWithin(rb, base + half, base + n);
+    this.count[leaf] = half;
+    this.count[r] = n - half;
+    const after = this.next[leaf]!;
+    this.next[r] = after;
+    this.prev[r] = leaf;
+    if (after !== -1) this.prev[after] = r;
+    else this.tail = r;
+    this.next[leaf] = r;
+    this.attach(depth, leaf, r, half, n - half);
+  }
+
+  /**
+   * After the child at path depth `at` (`left`: an inner node, or a leaf number) split off
+   * `right` after it, with `leftCount`/`rightCount` entries: enter `right` in the parent
+   * (a new root at depth 0), and split the parent in turn when it fills up.
+   */
+  private attach(at: number, left: Inner | number, right: Inner | number, leftCount: number, rightCount: number): void {
+    const leftMax = typeof left === 'number' ? this.lastScore(left) : left.maxScores[left.maxScores.length - 1]!;
+    const leftId = typeof left === 'number' ? this.lastId(left) : left.maxIds[left.maxIds.length - 1]!;
+    const rightMax = typeof right === 'number' ? this.lastScore(right) : right.maxScores[right.maxScores.length - 1]!;
+    const rightId = typeof right === 'number' ? this.lastId(right) : right.maxIds[right.maxIds.length - 1]!;
     if (at === 0) {
-      const root = new Inner();
-      root.children = [node, right];
-      root.counts = [sizeOf(node), sizeOf(right)];
-      root.maxScores = [maxScoreOf(node), maxScoreOf(right)];
-      root.maxMembers = [maxMemberOf(node), maxMemberOf(right)];
+      const root = new Inner(typeof left === 'number');
+      if (typeof left === 'number') root.leaves = [left, right as number];
+      else root.kids = [left, right as Inner];
+      root.counts = [leftCount, rightCount];
+      root.maxScores = [leftMax, rightMax];
+      root.maxIds = [leftId, rightId];
       refreshBlocks(root);
       this.root = root;
       return;
     }
     const parent = pathNodes[at - 1]!;
     const i = pathIdx[at - 1]!;
-    const rightCount = sizeOf(right);
     parent.counts[i]! -= rightCount;
-    parent.maxScores[i] = maxScoreOf(node);
-    parent.maxMembers[i] = maxMemberOf(node);
-    parent.children.splice(i + 1, 0, right);
+    parent.maxScores[i] = leftMax;
+    parent.maxIds[i] = leftId;
+    if (parent.bottom) parent.leaves.splice(i + 1, 0, right as number);
+    else parent.kids.splice(i + 1, 0, right as Inner);
     parent.counts.splice(i + 1, 0, rightCount);
-    parent.maxScores.splice(i + 1, 0, maxScoreOf(right));
-    parent.maxMembers.splice(i + 1, 0, maxMemberOf(right));
+    parent.maxScores.splice(i + 1, 0, rightMax);
+    parent.maxIds.splice(i + 1, 0, rightId);
     refreshBlocks(parent);
-    if (parent.children.length >= B) this.split(parent, at - 1);
+    if (parent.counts.length < B) return;
+    // Split the parent in two halves.
+    const half = B >> 1;
+    const r = new Inner(parent.bottom);
+    if (parent.bottom) r.leaves = parent.leaves.splice(half);
+    else r.kids = parent.kids.splice(half);
+    r.counts = parent.counts.splice(half);
+    r.maxScores = parent.maxScores.splice(half);
+    r.maxIds = parent.maxIds.splice(half);
+    refreshBlocks(parent);
+    refreshBlocks(r);
+    this.attach(at - 1, parent, r, sizeOf(parent), sizeOf(r));
   }
 
   /**
-   * Move `member` from `score` to `newScore`. In place when its neighbours still bracket
-   * it (a small ZINCRBY usually keeps its rank), else removed and re-inserted.
+   * Move the member `id` from `score` to `newScore`. In place when its neighbours still
+   * bracket it (a small ZINCRBY usually keeps its rank), by one shift when it stays
+   * inside its leaf, else removed and re-inserted.
    */
-  update(score: number, member: string, newScore: number): void {
-    const leaf = this.descend(score, member);
-    const p = positionOf(leaf, score, member, pathGuess(leaf, score));
-    const scores = leaf.scores;
-    const members = leaf.members;
-    const last = scores.length - 1;
-    const prevLeaf = p === 0 ? leaf.prev : null;
-    const nextLeaf = p === last ? leaf.next : null;
+  update(score: number, id: number, newScore: number): void {
+    const leaf = this.descend(score, id);
+    const scores = this.scores;
+    const ids = this.ids;
+    const names = this.names;
+    const n = this.count[leaf]!;
+    const base = leaf << LEAF_SHIFT;
+    const p = positionOf(scores, ids, base, n, score, id, interpolate(score, pathLow, pathHigh, n));
+    const last = n - 1;
+    const prevLeaf = p === 0 ? this.prev[leaf]! : -1;
+    const nextLeaf = p === last ? this.next[leaf]! : -1;
     const afterPrev = p > 0
-      ? less(scores[p - 1]!, members[p - 1]!, newScore, member)
-      : prevLeaf === null || less(prevLeaf.scores[prevLeaf.scores.length - 1]!, prevLeaf.members[prevLeaf.members.length - 1]!, newScore, member);
+      ? less(names, scores[base + p - 1]!, ids[base + p - 1]!, newScore, id)
+      : prevLeaf === -1 || less(names, this.lastScore(prevLeaf), this.lastId(prevLeaf), newScore, id);
     const beforeNext = p < last
-      ? less(newScore, member, scores[p + 1]!, members[p + 1]!)
-      : nextLeaf === null || less(newScore, member, nextLeaf.scores[0]!, nextLeaf.members[0]!);
-    if (!afterPrev || !beforeNext) {
-      // Removed through the path just recorded: one descent fewer.
-      this.removeAt(leaf, p);
-      this.insert(newScore, member);
+      ? less(names, newScore, id, scores[base + p + 1]!, ids[base + p + 1]!)
+      : nextLeaf === -1 || less(names, newScore, id, scores[nextLeaf << LEAF_SHIFT]!, ids[nextLeaf << LEAF_SHIFT]!);
+    if (afterPrev && beforeNext) {
+      scores[base + p] = newScore;
+      if (p !== last) return;
+      // It was its leaf's greatest key: so it is in the ancestors that end with this leaf.
+      for (let d = depth - 1; d >= 0; d--) {
+        const node = pathNodes[d]!;
+        const i = pathIdx[d]!;
+        if (node.maxIds[i] !== id) break;
+        node.maxScores[i] = newScore;
+      }
       return;
     }
-    scores[p] = newScore;
-    if (p !== last) return;
-    // It was its leaf's greatest key: so it is in the ancestors that end with this leaf.
-    for (let d = depth - 1; d >= 0; d--) {
-      const node = pathNodes[d]!;
-      const i = pathIdx[d]!;
-      if (node.maxScores[i] !== score || node.maxMembers[i] !== member) break;
-      node.maxScores[i] = newScore;
+    const first = p === 0 ? 1 : 0;
+    if (p !== last && first < last
+      && less(names, scores[base + first]!, ids[base + first]!, newScore, id)
+      && less(names, newScore, id, scores[base + last]!, ids[base + last]!)) {
+      // Strictly inside the leaf's other keys: one shift over the span between the two
+      // positions; the leaf's size and greatest key stay, so nothing above changes.
+      const q = lowerBound(scores, ids, names, base, n, newScore, id, interpolate(newScore, scores[base]!, scores[base + last]!, n));
+      if (q > p) {
+        closeGap(scores, ids, base + p, base + q);
+        scores[base + q - 1] = newScore;
+        ids[base + q - 1] = id;
+      } else {
+        openGap(scores, ids, base + q, base + p);
+        scores[base + q] = newScore;
+        ids[base + q] = id;
+      }
+      return;
     }
+    // Removed through the path just recorded: one descent fewer.
+    this.removeAt(leaf, p);
+    this.insert(newScore, id);
   }
 
-  /** Remove (score, member), which must be present. */
-  remove(score: number, member: string): void {
-    const leaf = this.descend(score, member);
-    this.removeAt(leaf, positionOf(leaf, score, member, pathGuess(leaf, score)));
+  /** Remove (score, id), which must be present. */
+  remove(score: number, id: number): void {
+    const leaf = this.descend(score, id);
+    const n = this.count[leaf]!;
+    this.removeAt(leaf, positionOf(this.scores, this.ids, leaf << LEAF_SHIFT, n, score, id, interpolate(score, pathLow, pathHigh, n)));
   }
 
   /** Remove the entry at position `p` of `leaf`, the end of the path `descend` recorded. */
-  private removeAt(leaf: Leaf, p: number): void {
-    const wasLast = p === leaf.scores.length - 1;
-    leaf.scores.splice(p, 1);
-    leaf.members.splice(p, 1);
+  private removeAt(leaf: number, p: number): void {
+    const n = this.count[leaf]!;
+    const base = leaf << LEAF_SHIFT;
+    closeGap(this.scores, this.ids, base + p, base + n);
+    this.count[leaf] = n - 1;
     this.length--;
     for (let d = 0; d < depth; d++) {
       const node = pathNodes[d]!;
@@ -234,301 +277,151 @@ export class ZTree {
       node.counts[i]!--;
       node.blocks[i >> BLOCK_SHIFT]!--;
     }
-    this.afterRemoval(leaf, wasLast);
+    this.afterRemoval(leaf, p === n - 1);
   }
 
   /**
    * Restore the invariants on the path to `leaf` after entries left it: drop emptied
    * nodes, merge a small leaf into a neighbour, refresh the greatest keys, collapse the root.
    * `lastLeft`: the leaf's greatest entry was among those removed. When it was not and the
-   * leaf stays big enough to keep, nothing above the leaf changes but the counts (the
-   * refresh would read the leaf's last entry: two more cold lines at 1M members).
+   * leaf stays big enough to keep, nothing above the leaf changes but the counts.
    */
-  private afterRemoval(leaf: Leaf, lastLeft: boolean): void {
-    if (!lastLeft && leaf.scores.length >= B >> 2) return;
+  private afterRemoval(leaf: number, lastLeft: boolean): void {
+    const n = this.count[leaf]!;
+    if (!lastLeft && n >= B >> 2) return;
     let d = depth;
-    if (leaf.scores.length === 0 && d > 0) {
+    if (n === 0 && d > 0) {
       this.unlinkLeaf(leaf);
+      this.freeLeaf(leaf);
       // Remove emptied nodes bottom-up.
       while (d > 0) {
         const parent = pathNodes[d - 1]!;
         const i = pathIdx[d - 1]!;
-        parent.children.splice(i, 1);
+        if (parent.bottom) parent.leaves.splice(i, 1);
+        else parent.kids.splice(i, 1);
         parent.counts.splice(i, 1);
         parent.maxScores.splice(i, 1);
-        parent.maxMembers.splice(i, 1);
+        parent.maxIds.splice(i, 1);
         refreshBlocks(parent);
         d--;
-        if (parent.children.length > 0 || d === 0) break;
+        if (parent.counts.length > 0 || d === 0) break;
       }
-    } else if (leaf.scores.length < B >> 2 && d > 0) {
+    } else if (n < B >> 2 && d > 0) {
       this.mergeSmall(leaf, d);
     }
     // Greatest keys along what is left of the path, bottom-up.
     for (let k = Math.min(d, depth) - 1; k >= 0; k--) {
       const node = pathNodes[k]!;
       const i = pathIdx[k]!;
-      if (i >= node.children.length) continue;
-      const child = node.children[i]!;
-      node.maxScores[i] = maxScoreOf(child);
-      node.maxMembers[i] = maxMemberOf(child);
+      if (i >= node.counts.length) continue;
+      if (node.bottom) {
+        node.maxScores[i] = this.lastScore(node.leaves[i]!);
+        node.maxIds[i] = this.lastId(node.leaves[i]!);
+      } else {
+        const child = node.kids[i]!;
+        node.maxScores[i] = child.maxScores[child.maxScores.length - 1]!;
+        node.maxIds[i] = child.maxIds[child.maxIds.length - 1]!;
+      }
     }
-    while (!this.root.leaf && this.root.children.length === 1) this.root = this.root.children[0]!;
-    if (!this.root.leaf && this.root.children.length === 0) {
-      const empty = new Leaf();
-      this.root = this.head = this.tailLeaf = empty;
+    let root = this.root;
+    while (root !== null && root.counts.length === 1) {
+      if (root.bottom) {
+        this.rootLeaf = this.head = this.tail = this.compactTo(root.leaves[0]!);
+        root = null;
+      } else root = root.kids[0]!;
     }
+    if (root !== null && root.counts.length === 0) {
+      root = null;
+      this.count = [0];
+      this.rootLeaf = this.head = this.tail = this.compactTo(0);
+    }
+    this.root = root;
   }
 
   /** Merge `leaf` (at path depth `d`) with its right, else left, sibling when both fit in B/2. */
-  private mergeSmall(leaf: Leaf, d: number): void {
+  private mergeSmall(leaf: number, d: number): void {
     const parent = pathNodes[d - 1]!;
     const i = pathIdx[d - 1]!;
-    const right = i + 1 < parent.children.length ? (parent.children[i + 1] as Leaf) : null;
-    const left = i > 0 ? (parent.children[i - 1] as Leaf) : null;
-    if (right !== null && leaf.scores.length + right.scores.length <= B >> 1) {
+    const right = i + 1 < parent.leaves.length ? parent.leaves[i + 1]! : -1;
+    const left = i > 0 ? parent.leaves[i - 1]! : -1;
+    const n = this.count[leaf]!;
+    if (right !== -1 && n + this.count[right]! <= B >> 1) {
       // Take the right sibling's entries; drop it.
-      for (let k = 0; k < right.scores.length; k++) {
-        leaf.scores.push(right.scores[k]!);
-        leaf.members.push(right.members[k]!);
-      }
+      const rb = right << LEAF_SHIFT;
+      const end = (leaf << LEAF_SHIFT) + n;
+      this.scores.copyWithin(end, rb, rb + this.count[right]!);
+      this.ids.copyWithin(end, rb, rb + this.count[right]!);
+      this.count[leaf] = n + this.count[right]!;
       this.unlinkLeaf(right);
+      this.freeLeaf(right);
       parent.counts[i]! += parent.counts[i + 1]!;
-      parent.children.splice(i + 1, 1);
+      parent.leaves.splice(i + 1, 1);
       parent.counts.splice(i + 1, 1);
       parent.maxScores.splice(i + 1, 1);
-      parent.maxMembers.splice(i + 1, 1);
+      parent.maxIds.splice(i + 1, 1);
       refreshBlocks(parent);
-    } else if (left !== null && leaf.scores.length + left.scores.length <= B >> 1) {
-      for (let k = 0; k < leaf.scores.length; k++) {
-        left.scores.push(leaf.scores[k]!);
-        left.members.push(leaf.members[k]!);
-      }
+    } else if (left !== -1 && n + this.count[left]! <= B >> 1) {
+      const base = leaf << LEAF_SHIFT;
+      const end = (left << LEAF_SHIFT) + this.count[left]!;
+      this.scores.copyWithin(end, base, base + n);
+      this.ids.copyWithin(end, base, base + n);
+      this.count[left] = this.count[left]! + n;
       this.unlinkLeaf(leaf);
+      this.freeLeaf(leaf);
       parent.counts[i - 1]! += parent.counts[i]!;
       parent.maxScores[i - 1] = parent.maxScores[i]!;
-      parent.maxMembers[i - 1] = parent.maxMembers[i]!;
-      parent.children.splice(i, 1);
+      parent.maxIds[i - 1] = parent.maxIds[i]!;
+      parent.leaves.splice(i, 1);
       parent.counts.splice(i, 1);
       parent.maxScores.splice(i, 1);
-      parent.maxMembers.splice(i, 1);
+      parent.maxIds.splice(i, 1);
       refreshBlocks(parent);
       // The path now ends at the left sibling.
       pathIdx[d - 1] = i - 1;
     }
   }
 
-  private unlinkLeaf(leaf: Leaf): void {
-    if (leaf.prev !== null) leaf.prev.next = leaf.next;
-    else if (leaf.next !== null) this.head = leaf.next;
-    if (leaf.next !== null) leaf.next.prev = leaf.prev;
-    else if (leaf.prev !== null) this.tailLeaf = leaf.prev;
-  }
-
-  /** 0-based rank of (score, member), which must be present. */
-  rankOf(score: number, member: string): number {
-    let node = this.root;
-    let rank = 0;
-    let low = -Infinity;
-    let high = Infinity;
-    while (!node.leaf) {
-      const i = childNear(node, score, member, low, high);
-      rank += countBefore(node, i);
-      if (i > 0) low = node.maxScores[i - 1]!;
-      high = node.maxScores[i]!;
-      node = node.children[i]!;
-    }
-    return rank + positionOf(node, score, member, interpolate(score, low, high, node.scores.length));
-  }
-
-  /** The leaf holding 0-based `index` (0 ≤ index < length); `seekIndex` is the position in it. */
-  private seek(index: number): Leaf {
-    let node = this.root;
-    while (!node.leaf) {
-      // The block holding `index`, then the child within it.
-      const blocks = node.blocks;
-      const counts = node.counts;
-      let b = 0;
-      while (index >= blocks[b]!) index -= blocks[b++]!;
-      let i = b << BLOCK_SHIFT;
-      while (index >= counts[i]!) index -= counts[i++]!;
-      node = node.children[i]!;
-    }
-    seekIndex = index;
-    seekLeaf = node;
-    return node;
-  }
-
-  /** The member at 0-based `index`. */
-  memberAt(index: number): string {
-    const leaf = this.seek(index);
-    return leaf.members[seekIndex]!;
-  }
-
-  /**
-   * Visit the entries at ranks [lo, hi) upwards, or (`reverse`) from hi - 1 down to lo;
-   * stop early when `visit` returns false.
-   */
-  each(lo: number, hi: number, reverse: boolean, visit: (member: string, score: number) => boolean | void): void {
-    if (lo >= hi) return;
-    let remaining = hi - lo;
-    let leaf: Leaf | null = this.seek(reverse ? hi - 1 : lo);
-    let i = seekIndex;
-    if (!reverse) {
-      while (leaf !== null && remaining > 0) {
-        const { members, scores } = leaf;
-        for (; i < members.length && remaining > 0; i++, remaining--) if (visit(members[i]!, scores[i]!) === false) return;
-        leaf = leaf.next;
-        i = 0;
-      }
-    } else {
-      while (leaf !== null && remaining > 0) {
-        const { members, scores } = leaf;
-        for (; i >= 0 && remaining > 0; i--, remaining--) if (visit(members[i]!, scores[i]!) === false) return;
-        leaf = leaf.prev;
-        if (leaf !== null) i = leaf.members.length - 1;
-      }
-    }
-  }
-
-  /**
-   * How many entries precede a score bound: with `inclusive` false those scoring < `score`,
-   * with true those scoring ≤ `score`. Leaves `collectFromBound` positioned at the bound.
-   */
-  countBelowScore(score: number, inclusive: boolean): number {
-    let node = this.root;
-    let rank = 0;
-    let total = this.length;
-    let low = -Infinity;
-    let high = Infinity;
-    while (!node.leaf) {
-      // The first child whose greatest score passes the bound holds it.
-      const maxScores = node.maxScores;
-      const lo = searchInner(maxScores, score, inclusive, low, high);
-      if (lo === maxScores.length) {
-        seekLeaf = this.tailLeaf;
-        seekIndex = this.tailLeaf.scores.length;
-        return rank + total;
-      }
-      rank += countBefore(node, lo);
-      total = node.counts[lo]!;
-      if (lo > 0) low = maxScores[lo - 1]!;
-      high = maxScores[lo]!;
-      node = node.children[lo]!;
-    }
-    const scores = node.scores;
-    const at = searchNear(scores, score, inclusive, interpolate(score, low, high, scores.length));
-    seekLeaf = node;
-    seekIndex = at;
-    return rank + at;
-  }
-
-  /** Position the walk of `collectFromBound` at 0-based `rank` (the end when rank ≥ length). */
-  seekRank(rank: number): void {
-    if (rank >= this.length) {
-      seekLeaf = this.tailLeaf;
-      seekIndex = this.tailLeaf.scores.length;
-    } else this.seek(rank);
-  }
-
-  /**
-   * From where the last `countBelowScore` (or `seekRank`) stopped, append up to `count`
-   * entries (negative: no limit) to `members`/`scores`: upwards from that position while
-   * scores stay below `bound` (≤ unless `ex`), or (`reverse`) downwards from the entry
-   * before it while they stay above it. No second descent, no closure per call.
-   */
-  collectFromBound(reverse: boolean, bound: number, ex: boolean, count: number, members: string[], scores: number[]): void {
-    let leaf = seekLeaf;
-    let i = reverse ? seekIndex - 1 : seekIndex;
-    let left = count < 0 ? Infinity : count;
-    while (leaf !== null && left > 0) {
-      const ls = leaf.scores;
-      const lm = leaf.members;
-      if (!reverse) {
-        for (; i < ls.length && left > 0; i++, left--) {
-          const s = ls[i]!;
-          if (s > bound || (ex && s === bound)) return;
-          members.push(lm[i]!);
-          scores.push(s);
-        }
-        leaf = leaf.next;
-        i = 0;
-      } else {
-        for (; i >= 0 && left > 0; i--, left--) {
-          const s = ls[i]!;
-          if (s < bound || (ex && s === bound)) return;
-          members.push(lm[i]!);
-          scores.push(s);
-        }
-        leaf = leaf.prev;
-        if (leaf !== null) i = leaf.members.length - 1;
-      }
-    }
-  }
-
-  /** Append the entries at ranks [lo, hi) to `members`/`scores`, upwards or (`reverse`) downwards. */
-  collect(lo: number, hi: number, reverse: boolean, members: string[], scores: number[]): void {
-    if (lo >= hi) return;
-    if (reverse) this.seekRank(hi);
-    else this.seek(lo);
-    this.collectFromBound(reverse, reverse ? -Infinity : Infinity, false, hi - lo, members, scores);
-  }
-
-  /**
-   * How many entries precede a lex bound (members compared alone, as Redis does when
-   * every score is equal): kind -1 is before all, 1 after all; otherwise the members
-   * < `member`, or ≤ `member` with `inclusive`.
-   */
-  countBelowLex(kind: number, member: string, inclusive: boolean): number {
-    if (kind < 0) return 0;
-    if (kind > 0) return this.length;
-    let node = this.root;
-    let rank = 0;
-    while (!node.leaf) {
-      const { maxMembers, counts } = node;
-      const n = maxMembers.length;
-      let i = 0;
-      while (i < n && (maxMembers[i]! < member || (inclusive && maxMembers[i] === member))) rank += counts[i++]!;
-      if (i === n) return rank;
-      node = node.children[i]!;
-    }
-    const members = node.members;
-    let lo = 0;
-    let hi = members.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const m = members[mid]!;
-      if (m < member || (inclusive && m === member)) lo = mid + 1;
-      else hi = mid;
-    }
-    return rank + lo;
+  private unlinkLeaf(leaf: number): void {
+    const before = this.prev[leaf]!;
+    const after = this.next[leaf]!;
+    if (before !== -1) this.next[before] = after;
+    else if (after !== -1) this.head = after;
+    if (after !== -1) this.prev[after] = before;
+    else if (before !== -1) this.tail = before;
   }
 
   /**
    * Remove the entries at ranks [start, end) in O(log n + m), leaf by leaf, handing each
-   * to `onRemove` in order.
+   * to `onRemove` in order (before it is removed: its id is still valid).
    */
   removeRange(start: number, end: number, onRemove: (member: string, score: number) => void): void {
     let remaining = Math.min(end, this.length) - start;
     while (remaining > 0) {
       // Descend by counts to the leaf holding `start`, recording the path.
       let node = this.root;
+      let leaf = this.rootLeaf;
       let index = start;
       depth = 0;
-      while (!node.leaf) {
+      while (node !== null) {
         const counts = node.counts;
         let i = 0;
         while (index >= counts[i]!) index -= counts[i++]!;
         pathNodes[depth] = node;
         pathIdx[depth] = i;
         depth++;
-        node = node.children[i]!;
+        if (node.bottom) {
+          leaf = node.leaves[i]!;
+          break;
+        }
+        node = node.kids[i]!;
       }
-      const leaf = node;
-      const k = Math.min(leaf.scores.length - index, remaining);
-      for (let j = index; j < index + k; j++) onRemove(leaf.members[j]!, leaf.scores[j]!);
-      leaf.scores.splice(index, k);
-      leaf.members.splice(index, k);
+      const n = this.count[leaf]!;
+      const base = leaf << LEAF_SHIFT;
+      const k = Math.min(n - index, remaining);
+      for (let j = index; j < index + k; j++) onRemove(this.names[this.ids[base + j]!]!, this.scores[base + j]!);
+      this.scores.copyWithin(base + index, base + index + k, base + n);
+      this.ids.copyWithin(base + index, base + index + k, base + n);
+      this.count[leaf] = n - k;
       for (let d = 0; d < depth; d++) {
         const node = pathNodes[d]!;
         const i = pathIdx[d]!;
@@ -543,43 +436,61 @@ export class ZTree {
 
   /** Check every structural invariant; throws on the first violation (tests). */
   verify(): void {
-    let count = 0;
+    const names = this.names;
+    let total = 0;
     let prevScore = -Infinity;
-    let prevMember: string | null = null;
-    let prevLeaf: Leaf | null = null;
-    for (let leaf: Leaf | null = this.head; leaf !== null; leaf = leaf.next) {
-      if (leaf.prev !== prevLeaf) throw new Error('bad prev link');
-      if (leaf.scores.length !== leaf.members.length) throw new Error('leaf arrays differ');
-      if (leaf.scores.length === 0 && this.length > 0) throw new Error('empty leaf');
-      if (leaf.scores.length >= B) throw new Error('overfull leaf');
-      for (let i = 0; i < leaf.scores.length; i++) {
-        const s = leaf.scores[i]!;
-        const m = leaf.members[i]!;
-        if (prevMember !== null && !less(prevScore, prevMember, s, m)) throw new Error(`out of order at ${m}`);
+    let prevId = -1;
+    let prevLeaf = -1;
+    const seen = new Set<number>();
+    for (let leaf = this.head; leaf !== -1; leaf = this.next[leaf]!) {
+      if (this.prev[leaf] !== prevLeaf) throw new Error('bad prev link');
+      const n = this.count[leaf]!;
+      if (n === 0 && this.length > 0) throw new Error('empty leaf');
+      if (n >= B) throw new Error('overfull leaf');
+      if ((leaf << LEAF_SHIFT) + n > this.scores.length) throw new Error('leaf past the arrays');
+      for (let i = 0; i < n; i++) {
+        const s = this.scores[(leaf << LEAF_SHIFT) + i]!;
+        const id = this.ids[(leaf << LEAF_SHIFT) + i]!;
+        if (names[id] === undefined) throw new Error(`dead id ${id}`);
+        if (seen.has(id)) throw new Error(`id ${id} twice`);
+        seen.add(id);
+        if (prevId !== -1 && !less(names, prevScore, prevId, s, id)) throw new Error(`out of order at ${names[id]}`);
         prevScore = s;
-        prevMember = m;
-        count++;
+        prevId = id;
+        total++;
       }
       prevLeaf = leaf;
+      if (seen.size > this.length + 1) throw new Error('leaf cycle');
     }
-    if (this.tailLeaf !== prevLeaf) throw new Error('bad tail');
-    if (count !== this.length) throw new Error(`length ${this.length}, counted ${count}`);
-    const check = (node: TreeNode): [number, number, string] => {
-      if (node.leaf) return [node.scores.length, maxScoreOf(node), maxMemberOf(node)];
-      if (node.children.length === 0 || node.children.length >= B) throw new Error('bad fan-out');
-      if (node.blocks.length !== (node.counts.length + (1 << BLOCK_SHIFT) - 1) >> BLOCK_SHIFT) throw new Error('bad block count');
-      let total = 0;
-      node.children.forEach((child, i) => {
-        const [n, s, m] = check(child);
+    if (this.tail !== prevLeaf) throw new Error('bad tail');
+    if (total !== this.length) throw new Error(`length ${this.length}, counted ${total}`);
+    const check = (node: Inner): [number, number, number] => {
+      const fanout = node.counts.length;
+      if (fanout === 0 || fanout >= B) throw new Error('bad fan-out');
+      if ((node.bottom ? node.leaves.length : node.kids.length) !== fanout) throw new Error('children and counts differ');
+      if (node.blocks.length !== (fanout + (1 << BLOCK_SHIFT) - 1) >> BLOCK_SHIFT) throw new Error('bad block count');
+      let sum = 0;
+      for (let i = 0; i < fanout; i++) {
+        let n: number;
+        let s: number;
+        let m: number;
+        if (node.bottom) {
+          const leaf = node.leaves[i]!;
+          n = this.count[leaf]!;
+          if (n === 0) throw new Error('empty leaf under a node');
+          s = this.lastScore(leaf);
+          m = this.lastId(leaf);
+        } else [n, s, m] = check(node.kids[i]!);
         if (node.counts[i] !== n) throw new Error(`bad count ${node.counts[i]} != ${n}`);
         let block = 0;
-        for (let k = i & ~((1 << BLOCK_SHIFT) - 1); k < Math.min(node.counts.length, (i | ((1 << BLOCK_SHIFT) - 1)) + 1); k++) block += node.counts[k]!;
+        for (let k = i & ~((1 << BLOCK_SHIFT) - 1); k < Math.min(fanout, (i | ((1 << BLOCK_SHIFT) - 1)) + 1); k++) block += node.counts[k]!;
         if (node.blocks[i >> BLOCK_SHIFT] !== block) throw new Error(`bad block sum at child ${i}`);
-        if (node.maxScores[i] !== s || node.maxMembers[i] !== m) throw new Error('bad max key');
-        total += n;
-      });
-      return [total, maxScoreOf(node), maxMemberOf(node)];
+        if (node.maxScores[i] !== s || node.maxIds[i] !== m) throw new Error('bad max key');
+        sum += n;
+      }
+      return [sum, node.maxScores[fanout - 1]!, node.maxIds[fanout - 1]!];
     };
-    if (!this.root.leaf && check(this.root)[0] !== this.length) throw new Error('bad root count');
+    if (this.root !== null && check(this.root)[0] !== this.length) throw new Error('bad root count');
+    if (this.root === null && this.head !== this.rootLeaf) throw new Error('bad root leaf');
   }
 }

@@ -45,19 +45,37 @@ describe('ScoreTable (sorted-set member → score) against a Map', () => {
     });
   }
 
-  it('slots: slotOf finds a member (or -1), scoreAt/setScoreAt/memberAt read and write it in place', () => {
+  it('slots: slotOf finds a member (or a negative number), scoreAt/setScoreAt/memberAt/idAt read and write it in place', () => {
     const table = new ScoreTable();
     for (let i = 0; i < 1000; i++) table.set(`m${i}`, i);
-    expect(table.slotOf('absent')).toBe(-1);
+    expect(table.slotOf('absent')).toBeLessThan(0);
     for (let i = 0; i < 1000; i += 7) {
       const slot = table.slotOf(`m${i}`);
       expect(slot).toBeGreaterThanOrEqual(0);
       expect(table.memberAt(slot)).toBe(`m${i}`);
+      expect(table.names[table.idAt(slot)]).toBe(`m${i}`);
       expect(table.scoreAt(slot)).toBe(i);
       table.setScoreAt(slot, -0);
       expect(Object.is(table.get(`m${i}`), -0)).toBe(true);
     }
     expect(table.size).toBe(1000);
+  });
+
+  it('ids: stable while a member stays, distinct among members, reused once freed, reset when empty', () => {
+    const table = new ScoreTable();
+    const ids = new Map<string, number>();
+    for (let i = 0; i < 500; i++) ids.set(`m${i}`, table.add(`m${i}`, i));
+    expect(new Set(ids.values()).size).toBe(500);
+    // Deletions move other entries' slots (backward shift, shrinking): ids stay.
+    for (let i = 0; i < 500; i += 3) table.delete(`m${i}`);
+    for (let i = 1; i < 500; i += 3) expect(table.idAt(table.slotOf(`m${i}`))).toBe(ids.get(`m${i}`));
+    const freed = new Set([...ids].filter(([m]) => !table.has(m)).map(([, id]) => id));
+    const again = table.add('new', 0);
+    expect(freed.has(again)).toBe(true);
+    expect(table.names[again]).toBe('new');
+    for (const member of [...table.keys()]) table.delete(member);
+    expect(table.names.length).toBe(0);
+    expect(table.add('first', 1)).toBe(0);
   });
 
   it('keeps -0, infinities and extreme scores exactly', () => {
