@@ -141,6 +141,20 @@ export class CommandTable {
       if (route === undefined) return unknownCommandError(argv);
       if (this.routeBySpelling.size < 4096) this.routeBySpelling.set(name, route);
     }
+    return this.checked(route, argv);
+  }
+
+  /**
+   * The Route of a name spelled exactly as a command already ran (`route` caches those
+   * spellings), else undefined. Every such spelling is ASCII (no byte ≥ 0x80 lower-cases
+   * to ASCII), so a caller that finds one may skip converting argv[0] to a byte string.
+   */
+  spelled(name: string): Route | undefined {
+    return this.routeBySpelling.get(name);
+  }
+
+  /** `route` for a Route found by `spelled`: the subcommand and arity checks. */
+  checked(route: Route, argv: readonly string[]): Route | CommandSpec | string {
     if (route.hasSubcommands) return this.resolve(argv);
     const arity = route.arity;
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return Errors.wrongArity(route.name);

@@ -175,7 +175,11 @@ export class Connection {
     if (store !== null && store.unavailable !== null && !store.runsWhileLoading(argv)) return new ReplyError(store.unavailable);
     // An LRANGE array offered to the previous command's caller goes unclaimed now.
     asciiArray.last = null;
-    const raw = this.engine.execute(this, byteArgv(argv, this.engine));
+    const engine = this.engine;
+    // A command name spelled as one that ran before is ASCII: found now, it is not checked.
+    const first = argv[0];
+    const spelled = typeof first === 'string' ? engine.commands.spelled(first) : undefined;
+    const raw = engine.execute(this, byteArgv(argv, engine, spelled === undefined ? 0 : 1), spelled);
     if (endTurn) this.engine.endTurn();
     if (this.closeAfterReply) this.close();
     return raw;
@@ -222,8 +226,10 @@ function settled(raw: RawReply, ascii: boolean): Promise<Reply> {
   if (typeof raw === 'number') return raw === 1 ? RESOLVED_ONE : raw === 0 ? RESOLVED_ZERO : Promise.resolve(raw);
   if (raw === null) return RESOLVED_NIL;
   if (raw === OK) return RESOLVED_OK;
+  // Bulk strings (GET) and arrays (MGET) first: no instanceof walk for them.
+  if (typeof raw === 'string') return Promise.resolve(ascii ? raw : fromByteString(raw));
   const reply = toPublicReply(raw, ascii);
-  return raw instanceof ReplyError ? Promise.reject(reply) : Promise.resolve(reply);
+  return !Array.isArray(raw) && raw instanceof ReplyError ? Promise.reject(reply) : Promise.resolve(reply);
 }
 
 function identity(raw: RawReply): RawReply {
@@ -231,15 +237,15 @@ function identity(raw: RawReply): RawReply {
 }
 
 /**
- * The caller's arguments as byte strings. When every argument already is one (an ASCII
- * JS string, the common case) the caller's array is used as is: the engine never
- * mutates argv, and whatever outlives the command (the MULTI queue, the effect log)
- * takes its own copy. A converted argument holding a byte ≥ 0x80 clears the engine's
- * `asciiOnly`.
+ * The caller's arguments as byte strings (those before `from` are known to be ASCII).
+ * When every argument already is one (an ASCII JS string, the common case) the caller's
+ * array is used as is: the engine never mutates argv, and whatever outlives the command
+ * (the MULTI queue, the effect log) takes its own copy. A converted argument holding a
+ * byte ≥ 0x80 clears the engine's `asciiOnly`.
  */
-function byteArgv(argv: readonly Arg[], engine: Engine): string[] {
+function byteArgv(argv: readonly Arg[], engine: Engine, from: number): string[] {
   const n = argv.length;
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < n; i++) {
     const arg = argv[i];
     if (typeof arg !== 'string') return convertArgv(argv, i, engine);
     const length = arg.length;

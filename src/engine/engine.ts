@@ -8,7 +8,7 @@ import type { CommandSpec, Handler } from './command.js';
 import { CommandContext } from './context.js';
 import { Connection, type Arg } from './connection.js';
 import { Config } from './config.js';
-import { ReplyError } from './errors.js';
+import { Errors, ReplyError } from './errors.js';
 import { Keyspace } from './keyspace.js';
 import { lfuSettingsFrom } from './lfu.js';
 import { Notify } from './notify.js';
@@ -201,30 +201,18 @@ export class Engine {
 
   /**
    * Execute one command (argv as byte strings) for `conn`. Never throws: every failure
-   * is an error reply.
+   * is an error reply. `spelled`: argv[0]'s Route as the caller found it (CommandTable.spelled).
    */
-  execute(conn: Connection, argv: string[]): RawReply {
-    const resolved = this.commands.route(argv);
-    if (resolved instanceof Route) {
-      // Subscribed mode (RESP2): only the pub/sub commands, PING, QUIT, RESET.
-      if (conn.pubsub !== null) {
-        const refused = this.pubsub.refusal(conn, resolved.spec);
-        if (refused !== null) return refused;
-      }
-      if (this.writeDenied !== null) {
-        const refused = refuseWrite(conn, resolved.spec, this.writeDenied);
-        if (refused !== null) return refused;
-      }
-      if (conn.multi !== null && !resolved.transactionControl) return this.queue(conn, resolved.spec, resolved.noMulti, argv);
-      const reply = this.runWith(conn, resolved.spec, resolved.name, resolved.handler!, argv);
-      // Clients blocked on keys this command wrote are served now (redis: after call()).
-      if (this.blocking.readyPending) this.blocking.serveReady();
-      return reply;
+  execute(conn: Connection, argv: string[], spelled?: Route): RawReply {
+    if (spelled !== undefined && !spelled.hasSubcommands) {
+      // The common case, checked inline: a plain command the caller already found.
+      const arity = spelled.arity;
+      if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return this.rejected(conn, Errors.wrongArity(spelled.name));
+      return this.executeRoute(conn, spelled, argv);
     }
-    if (typeof resolved === 'string') {
-      if (conn.multi) conn.multi.failed = true;
-      return new ReplyError(resolved);
-    }
+    const resolved = spelled === undefined ? this.commands.route(argv) : this.commands.checked(spelled, argv);
+    if (resolved instanceof Route) return this.executeRoute(conn, resolved, argv);
+    if (typeof resolved === 'string') return this.rejected(conn, resolved);
     const spec = resolved;
     if (conn.pubsub !== null) {
       const refused = this.pubsub.refusal(conn, spec);
@@ -240,6 +228,30 @@ export class Engine {
     const reply = this.run(conn, spec, argv);
     if (this.blocking.readyPending) this.blocking.serveReady();
     return reply;
+  }
+
+  /** `execute` for a resolved top-level command without subcommands. */
+  private executeRoute(conn: Connection, route: Route, argv: string[]): RawReply {
+    // Subscribed mode (RESP2): only the pub/sub commands, PING, QUIT, RESET.
+    if (conn.pubsub !== null) {
+      const refused = this.pubsub.refusal(conn, route.spec);
+      if (refused !== null) return refused;
+    }
+    if (this.writeDenied !== null) {
+      const refused = refuseWrite(conn, route.spec, this.writeDenied);
+      if (refused !== null) return refused;
+    }
+    if (conn.multi !== null && !route.transactionControl) return this.queue(conn, route.spec, route.noMulti, argv);
+    const reply = this.runWith(conn, route.spec, route.name, route.handler!, argv);
+    // Clients blocked on keys this command wrote are served now (redis: after call()).
+    if (this.blocking.readyPending) this.blocking.serveReady();
+    return reply;
+  }
+
+  /** A command refused before it ran (unknown, wrong arity): inside MULTI, EXEC will abort. */
+  private rejected(conn: Connection, error: string): RawReply {
+    if (conn.multi) conn.multi.failed = true;
+    return new ReplyError(error);
   }
 
   private queue(conn: Connection, spec: CommandSpec, noMulti: boolean, argv: string[]): RawReply {

@@ -226,7 +226,7 @@ export class Keyspace {
       entry.slot = old.slot;
       if (old.expireAt !== 0) {
         this.volatileCount--;
-        if (entry.expireAt === 0) this.cleared.set(key, old.expireAt);
+        if (entry.expireAt === 0) this.deadlineCleared(key, old.expireAt);
       }
     }
     entry.access = this.host.accessNow();
@@ -249,7 +249,7 @@ export class Keyspace {
     const previous = entry.expireAt;
     if (previous !== 0) {
       this.volatileCount--;
-      if (expireAt === 0) this.cleared.set(key, previous);
+      if (expireAt === 0) this.deadlineCleared(key, previous);
     }
     entry.value = value;
     entry.expireAt = expireAt;
@@ -294,7 +294,7 @@ export class Keyspace {
     if (previous === 0 && when !== 0) this.volatileCount++;
     else if (previous !== 0 && when === 0) {
       this.volatileCount--;
-      this.cleared.set(key, previous);
+      this.deadlineCleared(key, previous);
     }
     entry.expireAt = when;
     if (when !== 0) this.deadlineSet(key, previous, when);
@@ -318,6 +318,16 @@ export class Keyspace {
     this.deadlinesAdded = true;
     if (when < this.minDeadlineAdded) this.minDeadlineAdded = when;
     this.maybeRebuildHeap();
+  }
+
+  /**
+   * `key` lost its deadline `previous`: the heap holds a pair for it at or before that. A
+   * remembered earlier bound stays (its pair is at or before `previous` too), which spares
+   * a key cleared again and again a Map write each time.
+   */
+  private deadlineCleared(key: string, previous: number): void {
+    const before = this.cleared.get(key);
+    if (before === undefined || before > previous) this.cleared.set(key, previous);
   }
 
   /**

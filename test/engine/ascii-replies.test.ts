@@ -19,6 +19,20 @@ describe('ASCII-only replies', () => {
     expect(await engine.call(['HGETALL', 'h'])).toEqual(['ß', 'ø']);
   });
 
+  it('a command name is matched as its bytes, whether spelled before or not', async () => {
+    const engine = createEngine();
+    await engine.call(['SET', 'k', 'v']);
+    // 'KEYS' with a Kelvin sign (U+212A) lower-cases to 'keys' in JS, never as bytes.
+    for (let i = 0; i < 2; i++) await expect(engine.call(['\u212AEYS', '*'])).rejects.toThrow(/unknown command '\u212AEYS'/);
+    expect(engine.asciiOnly).toBe(false);
+    expect(await engine.call([new Uint8Array([0x47, 0x45, 0x54]), 'k'])).toBe('v');
+    expect(await engine.call(['get', 'k'])).toBe('v');
+    await expect(engine.call(['GET', 'k', 'extra'])).rejects.toThrow(/wrong number of arguments for 'get'/);
+    await expect(engine.call(['MULTI'])).resolves.toBe('OK');
+    await expect(engine.call(['GET'])).rejects.toThrow(/wrong number of arguments/);
+    await expect(engine.call(['EXEC'])).rejects.toThrow(/EXECABORT/);
+  });
+
   it('raw bytes turn it off only when a byte is ≥ 0x80', async () => {
     const engine = createEngine();
     await engine.call(['SET', 'k', new Uint8Array([0x61, 0x62])]);
