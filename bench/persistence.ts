@@ -4,6 +4,7 @@
  *   node --import tsx bench/persistence.ts            # Node: memory store, fake-indexeddb, 1M-key compaction
  *   node --import tsx bench/persistence.ts --browser  # plus Chromium: real IndexedDB, on-disk profile
  *   node --import tsx bench/persistence.ts --browser-only --cold-only  # Chromium cold start only
+ *   node --import tsx bench/persistence.ts --browser-only --awaited-only  # Chromium awaited writes only
  *
  * Node's IndexedDB is fake-indexeddb (a JS model, not representative of a browser); the
  * Chromium figures are the ones to quote.
@@ -104,7 +105,7 @@ async function compaction(keys: number): Promise<void> {
 }
 
 async function browser(): Promise<void> {
-  await runBenchPage('persistence-browser', { query: process.argv.includes('--cold-only') ? 'cold-only' : undefined, timeoutMs: 900_000, indent: '  ' });
+  await runBenchPage('persistence-browser', { query: ['cold-only', 'awaited-only', '1m-only'].find((part) => process.argv.includes(`--${part}`)), timeoutMs: 900_000, indent: '  ' });
 }
 
 /** Bytes stored per byte of user data (key + value), log only and after a snapshot. */

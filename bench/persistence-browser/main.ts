@@ -1,7 +1,9 @@
 /**
  * Chromium persistence bench page (driven by bench/persistence.ts --browser): durable SET
  * throughput through the Worker client in each appendfsync mode, against idb-keyval on the
- * same data, and cold start from a snapshot. Lines go to console.log; `__done` ends it.
+ * same data; writes awaited one at a time, interleaved with idb-keyval and a raw echo; cold
+ * start from a snapshot. Lines go to console.log; `__done` ends it. `?awaited-only`,
+ * `?cold-only` and `?1m-only` run parts.
  */
 import { set as kvSet, get as kvGet, getMany as kvGetMany, setMany as kvSetMany, createStore } from 'idb-keyval';
 import { openDB } from 'idb';
@@ -27,10 +29,76 @@ async function pipelined(redis: RedisClient, n: number): Promise<number> {
   return timed(() => Promise.all(Array.from({ length: n }, (_, i) => redis.set(`key:${i}`, 'value-of-some-length'))));
 }
 
-async function oneByOne(redis: RedisClient, n: number): Promise<number> {
-  return timed(async () => {
-    for (let i = 0; i < n; i++) await redis.set(`one:${i}`, 'value');
+/** Ops per second of `n` calls of `op`, each awaited before the next. */
+async function awaitedRate(n: number, op: (i: number) => Promise<unknown>): Promise<number> {
+  const ms = await timed(async () => {
+    for (let i = 0; i < n; i++) await op(i);
   });
+  return (n / ms) * 1000;
+}
+
+function echoWorker(): { send(data: unknown): Promise<unknown>; terminate(): void } {
+  const worker = new Worker(new URL('../browser/echo-worker.ts', import.meta.url), { type: 'module' });
+  const waiting: Array<(value: unknown) => void> = [];
+  worker.onmessage = (event) => waiting.shift()!(event.data);
+  return {
+    send(data) {
+      worker.postMessage(data);
+      return new Promise((resolve) => waiting.push(resolve));
+    },
+    terminate: () => worker.terminate(),
+  };
+}
+
+/**
+ * Writes awaited one at a time, each contender in turn, five rounds (the machine's load
+ * drifts; interleaving gives every contender the same drift): idb-keyval `set`, the Worker
+ * client in `always` and `everysec`, a raw postMessage echo (one awaited round trip to a
+ * worker and nothing else: the ceiling of any design that writes through a worker), and an
+ * engine in this page with the same IndexedDB storage (`createEngine`, as in a single-page
+ * app, a service worker or the app's own worker: no round trip).
+ */
+async function awaitedWrites(): Promise<void> {
+  const store = createStore(`kv-awaited-${run}`, 'kv');
+  const clients = await Promise.all(
+    (['always', 'everysec'] as const).map(async (mode) => {
+      const client = createClient({ name: `bench-${run}-awaited-${mode}` });
+      await client.sendCommand(['CONFIG', 'SET', 'appendfsync', mode]);
+      return client;
+    }),
+  );
+  const engines = (['always', 'everysec'] as const).map((appendfsync) =>
+    createEngine({ storage: indexedDBStorage(`bench-${run}-awaited-page-${appendfsync}`), persistence: { appendfsync } }),
+  );
+  for (const engine of engines) await engine.call(['PING']);
+  const echo = echoWorker();
+  const contenders: Array<[string, number, (i: number) => Promise<unknown>]> = [
+    ['idb-keyval set', 300, (i) => kvSet(`one:${i}`, 'value', store)],
+    ['Worker client SET, always', 300, (i) => clients[0]!.set(`one:${i}`, 'value')],
+    ['Worker client SET, everysec', 3000, (i) => clients[1]!.set(`one:${i}`, 'value')],
+    ['raw postMessage echo', 3000, () => echo.send(['SET', 'one', 'value'])],
+    ['engine in the page SET, always', 300, (i) => engines[0]!.call(['SET', `one:${i}`, 'value'])],
+    ['engine in the page SET, everysec', 20_000, (i) => engines[1]!.call(['SET', `one:${i}`, 'value'])],
+  ];
+  const rates = contenders.map(() => [] as number[]);
+  for (let round = 0; round < 5; round++) {
+    for (const [c, [, n, op]] of contenders.entries()) rates[c]!.push(await awaitedRate(n, op));
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const kv = rates[0]!;
+  log('writes awaited one at a time, five interleaved rounds (median; range; ÷ idb-keyval of the same round):');
+  for (const [c, [name]] of contenders.entries()) {
+    const own = rates[c]!;
+    const ratios = own.map((r, i) => r / kv[i]!);
+    const fmt = (r: number) => Math.round(r).toLocaleString('en-US');
+    log(`  ${name.padEnd(34)} ${fmt(median(own)).padStart(9)} ops/s (${fmt(Math.min(...own))}–${fmt(Math.max(...own))})` + (c === 0 ? '' : `  ${median(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`));
+  }
+  echo.terminate();
+  for (const client of clients) await client.quit();
+  for (const engine of engines) {
+    engine.close();
+    await engine.persistence?.close();
+  }
 }
 
 async function modes(): Promise<void> {
@@ -40,8 +108,7 @@ async function modes(): Promise<void> {
     if (mode !== 'memory') await redis.sendCommand(['CONFIG', 'SET', 'appendfsync', mode]);
     await pipelined(redis, 20_000); // warm-up
     const p = await pipelined(redis, 100_000);
-    const a = await oneByOne(redis, mode === 'always' ? 500 : 2000);
-    log(`idb-redis SET ${mode === 'memory' ? 'persistence: false' : `appendfsync ${mode}`}: pipelined ${rate(100_000, p)}, awaited one by one ${rate(mode === 'always' ? 500 : 2000, a)}`);
+    log(`idb-redis SET ${mode === 'memory' ? 'persistence: false' : `appendfsync ${mode}`}: pipelined ${rate(100_000, p)}`);
     if (mode === 'always') {
       const g = await timed(() => Promise.all(Array.from({ length: 20_000 }, (_, i) => redis.get(`key:${i}`))));
       log(`idb-redis GET of persisted keys, pipelined: ${rate(20_000, g)}`);
@@ -59,11 +126,8 @@ async function idbKeyval(): Promise<void> {
   const store = createStore(`kv-${run}`, 'kv');
   const n = 2000;
   const p = await timed(() => Promise.all(Array.from({ length: n }, (_, i) => kvSet(`key:${i}`, 'value-of-some-length', store))));
-  const a = await timed(async () => {
-    for (let i = 0; i < 300; i++) await kvSet(`one:${i}`, 'value', store);
-  });
   const g = await timed(() => Promise.all(Array.from({ length: n }, (_, i) => kvGet(`key:${i}`, store))));
-  log(`idb-keyval set: all fired ${rate(n, p)}, awaited one by one ${rate(300, a)}; get all fired ${rate(n, g)}`);
+  log(`idb-keyval set: all fired ${rate(n, p)}; get all fired ${rate(n, g)}`);
   const keys = Array.from({ length: 1000 }, (_, i) => `key:${i}`);
   await kvSetMany(keys.map((k) => [k, 'value-of-some-length']), store);
   const m = await timed(async () => {
@@ -217,16 +281,23 @@ async function emptyStart(indent = ''): Promise<void> {
   worker.terminate();
 }
 
-try {
-  if (!location.search.includes('cold-only')) {
+async function main(): Promise<void> {
+  const only = (part: string) => location.search.includes(`${part}-only`);
+  if (only('awaited')) return awaitedWrites();
+  if (!only('cold')) {
     await modes();
     await idbKeyval();
+    await awaitedWrites();
   }
-  if (!location.search.includes('1m-only')) {
+  if (!only('1m')) {
     await emptyStart();
     await coldStart(100_000);
   }
   await coldStart(1_000_000);
+}
+
+try {
+  await main();
   (window as unknown as { __done: unknown }).__done = true;
 } catch (e) {
   (window as unknown as { __done: unknown }).__done = String((e as Error).stack ?? e);

@@ -102,6 +102,7 @@ export class Persistence {
   private unsubscribe: (() => void) | null = null;
   private cleanup: Promise<void> = Promise.resolve();
   private closed = false;
+  private closing: Promise<void> | null = null;
   private loadFailed = false;
 
   // --- snapshot state ---
@@ -216,9 +217,12 @@ export class Persistence {
     return this.log.flush();
   }
 
-  /** Flush what can be flushed, then release the store. */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /** Flush what can be flushed, then release the store. Every call waits for the same close. */
+  close(): Promise<void> {
+    return (this.closing ??= this.closeNow());
+  }
+
+  private async closeNow(): Promise<void> {
     try {
       await this.loading?.catch(() => {});
       await this.flush().catch(() => {});

@@ -23,6 +23,17 @@ async function reopen(storage: Storage, engine: Engine): Promise<Engine> {
 }
 
 describe.each(stores)('persistence on %s', (_name, make) => {
+  it('a second close() while the first flushes waits for the same close (everysec)', async () => {
+    const storage = make();
+    const engine = createEngine({ storage, persistence: { appendfsync: 'everysec' } });
+    await engine.call(['SET', 'a', '1']);
+    engine.close(); // starts closing: flushes the everysec buffer
+    await engine.persistence!.close();
+    const again = createEngine({ storage });
+    expect(await again.call(['GET', 'a'])).toBe('1');
+    again.close();
+  });
+
   it('writes survive a reopen', async () => {
     const storage = make();
     const engine = createEngine({ storage });
