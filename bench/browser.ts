@@ -67,7 +67,7 @@ export function printBrowserBench(rows: Measurement[]): void {
   );
   printTable(
     'Chromium: pipelined throughput',
-    [byName('raw postMessage echo, all fired'), byName('raw postMessage echo, 1,000'), byName('idb-redis client SET')],
+    [byName('raw postMessage echo, all fired'), byName('raw postMessage echo, 1,000'), byName('idb-redis client SET, auto-pipelined, persistence'), byName('idb-redis client SET, auto-pipelined, persisted')],
     byName('raw postMessage echo, 1,000'),
   );
 }

@@ -27,6 +27,13 @@ export async function median(name: string, ops: number, runs: number, fn: () => 
   return { name, ops, ms: times[Math.floor(times.length / 2)]! };
 }
 
+/** Wall-clock milliseconds `fn` takes (a browser has no process CPU clock). */
+export async function wallMs(fn: () => Promise<void> | void): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
 /** CPU milliseconds this process spends in `fn` (all its threads, GC included). */
 export async function cpuMs(fn: () => Promise<void> | void): Promise<number> {
   const start = process.cpuUsage();
@@ -36,15 +43,21 @@ export async function cpuMs(fn: () => Promise<void> | void): Promise<number> {
 }
 
 /**
- * Contenders timed in turn, `runs` rounds after one warm-up each, in process CPU time;
+ * Contenders timed in turn, `runs` rounds after one warm-up each, in process CPU time (or `clock`);
  * each keeps its median. On a loaded machine wall time mostly measures the wait for a
- * core; CPU time and interleaving expose every contender to the same conditions. Node only.
+ * core; CPU time and interleaving expose every contender to the same conditions. CPU time
+ * is Node only: a browser page passes `wallMs`.
  */
-export async function interleaved(ops: number, runs: number, contenders: Array<[string, () => Promise<void> | void]>): Promise<Measurement[]> {
+export async function interleaved(
+  ops: number,
+  runs: number,
+  contenders: Array<[string, () => Promise<void> | void]>,
+  clock: (fn: () => Promise<void> | void) => Promise<number> = cpuMs,
+): Promise<Measurement[]> {
   for (const [, fn] of contenders) await fn();
   const times = contenders.map((): number[] => []);
   for (let r = 0; r < runs; r++) {
-    for (let i = 0; i < contenders.length; i++) times[i]!.push(await cpuMs(contenders[i]![1]));
+    for (let i = 0; i < contenders.length; i++) times[i]!.push(await clock(contenders[i]![1]));
   }
   return contenders.map(([name], i) => {
     const sorted = times[i]!.sort((a, b) => a - b);
