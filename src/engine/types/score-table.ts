@@ -9,10 +9,12 @@
  *   string), and the score, boxed in its own heap object unless it is a small integer. An
  *   absent member costs as much again per entry in the bucket's chain.
  * - Here: open addressing with linear probing over 16-byte slots (hash, id, score) in one
- *   buffer, four slots per 64-byte line, plus `names`, the member strings by id. A lookup
- *   reads the slot's line (the hash rejects every other member without touching its
- *   string), then the member string to confirm: three misses for a present member, about
- *   one for an absent one. Scores are stored unboxed, so changing one allocates nothing.
+ *   buffer, four slots per 64-byte line, plus the member strings by slot. A lookup reads
+ *   the slot's line and, in parallel, its string pointer's (the hash rejects every other
+ *   member without touching its string), then the member string to confirm: two misses
+ *   in a row for a present member, about one for an absent one. Scores are stored
+ *   unboxed, so changing one allocates nothing. (Reaching the string through `names[id]`
+ *   instead made it three in a row: a lookup at 1M members ~600 → ~800 ns.)
  * - Ids: a member keeps its id while it is in the set; a deleted member's id is reused.
  *   The tree's leaves are then arrays of integers: moving entries is a memmove with no
  *   write barrier (a pointer array's splice pays ~2 ns a slot for it), and an entry is
@@ -38,6 +40,8 @@ export class ScoreTable {
   /** Per slot, 4 words: hash (0 = empty), id, then the score as a double (`scores[2 * slot + 1]`). */
   private words = new Int32Array(4 * MIN_CAPACITY);
   private scores = new Float64Array(this.words.buffer);
+  /** Member strings by slot ('' for an empty slot). */
+  private keyAt: string[] = new Array<string>(MIN_CAPACITY).fill('');
   private mask = MIN_CAPACITY - 1;
   /** Member strings by id ('' for a free id). The array object never changes (the tree holds it). */
   readonly names: string[] = [];
@@ -47,13 +51,13 @@ export class ScoreTable {
   /** The slot holding `member`, or -1 − the empty slot where it would go. */
   private find(member: string, h: number): number {
     const words = this.words;
-    const names = this.names;
+    const keyAt = this.keyAt;
     const mask = this.mask;
     let i = h & mask;
     for (;;) {
       const sh = words[4 * i]!;
       if (sh === 0) return -1 - i;
-      if (sh === h && names[words[4 * i + 1]!] === member) return i;
+      if (sh === h && keyAt[i] === member) return i;
       i = (i + 1) & mask;
     }
   }
@@ -75,7 +79,7 @@ export class ScoreTable {
 
   /** The member string in a slot `slotOf` returned (the set's one copy of it). */
   memberAt(slot: number): string {
-    return this.names[this.words[4 * slot + 1]!]!;
+    return this.keyAt[slot]!;
   }
 
   /** Change the score in a slot `slotOf` returned. */
@@ -101,6 +105,7 @@ export class ScoreTable {
     else this.names[id] = member;
     this.words[4 * slot] = h;
     this.words[4 * slot + 1] = id;
+    this.keyAt[slot] = member;
     this.scores[2 * slot + 1] = score;
     this.size++;
     if (2 * this.size > this.mask + 1) this.resize(2 * (this.mask + 1));
@@ -126,6 +131,7 @@ export class ScoreTable {
   deleteAt(slot: number): void {
     const words = this.words;
     const scores = this.scores;
+    const keyAt = this.keyAt;
     const mask = this.mask;
     const id = words[4 * slot + 1]!;
     let i = slot;
@@ -138,9 +144,11 @@ export class ScoreTable {
       words[4 * i] = words[4 * j]!;
       words[4 * i + 1] = words[4 * j + 1]!;
       scores[2 * i + 1] = scores[2 * j + 1]!;
+      keyAt[i] = keyAt[j]!;
       i = j;
     }
     words[4 * i] = 0;
+    keyAt[i] = '';
     this.size--;
     if (this.size === 0) {
       this.names.length = 0;
@@ -156,14 +164,16 @@ export class ScoreTable {
   *keys(): IterableIterator<string> {
     const words = this.words;
     for (let i = 0; i <= this.mask; i++) {
-      if (words[4 * i] !== 0) yield this.names[words[4 * i + 1]!]!;
+      if (words[4 * i] !== 0) yield this.keyAt[i]!;
     }
   }
 
   private resize(capacity: number): void {
     const oldWords = this.words;
     const oldScores = this.scores;
+    const oldKeys = this.keyAt;
     const oldCapacity = this.mask + 1;
+    const keyAt = (this.keyAt = new Array<string>(capacity).fill(''));
     const words = (this.words = new Int32Array(4 * capacity));
     const scores = (this.scores = new Float64Array(words.buffer));
     const mask = (this.mask = capacity - 1);
@@ -175,6 +185,7 @@ export class ScoreTable {
       words[4 * i] = h;
       words[4 * i + 1] = oldWords[4 * k + 1]!;
       scores[2 * i + 1] = oldScores[2 * k + 1]!;
+      keyAt[i] = oldKeys[k]!;
     }
   }
 }

@@ -1,19 +1,21 @@
 /**
- * The leaves of the sorted-set B+tree (ztree.ts), stored flat: leaf k's entries are
- * [k << LEAF_SHIFT, (k << LEAF_SHIFT) + count[k]) of one Float64Array of scores and one
- * Int32Array of member ids, with its count and neighbours in plain arrays of small
- * integers (-1: none).
+ * The leaves of the sorted-set B+tree (ztree.ts), stored flat: leaf k owns the LEAF_ROOM
+ * slots from k << LEAF_SHIFT of one Float64Array of scores and one Int32Array of member
+ * ids, and its entries are the count[k] slots from start[k] among them; its count, start
+ * and neighbours are in plain arrays of small integers (-1: none).
  *
  * - A leaf is then one cold line per line of data it reads: a leaf object holding two JS
  *   arrays was three dependent misses (object, array, its elements) before the first
  *   score, and twice that for the members.
  * - Moving entries is a memmove of unboxed numbers (no write barrier, no reallocation: a
- *   leaf's room is fixed at B entries).
+ *   leaf's room is fixed at LEAF_ROOM entries). An entry comes or goes by moving the
+ *   shorter side of the leaf (the entries stay contiguous, with free room at both ends):
+ *   at 1M members those moves stream cold lines, so halving them counts.
  * - A tree of one leaf keeps only the room it uses (doubled as it grows, from 8), so a
  *   small set costs little; the arrays double when a new leaf needs room past their end.
  *   Freed leaves are reused; the arrays shrink back when the tree is one leaf again.
  */
-import { B, LEAF_SHIFT } from './ztree-node.js';
+import { LEAF_ROOM, LEAF_SHIFT } from './ztree-node.js';
 
 const MIN_ROOM = 8;
 
@@ -22,6 +24,8 @@ export class LeafStore {
   ids = new Int32Array(MIN_ROOM);
   /** Entries per leaf. */
   count: number[] = [0];
+  /** Where each leaf's first entry is, from the start of its room. */
+  start: number[] = [0];
   next: number[] = [-1];
   prev: number[] = [-1];
   private freeLeaves: number[] = [];
@@ -32,10 +36,12 @@ export class LeafStore {
     if (k === undefined) {
       k = this.count.length;
       this.count.push(0);
+      this.start.push(0);
       this.next.push(-1);
       this.prev.push(-1);
     } else {
       this.count[k] = 0;
+      this.start[k] = 0;
       this.next[k] = -1;
       this.prev[k] = -1;
     }
@@ -49,10 +55,15 @@ export class LeafStore {
     this.freeLeaves.push(k);
   }
 
-  /** Room for one more entry in leaf `k` (only leaf 0 of a one-leaf tree can lack it). */
+  /** The index of leaf `k`'s first entry in `scores` and `ids`. */
+  protected baseOf(k: number): number {
+    return (k << LEAF_SHIFT) + this.start[k]!;
+  }
+
+  /** Room for one more entry after leaf `k`'s last (only leaf 0 of a one-leaf tree can lack it). */
   protected roomFor(k: number): void {
-    const end = (k << LEAF_SHIFT) + this.count[k]! + 1;
-    if (end > this.scores.length) this.grow(Math.min(B, 2 * this.scores.length));
+    const end = this.baseOf(k) + this.count[k]! + 1;
+    if (end > this.scores.length && this.scores.length < LEAF_ROOM) this.grow(Math.min(LEAF_ROOM, 2 * this.scores.length));
   }
 
   private grow(length: number): void {
@@ -69,7 +80,7 @@ export class LeafStore {
     const n = this.count[leaf]!;
     let room = MIN_ROOM;
     while (room < n + 1) room <<= 1;
-    const base = leaf << LEAF_SHIFT;
+    const base = this.baseOf(leaf);
     const scores = new Float64Array(room);
     scores.set(this.scores.subarray(base, base + n));
     const ids = new Int32Array(room);
@@ -77,6 +88,7 @@ export class LeafStore {
     this.scores = scores;
     this.ids = ids;
     this.count = [n];
+    this.start = [0];
     this.next = [-1];
     this.prev = [-1];
     this.freeLeaves = [];

@@ -7,9 +7,12 @@
  * so member bytes are read only where two scores tie, through `names`.
  */
 
+/** Children per inner node, at most (a node splits when it reaches B). */
 export const B = 256;
-/** log2 of B: leaf k's entries live at [k << LEAF_SHIFT, (k << LEAF_SHIFT) + count) of the leaf arrays. */
+/** Leaf k's entries live at [k << LEAF_SHIFT, (k << LEAF_SHIFT) + count) of the leaf arrays. */
 export const LEAF_SHIFT = 8;
+/** Entries per leaf, at most (a leaf splits when it reaches LEAF_ROOM). */
+export const LEAF_ROOM = 1 << LEAF_SHIFT;
 
 /** log2 of the children per block of `Inner.blocks`. */
 export const BLOCK_SHIFT = 4;
@@ -76,14 +79,22 @@ export function lowerBound(
 ): number {
   const p = searchLeaf(scores, base, n, score, false, guess);
   if (p === n || scores[base + p] !== score) return p;
-  // A run of equal scores: bisect it by member.
+  // A run of equal scores: find its end galloping from p (the lines past it may be
+  // cold, and a short run is the common case), then bisect the run by member.
+  let end = p + 1;
+  let step = 1;
+  while (end < n && scores[base + end] === score) {
+    end += step;
+    step <<= 1;
+  }
+  if (end > n) end = n;
   const member = names[id]!;
   let lo = p;
-  let hi = n;
+  let hi = end;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const s = scores[base + mid]!;
-    if (s < score || (s === score && names[ids[base + mid]!]! < member)) lo = mid + 1;
+    if (s === score && names[ids[base + mid]!]! < member) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -251,7 +262,7 @@ export function sizeOf(node: Inner): number {
  * builtin call: a short span moves faster by hand.
  */
 export function openGap(scores: Float64Array, ids: Int32Array, from: number, end: number): void {
-  if (end - from > 16) {
+  if (end - from > 32) {
     scores.copyWithin(from + 1, from, end);
     ids.copyWithin(from + 1, from, end);
     return;
@@ -263,7 +274,7 @@ export function openGap(scores: Float64Array, ids: Int32Array, from: number, end
 }
 
 export function closeGap(scores: Float64Array, ids: Int32Array, at: number, end: number): void {
-  if (end - at > 16) {
+  if (end - at > 32) {
     scores.copyWithin(at, at + 1, end);
     ids.copyWithin(at, at + 1, end);
     return;

@@ -4,7 +4,6 @@
  * adds the changes. See ztree.ts for the design.
  */
 import {
-  LEAF_SHIFT,
   BLOCK_SHIFT,
   Inner,
   childNear,
@@ -35,11 +34,11 @@ export class ZTreeReads extends LeafStore {
 
   /** The greatest key of leaf `k` (not empty): its score, and its id. */
   protected lastScore(k: number): number {
-    return this.scores[(k << LEAF_SHIFT) + this.count[k]! - 1]!;
+    return this.scores[this.baseOf(k) + this.count[k]! - 1]!;
   }
 
   protected lastId(k: number): number {
-    return this.ids[(k << LEAF_SHIFT) + this.count[k]! - 1]!;
+    return this.ids[this.baseOf(k) + this.count[k]! - 1]!;
   }
 
   /** 0-based rank of (score, id), which must be present. */
@@ -61,7 +60,7 @@ export class ZTreeReads extends LeafStore {
       node = node.kids[i]!;
     }
     const n = this.count[leaf]!;
-    return rank + positionOf(this.scores, this.ids, leaf << LEAF_SHIFT, n, score, id, interpolate(score, low, high, n));
+    return rank + positionOf(this.scores, this.ids, this.baseOf(leaf), n, score, id, interpolate(score, low, high, n));
   }
 
   /** The leaf holding 0-based `index` (0 ≤ index < length); `seekIndex` is the position in it. */
@@ -90,7 +89,7 @@ export class ZTreeReads extends LeafStore {
   /** The member at 0-based `index`. */
   memberAt(index: number): string {
     const leaf = this.seek(index);
-    return this.names[this.ids[(leaf << LEAF_SHIFT) + seekIndex]!]!;
+    return this.names[this.ids[this.baseOf(leaf) + seekIndex]!]!;
   }
 
   /**
@@ -107,7 +106,7 @@ export class ZTreeReads extends LeafStore {
       // Read the arrays per leaf: a visit may not change the tree, but stay safe if it grows.
       const scores = this.scores;
       const ids = this.ids;
-      const base = leaf << LEAF_SHIFT;
+      const base = this.baseOf(leaf);
       if (!reverse) {
         const n = this.count[leaf]!;
         for (; i < n && remaining > 0; i++, remaining--) if (visit(names[ids[base + i]!]!, scores[base + i]!) === false) return;
@@ -150,7 +149,7 @@ export class ZTreeReads extends LeafStore {
       node = node.kids[i]!;
     }
     const n = this.count[leaf]!;
-    const at = searchLeaf(this.scores, leaf << LEAF_SHIFT, n, score, inclusive, interpolate(score, low, high, n));
+    const at = searchLeaf(this.scores, this.baseOf(leaf), n, score, inclusive, interpolate(score, low, high, n));
     seekLeaf = leaf;
     seekIndex = at;
     return rank + at;
@@ -178,7 +177,7 @@ export class ZTreeReads extends LeafStore {
     const ids = this.ids;
     const names = this.names;
     while (leaf !== -1 && left > 0) {
-      const base = leaf << LEAF_SHIFT;
+      const base = this.baseOf(leaf);
       if (!reverse) {
         const n = this.count[leaf]!;
         for (; i < n && left > 0; i++, left--) {
@@ -236,7 +235,7 @@ export class ZTreeReads extends LeafStore {
       node = node.kids[i]!;
     }
     const ids = this.ids;
-    const base = leaf << LEAF_SHIFT;
+    const base = this.baseOf(leaf);
     let lo = 0;
     let hi = this.count[leaf]!;
     while (lo < hi) {

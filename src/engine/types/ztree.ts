@@ -49,6 +49,7 @@
 
 import {
   B,
+  LEAF_ROOM,
   LEAF_SHIFT,
   Inner,
   less,
@@ -71,6 +72,14 @@ let depth = 0;
 /** The score bounds of the keys under the leaf `descend` reached (from its ancestors). */
 let pathLow = -Infinity;
 let pathHigh = Infinity;
+/** A second path (`descendAside`): where an update's new key goes, found before the old key leaves. */
+const asideNodes: Inner[] = [];
+const asideIdx: number[] = [];
+let asideDepth = 0;
+let asideLow = -Infinity;
+let asideHigh = Infinity;
+/** The values of loads made only to start fetching their lines (kept, so the loads stay). */
+let touched = 0;
 
 export class ZTree extends ZTreeReads {
 
@@ -101,6 +110,39 @@ export class ZTree extends ZTreeReads {
     }
   }
 
+  /**
+   * `descend` for an update's new key, recording the aside path and leaving the main one
+   * alone; then loads the leaf's lines where the insert will look first, so their cache
+   * misses overlap the old key's instead of following them.
+   */
+  private descendAside(score: number, id: number): number {
+    asideDepth = 0;
+    let node = this.root;
+    let low = -Infinity;
+    let high = Infinity;
+    let leaf = this.rootLeaf;
+    while (node !== null) {
+      const i = childNear(node, this.names, score, id, low, high);
+      asideNodes[asideDepth] = node;
+      asideIdx[asideDepth] = i;
+      asideDepth++;
+      if (i > 0) low = node.maxScores[i - 1]!;
+      high = node.maxScores[i]!;
+      if (node.bottom) {
+        leaf = node.leaves[i]!;
+        break;
+      }
+      node = node.kids[i]!;
+    }
+    asideLow = low;
+    asideHigh = high;
+    const n = this.count[leaf]!;
+    const g = Math.floor(interpolate(score, low, high, n));
+    const at = this.baseOf(leaf) + (g >= n ? n - 1 : g > 0 ? g : 0);
+    touched = this.scores[at]! + this.ids[at]!;
+    return leaf;
+  }
+
   /** Insert an absent (score, id). */
   insert(score: number, id: number): void {
     this.insertInto(this.descend(score, id), score, id);
@@ -110,14 +152,23 @@ export class ZTree extends ZTreeReads {
   private insertInto(leaf: number, score: number, id: number): void {
     if (leaf === 0) this.roomFor(0);
     const n = this.count[leaf]!;
-    const base = leaf << LEAF_SHIFT;
+    const st = this.start[leaf]!;
+    const base = (leaf << LEAF_SHIFT) + st;
     const scores = this.scores;
     const ids = this.ids;
     const names = this.names;
     const p = lowerBound(scores, ids, names, base, n, score, id, interpolate(score, pathLow, pathHigh, n));
-    openGap(scores, ids, base + p, base + n);
-    scores[base + p] = score;
-    ids[base + p] = id;
+    // Move the shorter side, unless there is no room on that side.
+    if (st > 0 && (p < n - p || base + n >= scores.length || st + n >= LEAF_ROOM)) {
+      closeGap(scores, ids, base - 1, base + p);
+      scores[base + p - 1] = score;
+      ids[base + p - 1] = id;
+      this.start[leaf] = st - 1;
+    } else {
+      openGap(scores, ids, base + p, base + n);
+      scores[base + p] = score;
+      ids[base + p] = id;
+    }
     this.count[leaf] = n + 1;
     this.length++;
     for (let d = 0; d < depth; d++) {
@@ -131,18 +182,30 @@ export class ZTree extends ZTreeReads {
         node.maxIds[i] = id;
       }
     }
-    if (n + 1 >= B) this.splitLeaf(leaf);
+    if (n + 1 >= LEAF_ROOM) this.splitLeaf(leaf);
   }
 
-  /** Split the full `leaf` at the end of the recorded path, then its parents as they fill up. */
+  /**
+   * Split the full `leaf` at the end of the recorded path, then its parents as they fill
+   * up. Each half is centred in its room, so either side has room to grow.
+   */
   private splitLeaf(leaf: number): void {
     const r = this.allocLeaf();
-    const half = B >> 1;
     const n = this.count[leaf]!;
-    const base = leaf << LEAF_SHIFT;
-    const rb = r << LEAF_SHIFT;
-    this.scores.copyWithin(rb, base + half, base + n);
-    this.ids.copyWithin(rb, base + half, base + n);
+    const half = n >> 1;
+    const base = this.baseOf(leaf);
+    const scores = this.scores;
+    const ids = this.ids;
+    const rs = (LEAF_ROOM - (n - half)) >> 1;
+    const rb = (r << LEAF_SHIFT) + rs;
+    scores.copyWithin(rb, base + half, base + n);
+    ids.copyWithin(rb, base + half, base + n);
+    const ls = (LEAF_ROOM - half) >> 1;
+    const lb = (leaf << LEAF_SHIFT) + ls;
+    scores.copyWithin(lb, base, base + half);
+    ids.copyWithin(lb, base, base + half);
+    this.start[leaf] = ls;
+    this.start[r] = rs;
     this.count[leaf] = half;
     this.count[r] = n - half;
     const after = this.next[leaf]!;
@@ -207,11 +270,14 @@ export class ZTree extends ZTreeReads {
    */
   update(score: number, id: number, newScore: number): void {
     const leaf = this.descend(score, id);
+    // Outside this leaf's bounds the key moves to another leaf (bar a move just past
+    // this leaf's first or last key): find it now.
+    const target = newScore < pathLow || newScore > pathHigh ? this.descendAside(newScore, id) : -1;
     const scores = this.scores;
     const ids = this.ids;
     const names = this.names;
     const n = this.count[leaf]!;
-    const base = leaf << LEAF_SHIFT;
+    const base = this.baseOf(leaf);
     const p = positionOf(scores, ids, base, n, score, id, interpolate(score, pathLow, pathHigh, n));
     const last = n - 1;
     const prevLeaf = p === 0 ? this.prev[leaf]! : -1;
@@ -221,7 +287,7 @@ export class ZTree extends ZTreeReads {
       : prevLeaf === -1 || less(names, this.lastScore(prevLeaf), this.lastId(prevLeaf), newScore, id);
     const beforeNext = p < last
       ? less(names, newScore, id, scores[base + p + 1]!, ids[base + p + 1]!)
-      : nextLeaf === -1 || less(names, newScore, id, scores[nextLeaf << LEAF_SHIFT]!, ids[nextLeaf << LEAF_SHIFT]!);
+      : nextLeaf === -1 || less(names, newScore, id, scores[this.baseOf(nextLeaf)]!, ids[this.baseOf(nextLeaf)]!);
     if (afterPrev && beforeNext) {
       scores[base + p] = newScore;
       if (p !== last) return;
@@ -235,7 +301,8 @@ export class ZTree extends ZTreeReads {
       return;
     }
     const first = p === 0 ? 1 : 0;
-    if (p !== last && first < last
+    // The ancestors' bounds rule most moves out before the leaf's ends are read.
+    if (p !== last && first < last && newScore >= pathLow && newScore <= pathHigh
       && less(names, scores[base + first]!, ids[base + first]!, newScore, id)
       && less(names, newScore, id, scores[base + last]!, ids[base + last]!)) {
       // Strictly inside the leaf's other keys: one shift over the span between the two
@@ -252,23 +319,42 @@ export class ZTree extends ZTreeReads {
       }
       return;
     }
-    // Removed through the path just recorded: one descent fewer.
-    this.removeAt(leaf, p);
-    this.insert(newScore, id);
+    // Removed through the path just recorded, inserted through the aside path unless the
+    // removal changed the tree above the leaf.
+    if (this.removeAt(leaf, p) || target === -1) {
+      this.insert(newScore, id);
+      return;
+    }
+    for (let d = 0; d < asideDepth; d++) {
+      pathNodes[d] = asideNodes[d]!;
+      pathIdx[d] = asideIdx[d]!;
+    }
+    depth = asideDepth;
+    pathLow = asideLow;
+    pathHigh = asideHigh;
+    this.insertInto(target, newScore, id);
   }
 
   /** Remove (score, id), which must be present. */
   remove(score: number, id: number): void {
     const leaf = this.descend(score, id);
     const n = this.count[leaf]!;
-    this.removeAt(leaf, positionOf(this.scores, this.ids, leaf << LEAF_SHIFT, n, score, id, interpolate(score, pathLow, pathHigh, n)));
+    this.removeAt(leaf, positionOf(this.scores, this.ids, this.baseOf(leaf), n, score, id, interpolate(score, pathLow, pathHigh, n)));
   }
 
-  /** Remove the entry at position `p` of `leaf`, the end of the path `descend` recorded. */
-  private removeAt(leaf: number, p: number): void {
+  /**
+   * Remove the entry at position `p` of `leaf`, the end of the path `descend` recorded.
+   * True when the tree changed above the leaf (more than its counts).
+   */
+  private removeAt(leaf: number, p: number): boolean {
     const n = this.count[leaf]!;
-    const base = leaf << LEAF_SHIFT;
-    closeGap(this.scores, this.ids, base + p, base + n);
+    const st = this.start[leaf]!;
+    const base = (leaf << LEAF_SHIFT) + st;
+    // Move the shorter side.
+    if (p < n - 1 - p) {
+      openGap(this.scores, this.ids, base, base + p);
+      this.start[leaf] = st + 1;
+    } else closeGap(this.scores, this.ids, base + p, base + n);
     this.count[leaf] = n - 1;
     this.length--;
     for (let d = 0; d < depth; d++) {
@@ -277,18 +363,19 @@ export class ZTree extends ZTreeReads {
       node.counts[i]!--;
       node.blocks[i >> BLOCK_SHIFT]!--;
     }
-    this.afterRemoval(leaf, p === n - 1);
+    return this.afterRemoval(leaf, p === n - 1);
   }
 
   /**
    * Restore the invariants on the path to `leaf` after entries left it: drop emptied
    * nodes, merge a small leaf into a neighbour, refresh the greatest keys, collapse the root.
    * `lastLeft`: the leaf's greatest entry was among those removed. When it was not and the
-   * leaf stays big enough to keep, nothing above the leaf changes but the counts.
+   * leaf stays big enough to keep, nothing above the leaf changes but the counts (and
+   * this returns false, else true).
    */
-  private afterRemoval(leaf: number, lastLeft: boolean): void {
+  private afterRemoval(leaf: number, lastLeft: boolean): boolean {
     const n = this.count[leaf]!;
-    if (!lastLeft && n >= B >> 2) return;
+    if (!lastLeft && n >= LEAF_ROOM >> 2) return false;
     let d = depth;
     if (n === 0 && d > 0) {
       this.unlinkLeaf(leaf);
@@ -306,7 +393,7 @@ export class ZTree extends ZTreeReads {
         d--;
         if (parent.counts.length > 0 || d === 0) break;
       }
-    } else if (n < B >> 2 && d > 0) {
+    } else if (n < LEAF_ROOM >> 2 && d > 0) {
       this.mergeSmall(leaf, d);
     }
     // Greatest keys along what is left of the path, bottom-up.
@@ -336,22 +423,19 @@ export class ZTree extends ZTreeReads {
       this.rootLeaf = this.head = this.tail = this.compactTo(0);
     }
     this.root = root;
+    return true;
   }
 
-  /** Merge `leaf` (at path depth `d`) with its right, else left, sibling when both fit in B/2. */
+  /** Merge `leaf` (at path depth `d`) with its right, else left, sibling when both fit in half a leaf. */
   private mergeSmall(leaf: number, d: number): void {
     const parent = pathNodes[d - 1]!;
     const i = pathIdx[d - 1]!;
     const right = i + 1 < parent.leaves.length ? parent.leaves[i + 1]! : -1;
     const left = i > 0 ? parent.leaves[i - 1]! : -1;
     const n = this.count[leaf]!;
-    if (right !== -1 && n + this.count[right]! <= B >> 1) {
+    if (right !== -1 && n + this.count[right]! <= LEAF_ROOM >> 1) {
       // Take the right sibling's entries; drop it.
-      const rb = right << LEAF_SHIFT;
-      const end = (leaf << LEAF_SHIFT) + n;
-      this.scores.copyWithin(end, rb, rb + this.count[right]!);
-      this.ids.copyWithin(end, rb, rb + this.count[right]!);
-      this.count[leaf] = n + this.count[right]!;
+      this.append(leaf, right);
       this.unlinkLeaf(right);
       this.freeLeaf(right);
       parent.counts[i]! += parent.counts[i + 1]!;
@@ -360,12 +444,8 @@ export class ZTree extends ZTreeReads {
       parent.maxScores.splice(i + 1, 1);
       parent.maxIds.splice(i + 1, 1);
       refreshBlocks(parent);
-    } else if (left !== -1 && n + this.count[left]! <= B >> 1) {
-      const base = leaf << LEAF_SHIFT;
-      const end = (left << LEAF_SHIFT) + this.count[left]!;
-      this.scores.copyWithin(end, base, base + n);
-      this.ids.copyWithin(end, base, base + n);
-      this.count[left] = this.count[left]! + n;
+    } else if (left !== -1 && n + this.count[left]! <= LEAF_ROOM >> 1) {
+      this.append(left, leaf);
       this.unlinkLeaf(leaf);
       this.freeLeaf(leaf);
       parent.counts[i - 1]! += parent.counts[i]!;
@@ -379,6 +459,22 @@ export class ZTree extends ZTreeReads {
       // The path now ends at the left sibling.
       pathIdx[d - 1] = i - 1;
     }
+  }
+
+  /** Append leaf `src`'s entries to leaf `dst`'s (both fit in half a leaf), the whole centred in dst's room. */
+  private append(dst: number, src: number): void {
+    const n = this.count[dst]!;
+    const m = this.count[src]!;
+    const st = (LEAF_ROOM - n - m) >> 1;
+    const from = this.baseOf(dst);
+    const to = (dst << LEAF_SHIFT) + st;
+    const sb = this.baseOf(src);
+    this.scores.copyWithin(to, from, from + n);
+    this.ids.copyWithin(to, from, from + n);
+    this.scores.copyWithin(to + n, sb, sb + m);
+    this.ids.copyWithin(to + n, sb, sb + m);
+    this.start[dst] = st;
+    this.count[dst] = n + m;
   }
 
   private unlinkLeaf(leaf: number): void {
@@ -416,7 +512,7 @@ export class ZTree extends ZTreeReads {
         node = node.kids[i]!;
       }
       const n = this.count[leaf]!;
-      const base = leaf << LEAF_SHIFT;
+      const base = this.baseOf(leaf);
       const k = Math.min(n - index, remaining);
       for (let j = index; j < index + k; j++) onRemove(this.names[this.ids[base + j]!]!, this.scores[base + j]!);
       this.scores.copyWithin(base + index, base + index + k, base + n);
@@ -446,11 +542,12 @@ export class ZTree extends ZTreeReads {
       if (this.prev[leaf] !== prevLeaf) throw new Error('bad prev link');
       const n = this.count[leaf]!;
       if (n === 0 && this.length > 0) throw new Error('empty leaf');
-      if (n >= B) throw new Error('overfull leaf');
-      if ((leaf << LEAF_SHIFT) + n > this.scores.length) throw new Error('leaf past the arrays');
+      if (n >= LEAF_ROOM) throw new Error('overfull leaf');
+      const st = this.start[leaf]!;
+      if (st < 0 || st + n > LEAF_ROOM || this.baseOf(leaf) + n > this.scores.length) throw new Error('leaf past its room');
       for (let i = 0; i < n; i++) {
-        const s = this.scores[(leaf << LEAF_SHIFT) + i]!;
-        const id = this.ids[(leaf << LEAF_SHIFT) + i]!;
+        const s = this.scores[this.baseOf(leaf) + i]!;
+        const id = this.ids[this.baseOf(leaf) + i]!;
         if (names[id] === undefined) throw new Error(`dead id ${id}`);
         if (seen.has(id)) throw new Error(`id ${id} twice`);
         seen.add(id);
