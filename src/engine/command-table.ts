@@ -51,6 +51,7 @@ export class Route {
   readonly hasSubcommands: boolean;
   readonly noMulti: boolean;
   readonly transactionControl: boolean;
+  readonly lookupOnly: boolean;
 
   constructor(readonly spec: CommandSpec) {
     this.name = spec.name;
@@ -59,6 +60,7 @@ export class Route {
     this.hasSubcommands = spec.subcommands !== undefined;
     this.noMulti = spec.flags.includes('no_multi');
     this.transactionControl = TRANSACTION_CONTROL.has(spec.name);
+    this.lookupOnly = spec.lookupOnly === true;
   }
 }
 

@@ -105,6 +105,13 @@ export interface CommandSpec {
    * `variable_flags` (redis: the command's getkeys_proc, e.g. setGetKeys).
    */
   keyFlags?: (argv: readonly string[], pos: number) => readonly string[];
+  /**
+   * Every argument after the name is a key the handler only looks up (GET, MGET, EXISTS):
+   * never stored, logged, or quoted in a reply or an event. While the engine holds only
+   * ASCII, such a key that is not ASCII matches nothing, converted to bytes or not, so the
+   * connection may pass these arguments as they came (Engine.keysAsGiven).
+   */
+  lookupOnly?: true;
 }
 
 export const NO_KEYS: KeyRange = { first: 0, last: 0, step: 0 };

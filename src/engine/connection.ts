@@ -179,7 +179,12 @@ export class Connection {
     // A command name spelled as one that ran before is ASCII: found now, it is not checked.
     const first = argv[0];
     const spelled = typeof first === 'string' ? engine.commands.spelled(first) : undefined;
-    const raw = engine.execute(this, byteArgv(argv, engine, spelled === undefined ? 0 : 1), spelled);
+    // Keys only looked up need no check either while they could match nothing but ASCII
+    // (outside MULTI: a queued command runs after writes that may change that).
+    const bytes = spelled !== undefined && spelled.lookupOnly && this.multi === null && engine.keysAsGiven && allStrings(argv)
+      ? (argv as string[])
+      : byteArgv(argv, engine, spelled === undefined ? 0 : 1);
+    const raw = engine.execute(this, bytes, spelled);
     if (endTurn) this.engine.endTurn();
     if (this.closeAfterReply) this.close();
     return raw;
@@ -259,6 +264,11 @@ function byteArgv(argv: readonly Arg[], engine: Engine, from: number): string[] 
     if (bits > 127) return convertArgv(argv, i, engine);
   }
   return argv as string[];
+}
+
+function allStrings(argv: readonly Arg[]): boolean {
+  for (let i = 1; i < argv.length; i++) if (typeof argv[i] !== 'string') return false;
+  return true;
 }
 
 function convertArgv(argv: readonly Arg[], from: number, engine: Engine): string[] {

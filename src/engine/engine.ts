@@ -193,6 +193,15 @@ export class Engine {
     }
   }
 
+  /**
+   * True while a lookup-only command's keys may run as the caller gave them
+   * (CommandSpec.lookupOnly): the keyspace holds only ASCII, and nothing shows the keys
+   * themselves (MONITOR, keymiss events).
+   */
+  get keysAsGiven(): boolean {
+    return this.asciiOnly && this.pubsub.monitors.size === 0 && (this.notifyFlags & Notify.keyMiss) === 0;
+  }
+
   /** Subscribe to keyspace notifications (as enabled by `notify-keyspace-events`). */
   onKeyspaceEvent(listener: KeyspaceEventListener): () => void {
     this.eventListeners.add(listener);

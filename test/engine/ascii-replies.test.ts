@@ -33,6 +33,47 @@ describe('ASCII-only replies', () => {
     await expect(engine.call(['EXEC'])).rejects.toThrow(/EXECABORT/);
   });
 
+  it('keys only looked up (GET, MGET, EXISTS) match by their bytes, checked or not', async () => {
+    const engine = createEngine();
+    await engine.call(['SET', 'k', 'v']);
+    // Spelled once before: the names are known ASCII, the keys may then pass unchecked.
+    for (const name of ['MGET', 'GET', 'EXISTS']) await engine.call([name, 'k']);
+    // 'é' is C3 A9 in UTF-8; 'Ã©' is those two bytes as JS chars, so C3 83 C2 A9.
+    expect(await engine.call(['MGET', 'k', 'é', 'Ã©'])).toEqual(['v', null, null]);
+    expect(await engine.call(['GET', 'é'])).toBe(null);
+    expect(await engine.call(['EXISTS', 'é', 'k', 'Ã©'])).toBe(1);
+    expect(engine.asciiOnly).toBe(true);
+    // Queued, a lookup runs after other clients' writes, which may store such a key.
+    const queued = engine.connect();
+    for (const name of ['MGET', 'EXISTS']) await queued.call([name, 'k']);
+    expect(await queued.call(['MULTI'])).toBe('OK');
+    await queued.call(['MGET', 'Ã©', 'é']);
+    await queued.call(['EXISTS', 'Ã©', 'é']);
+    await engine.call(['SET', 'é', 'x']);
+    expect(await queued.call(['EXEC'])).toEqual([[null, 'x'], 1]);
+    expect(await engine.call(['MGET', 'é', 'Ã©', 'k'])).toEqual(['x', null, 'v']);
+    expect(await engine.call(['GET', 'Ã©'])).toBe(null);
+  });
+
+  it('keys only looked up still show as their bytes to MONITOR and keymiss events', async () => {
+    const engine = createEngine();
+    await engine.call(['GET', 'k']);
+    await engine.call(['MGET', 'k']);
+    const monitor = engine.connect();
+    const lines: unknown[] = [];
+    monitor.onPush((line) => lines.push(line));
+    await monitor.call(['MONITOR']);
+    await engine.call(['GET', 'é']);
+    expect(String(lines.at(-1))).toMatch(/"GET" "\\xc3\\xa9"$/);
+    monitor.close();
+    const events: string[] = [];
+    engine.onKeyspaceEvent((event) => events.push(event.channel));
+    await engine.call(['CONFIG', 'SET', 'notify-keyspace-events', 'Km']);
+    await engine.call(['MGET', 'é']);
+    expect(events).toEqual(['__keyspace@0__:\xc3\xa9']);
+    expect(engine.asciiOnly).toBe(false);
+  });
+
   it('raw bytes turn it off only when a byte is ≥ 0x80', async () => {
     const engine = createEngine();
     await engine.call(['SET', 'k', new Uint8Array([0x61, 0x62])]);

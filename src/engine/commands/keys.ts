@@ -143,6 +143,7 @@ export const keyCommands: readonly CommandSpec[] = [
     summary: 'Determine if a key exists',
     since: '1.0.0',
     complexity: 'O(N) where N is the number of keys to check.',
+    lookupOnly: true,
     // A key named twice counts twice.
     handler: (ctx, argv) => {
       let count = 0;

@@ -170,6 +170,7 @@ const coreCommands: readonly CommandSpec[] = [
     summary: 'Get the value of a key',
     since: '1.0.0',
     complexity: 'O(1)',
+    lookupOnly: true,
     handler: (ctx, argv) => getGeneric(ctx, argv[1]!),
   },
   {
@@ -311,6 +312,7 @@ const coreCommands: readonly CommandSpec[] = [
     summary: 'Get the values of all the given keys',
     since: '1.0.0',
     complexity: 'O(N) where N is the number of keys to retrieve.',
+    lookupOnly: true,
     handler: (ctx: CommandContext, argv) => {
       const n = argv.length;
       const out: RawReply[] = new Array(n - 1);
