@@ -47,7 +47,7 @@ export class SortedSet {
 
   /** Insert an absent member. */
   insert(member: string, score: number): void {
-    this.tree.insert(score, this.dict.add(member, score));
+    this.tree.insert(score, this.dict.add(member, score), member);
     this.index?.add(member);
   }
 
@@ -69,7 +69,7 @@ export class SortedSet {
   updateAt(slot: number, score: number): void {
     const current = this.dict.scoreAt(slot);
     if (score === current && 1 / score === 1 / current) return;
-    this.tree.update(current, this.dict.idAt(slot), score);
+    this.tree.update(current, this.dict.idAt(slot), score, this.dict.memberAt(slot));
     this.dict.setScoreAt(slot, score);
   }
 
@@ -82,7 +82,7 @@ export class SortedSet {
   delete(member: string): boolean {
     const slot = this.dict.slotOf(member);
     if (slot < 0) return false;
-    this.tree.remove(this.dict.scoreAt(slot), this.dict.idAt(slot));
+    this.tree.remove(this.dict.scoreAt(slot), this.dict.idAt(slot), member);
     this.dict.deleteAt(slot);
     this.index?.remove(member);
     return true;
@@ -105,7 +105,7 @@ export class SortedSet {
   rank(member: string, reverse: boolean): number {
     const slot = this.dict.slotOf(member);
     if (slot < 0) return -1;
-    const rank = this.tree.rankOf(this.dict.scoreAt(slot), this.dict.idAt(slot));
+    const rank = this.tree.rankOf(this.dict.scoreAt(slot), this.dict.idAt(slot), member);
     return reverse ? this.tree.length - 1 - rank : rank;
   }
 

@@ -14,6 +14,9 @@ export const LEAF_SHIFT = 8;
 /** Entries per leaf, at most (a leaf splits when it reaches LEAF_ROOM). */
 export const LEAF_ROOM = 1 << LEAF_SHIFT;
 
+/** The value of a load made only to start fetching its line (kept, so the load stays). */
+let touched = 0;
+
 /** log2 of the children per block of `Inner.blocks`. */
 export const BLOCK_SHIFT = 4;
 
@@ -45,11 +48,24 @@ export function less(names: readonly string[], s1: number, id1: number, s2: numb
 }
 
 /**
- * The first child of `node` whose greatest key is ≥ (score, id), the last child if none.
+ * The entry (s1, names[id1]) < the key (s2, m2), and the key (s1, m1) < the entry (s2,
+ * names[id2]). A key being placed comes with its member string, already in cache: reading
+ * it through `names` is one more cold line.
+ */
+export function entryLess(names: readonly string[], s1: number, id1: number, s2: number, m2: string): boolean {
+  return s1 < s2 || (s1 === s2 && names[id1]! < m2);
+}
+
+export function keyLess(s1: number, m1: string, names: readonly string[], s2: number, id2: number): boolean {
+  return s1 < s2 || (s1 === s2 && m1 < names[id2]!);
+}
+
+/**
+ * The first child of `node` whose greatest key is ≥ (score, member), the last child if none.
  * Found as in a leaf: the greatest scores searched from a guess interpolated between `low`
  * and `high` (the bounds its ancestors gave the node's keys), members read only on a tie.
  */
-export function childNear(node: Inner, names: readonly string[], score: number, id: number, low: number, high: number): number {
+export function childNear(node: Inner, names: readonly string[], score: number, member: string, low: number, high: number): number {
   const maxScores = node.maxScores;
   const last = maxScores.length - 1;
   const i = searchInner(maxScores, score, false, low, high);
@@ -57,7 +73,6 @@ export function childNear(node: Inner, names: readonly string[], score: number, 
   if (maxScores[i] !== score) return i;
   // A run of equal scores may span children: bisect it by member.
   const maxIds = node.maxIds;
-  const member = names[id]!;
   let lo = i;
   let hi = last;
   while (lo < hi) {
@@ -70,12 +85,12 @@ export function childNear(node: Inner, names: readonly string[], score: number, 
 }
 
 /**
- * First position in the leaf at `base` (`n` entries) whose key is ≥ (score, id). Searches
+ * First position in the leaf at `base` (`n` entries) whose key is ≥ (score, member). Searches
  * the scores first and reads members (through `names`) only on a tie: a member is a
  * separate heap string, a cache miss or two per probe at 1M members.
  */
 export function lowerBound(
-  scores: Float64Array, ids: Int32Array, names: readonly string[], base: number, n: number, score: number, id: number, guess: number,
+  scores: Float64Array, ids: Int32Array, names: readonly string[], base: number, n: number, score: number, member: string, guess: number,
 ): number {
   const p = searchLeaf(scores, base, n, score, false, guess);
   if (p === n || scores[base + p] !== score) return p;
@@ -88,7 +103,6 @@ export function lowerBound(
     step <<= 1;
   }
   if (end > n) end = n;
-  const member = names[id]!;
   let lo = p;
   let hi = end;
   while (lo < hi) {
@@ -106,6 +120,9 @@ export function lowerBound(
  * id (integers side by side: no member is read).
  */
 export function positionOf(scores: Float64Array, ids: Int32Array, base: number, n: number, score: number, id: number, guess: number): number {
+  // Load the ids' line near the guess with the scores' (read below when scores tie), so
+  // both cold lines come in one wait.
+  touched = ids[base + (guess >= n ? n - 1 : guess > 0 ? Math.floor(guess) : 0)]!;
   let k = searchLeaf(scores, base, n, score, false, guess);
   while (k + 1 < n && ids[base + k] !== id && scores[base + k + 1] === score) k++;
   return k;

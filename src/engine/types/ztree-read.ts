@@ -42,14 +42,14 @@ export class ZTreeReads extends LeafStore {
   }
 
   /** 0-based rank of (score, id), which must be present. */
-  rankOf(score: number, id: number): number {
+  rankOf(score: number, id: number, member: string): number {
     let node = this.root;
     let rank = 0;
     let low = -Infinity;
     let high = Infinity;
     let leaf = this.rootLeaf;
     while (node !== null) {
-      const i = childNear(node, this.names, score, id, low, high);
+      const i = childNear(node, this.names, score, member, low, high);
       rank += countBefore(node, i);
       if (i > 0) low = node.maxScores[i - 1]!;
       high = node.maxScores[i]!;

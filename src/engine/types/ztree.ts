@@ -53,6 +53,8 @@ import {
   LEAF_SHIFT,
   Inner,
   less,
+  entryLess,
+  keyLess,
   childNear,
   lowerBound,
   positionOf,
@@ -84,7 +86,7 @@ let touched = 0;
 export class ZTree extends ZTreeReads {
 
   /** Descend to the leaf where (score, id) is or would be, recording the path. */
-  private descend(score: number, id: number): number {
+  private descend(score: number, member: string): number {
     depth = 0;
     let node = this.root;
     let low = -Infinity;
@@ -95,7 +97,7 @@ export class ZTree extends ZTreeReads {
       return this.rootLeaf;
     }
     for (;;) {
-      const i = childNear(node, this.names, score, id, low, high);
+      const i = childNear(node, this.names, score, member, low, high);
       pathNodes[depth] = node;
       pathIdx[depth] = i;
       depth++;
@@ -115,14 +117,14 @@ export class ZTree extends ZTreeReads {
    * alone; then loads the leaf's lines where the insert will look first, so their cache
    * misses overlap the old key's instead of following them.
    */
-  private descendAside(score: number, id: number): number {
+  private descendAside(score: number, member: string): number {
     asideDepth = 0;
     let node = this.root;
     let low = -Infinity;
     let high = Infinity;
     let leaf = this.rootLeaf;
     while (node !== null) {
-      const i = childNear(node, this.names, score, id, low, high);
+      const i = childNear(node, this.names, score, member, low, high);
       asideNodes[asideDepth] = node;
       asideIdx[asideDepth] = i;
       asideDepth++;
@@ -143,13 +145,13 @@ export class ZTree extends ZTreeReads {
     return leaf;
   }
 
-  /** Insert an absent (score, id). */
-  insert(score: number, id: number): void {
-    this.insertInto(this.descend(score, id), score, id);
+  /** Insert an absent (score, id); `member` is names[id]. */
+  insert(score: number, id: number, member: string): void {
+    this.insertInto(this.descend(score, member), score, id, member);
   }
 
   /** Insert (score, id) into `leaf`, the end of the path `descend` recorded. */
-  private insertInto(leaf: number, score: number, id: number): void {
+  private insertInto(leaf: number, score: number, id: number, member: string): void {
     if (leaf === 0) this.roomFor(0);
     const n = this.count[leaf]!;
     const st = this.start[leaf]!;
@@ -157,7 +159,7 @@ export class ZTree extends ZTreeReads {
     const scores = this.scores;
     const ids = this.ids;
     const names = this.names;
-    const p = lowerBound(scores, ids, names, base, n, score, id, interpolate(score, pathLow, pathHigh, n));
+    const p = lowerBound(scores, ids, names, base, n, score, member, interpolate(score, pathLow, pathHigh, n));
     // Move the shorter side, unless there is no room on that side.
     if (st > 0 && (p < n - p || base + n >= scores.length || st + n >= LEAF_ROOM)) {
       closeGap(scores, ids, base - 1, base + p);
@@ -177,7 +179,7 @@ export class ZTree extends ZTreeReads {
       node.counts[i]!++;
       node.blocks[i >> BLOCK_SHIFT]!++;
       // Only a key past the last child's maximum can raise it.
-      if (less(names, node.maxScores[i]!, node.maxIds[i]!, score, id)) {
+      if (entryLess(names, node.maxScores[i]!, node.maxIds[i]!, score, member)) {
         node.maxScores[i] = score;
         node.maxIds[i] = id;
       }
@@ -268,11 +270,11 @@ export class ZTree extends ZTreeReads {
    * bracket it (a small ZINCRBY usually keeps its rank), by one shift when it stays
    * inside its leaf, else removed and re-inserted.
    */
-  update(score: number, id: number, newScore: number): void {
-    const leaf = this.descend(score, id);
+  update(score: number, id: number, newScore: number, member: string): void {
+    const leaf = this.descend(score, member);
     // Outside this leaf's bounds the key moves to another leaf (bar a move just past
     // this leaf's first or last key): find it now.
-    const target = newScore < pathLow || newScore > pathHigh ? this.descendAside(newScore, id) : -1;
+    const target = newScore < pathLow || newScore > pathHigh ? this.descendAside(newScore, member) : -1;
     const scores = this.scores;
     const ids = this.ids;
     const names = this.names;
@@ -283,11 +285,11 @@ export class ZTree extends ZTreeReads {
     const prevLeaf = p === 0 ? this.prev[leaf]! : -1;
     const nextLeaf = p === last ? this.next[leaf]! : -1;
     const afterPrev = p > 0
-      ? less(names, scores[base + p - 1]!, ids[base + p - 1]!, newScore, id)
-      : prevLeaf === -1 || less(names, this.lastScore(prevLeaf), this.lastId(prevLeaf), newScore, id);
+      ? entryLess(names, scores[base + p - 1]!, ids[base + p - 1]!, newScore, member)
+      : prevLeaf === -1 || entryLess(names, this.lastScore(prevLeaf), this.lastId(prevLeaf), newScore, member);
     const beforeNext = p < last
-      ? less(names, newScore, id, scores[base + p + 1]!, ids[base + p + 1]!)
-      : nextLeaf === -1 || less(names, newScore, id, scores[this.baseOf(nextLeaf)]!, ids[this.baseOf(nextLeaf)]!);
+      ? keyLess(newScore, member, names, scores[base + p + 1]!, ids[base + p + 1]!)
+      : nextLeaf === -1 || keyLess(newScore, member, names, scores[this.baseOf(nextLeaf)]!, ids[this.baseOf(nextLeaf)]!);
     if (afterPrev && beforeNext) {
       scores[base + p] = newScore;
       if (p !== last) return;
@@ -303,11 +305,11 @@ export class ZTree extends ZTreeReads {
     const first = p === 0 ? 1 : 0;
     // The ancestors' bounds rule most moves out before the leaf's ends are read.
     if (p !== last && first < last && newScore >= pathLow && newScore <= pathHigh
-      && less(names, scores[base + first]!, ids[base + first]!, newScore, id)
-      && less(names, newScore, id, scores[base + last]!, ids[base + last]!)) {
+      && entryLess(names, scores[base + first]!, ids[base + first]!, newScore, member)
+      && keyLess(newScore, member, names, scores[base + last]!, ids[base + last]!)) {
       // Strictly inside the leaf's other keys: one shift over the span between the two
       // positions; the leaf's size and greatest key stay, so nothing above changes.
-      const q = lowerBound(scores, ids, names, base, n, newScore, id, interpolate(newScore, scores[base]!, scores[base + last]!, n));
+      const q = lowerBound(scores, ids, names, base, n, newScore, member, interpolate(newScore, scores[base]!, scores[base + last]!, n));
       if (q > p) {
         closeGap(scores, ids, base + p, base + q);
         scores[base + q - 1] = newScore;
@@ -322,7 +324,7 @@ export class ZTree extends ZTreeReads {
     // Removed through the path just recorded, inserted through the aside path unless the
     // removal changed the tree above the leaf.
     if (this.removeAt(leaf, p) || target === -1) {
-      this.insert(newScore, id);
+      this.insert(newScore, id, member);
       return;
     }
     for (let d = 0; d < asideDepth; d++) {
@@ -332,12 +334,12 @@ export class ZTree extends ZTreeReads {
     depth = asideDepth;
     pathLow = asideLow;
     pathHigh = asideHigh;
-    this.insertInto(target, newScore, id);
+    this.insertInto(target, newScore, id, member);
   }
 
   /** Remove (score, id), which must be present. */
-  remove(score: number, id: number): void {
-    const leaf = this.descend(score, id);
+  remove(score: number, id: number, member: string): void {
+    const leaf = this.descend(score, member);
     const n = this.count[leaf]!;
     this.removeAt(leaf, positionOf(this.scores, this.ids, this.baseOf(leaf), n, score, id, interpolate(score, pathLow, pathHigh, n)));
   }

@@ -193,7 +193,7 @@ describe('ZTree and SortedSet invariants under random operations', () => {
     const names: string[] = [];
     const list = new ZTree(names);
     const members = ['', 'a', 'ab', 'b', '\x7f', '\xc3\xa9', 'z'];
-    for (const m of [...members].reverse()) list.insert(0, names.push(m) - 1);
+    for (const m of [...members].reverse()) list.insert(0, names.push(m) - 1, m);
     list.verify();
     expect(list.countBelowLex(0, 'ab', false)).toBe(2);
     expect(list.countBelowLex(0, 'ab', true)).toBe(3);
@@ -216,9 +216,9 @@ describe('ZTree and SortedSet invariants under random operations', () => {
   it('200k ascending inserts keep the tree shallow and ranks exact', () => {
     const names: string[] = [];
     const tree = new ZTree(names);
-    for (let i = 0; i < 200_000; i++) tree.insert(i, names.push(`m${i}`) - 1);
+    for (let i = 0; i < 200_000; i++) tree.insert(i, names.push(`m${i}`) - 1, `m${i}`);
     tree.verify();
-    expect(tree.rankOf(123_456, 123_456)).toBe(123_456);
+    expect(tree.rankOf(123_456, 123_456, 'm123456')).toBe(123_456);
     expect(tree.memberAt(199_999)).toBe('m199999');
     expect(tree.countBelowScore(1000, true)).toBe(1001);
   });
