@@ -14,9 +14,6 @@ export const LEAF_SHIFT = 8;
 /** Entries per leaf, at most (a leaf splits when it reaches LEAF_ROOM). */
 export const LEAF_ROOM = 1 << LEAF_SHIFT;
 
-/** The value of a load made only to start fetching its line (kept, so the load stays). */
-let touched = 0;
-
 /** log2 of the children per block of `Inner.blocks`. */
 export const BLOCK_SHIFT = 4;
 
@@ -120,11 +117,9 @@ export function lowerBound(
  * id (integers side by side: no member is read).
  */
 export function positionOf(scores: Float64Array, ids: Int32Array, base: number, n: number, score: number, id: number, guess: number): number {
-  // Load the ids' line near the guess with the scores' (read below when scores tie), so
-  // both cold lines come in one wait.
-  touched = ids[base + (guess >= n ? n - 1 : guess > 0 ? Math.floor(guess) : 0)]!;
   let k = searchLeaf(scores, base, n, score, false, guess);
-  while (k + 1 < n && ids[base + k] !== id && scores[base + k + 1] === score) k++;
+  // The ids are read only when the next score ties: their line is another cold one.
+  while (k + 1 < n && scores[base + k + 1] === score && ids[base + k] !== id) k++;
   return k;
 }
 

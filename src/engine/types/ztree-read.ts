@@ -1,9 +1,12 @@
 /**
- * The reading half of the sorted-set B+tree (ztree.ts): the tree's shape, and the queries
+ * The reading half of the sorted-set B+tree (ztree.ts): the tree's shape, the queries
  * that descend it (ranks, positions, score and lex bounds) and walk its leaves. ztree.ts
- * adds the changes. See ztree.ts for the design.
+ * adds the changes; the structure check (`verify`) is here too. See ztree.ts for the design.
  */
 import {
+  B,
+  LEAF_ROOM,
+  less,
   BLOCK_SHIFT,
   Inner,
   childNear,
@@ -247,4 +250,64 @@ export class ZTreeReads extends LeafStore {
     return rank + lo;
   }
 
+  /** Check every structural invariant; throws on the first violation (tests). */
+  verify(): void {
+    const names = this.names;
+    let total = 0;
+    let prevScore = -Infinity;
+    let prevId = -1;
+    let prevLeaf = -1;
+    const seen = new Set<number>();
+    for (let leaf = this.head; leaf !== -1; leaf = this.next[leaf]!) {
+      if (this.prev[leaf] !== prevLeaf) throw new Error('bad prev link');
+      const n = this.count[leaf]!;
+      if (n === 0 && this.length > 0) throw new Error('empty leaf');
+      if (n >= LEAF_ROOM) throw new Error('overfull leaf');
+      const st = this.start[leaf]!;
+      if (st < 0 || st + n > LEAF_ROOM || this.baseOf(leaf) + n > this.scores.length) throw new Error('leaf past its room');
+      for (let i = 0; i < n; i++) {
+        const s = this.scores[this.baseOf(leaf) + i]!;
+        const id = this.ids[this.baseOf(leaf) + i]!;
+        if (names[id] === undefined) throw new Error(`dead id ${id}`);
+        if (seen.has(id)) throw new Error(`id ${id} twice`);
+        seen.add(id);
+        if (prevId !== -1 && !less(names, prevScore, prevId, s, id)) throw new Error(`out of order at ${names[id]}`);
+        prevScore = s;
+        prevId = id;
+        total++;
+      }
+      prevLeaf = leaf;
+      if (seen.size > this.length + 1) throw new Error('leaf cycle');
+    }
+    if (this.tail !== prevLeaf) throw new Error('bad tail');
+    if (total !== this.length) throw new Error(`length ${this.length}, counted ${total}`);
+    const check = (node: Inner): [number, number, number] => {
+      const fanout = node.counts.length;
+      if (fanout === 0 || fanout >= B) throw new Error('bad fan-out');
+      if ((node.bottom ? node.leaves.length : node.kids.length) !== fanout) throw new Error('children and counts differ');
+      if (node.blocks.length !== (fanout + (1 << BLOCK_SHIFT) - 1) >> BLOCK_SHIFT) throw new Error('bad block count');
+      let sum = 0;
+      for (let i = 0; i < fanout; i++) {
+        let n: number;
+        let s: number;
+        let m: number;
+        if (node.bottom) {
+          const leaf = node.leaves[i]!;
+          n = this.count[leaf]!;
+          if (n === 0) throw new Error('empty leaf under a node');
+          s = this.lastScore(leaf);
+          m = this.lastId(leaf);
+        } else [n, s, m] = check(node.kids[i]!);
+        if (node.counts[i] !== n) throw new Error(`bad count ${node.counts[i]} != ${n}`);
+        let block = 0;
+        for (let k = i & ~((1 << BLOCK_SHIFT) - 1); k < Math.min(fanout, (i | ((1 << BLOCK_SHIFT) - 1)) + 1); k++) block += node.counts[k]!;
+        if (node.blocks[i >> BLOCK_SHIFT] !== block) throw new Error(`bad block sum at child ${i}`);
+        if (node.maxScores[i] !== s || node.maxIds[i] !== m) throw new Error('bad max key');
+        sum += n;
+      }
+      return [sum, node.maxScores[fanout - 1]!, node.maxIds[fanout - 1]!];
+    };
+    if (this.root !== null && check(this.root)[0] !== this.length) throw new Error('bad root count');
+    if (this.root === null && this.head !== this.rootLeaf) throw new Error('bad root leaf');
+  }
 }

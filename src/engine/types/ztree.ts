@@ -5,46 +5,54 @@
  * O(log n + m) ranges by rank, score or lex, never a sort) with a layout that suits a JS
  * heap: a skiplist hop is two or three dependent cache misses (node, link array, next
  * node), and a million-member skiplist pays ~60 of them per lookup. Here a lookup visits
- * 3 nodes at 1M members (256 entries per node), binary-searching contiguous arrays.
+ * 3 nodes at 1M members (256 entries per node), searching contiguous arrays.
  *
  * - Order: by score, ties broken by member bytes (members are byte strings, so `<` is
- *   memcmp order). A member appears once; the owner (zset.ts) keeps the member → score map
- *   that guarantees it.
- * - Leaves hold up to `B` entries in two parallel arrays (scores, members) and are linked
- *   both ways, so a range is one descent then a walk. Inner nodes hold up to `B` children
- *   with, per child, its entry count and its greatest key, plus the counts summed per
- *   block of 16 children: descending sums the counts of the children passed (a rank: at
- *   most 15 blocks and 15 counts), and picks the first child whose greatest key reaches
- *   the target.
+ *   memcmp order). A member appears once; the owner (zset.ts) keeps the member → score
+ *   table that guarantees it, and names each member by an integer id (score-table.ts):
+ *   the tree stores (score, id) and reads a member string, through `names`, only where
+ *   two scores tie. A key being placed comes with its member string.
+ * - Leaves are stored flat (ztree-leaves.ts): up to LEAF_ROOM (256) entries each in one
+ *   Float64Array of scores and one Int32Array of ids, linked both ways, so a range is one
+ *   descent then a walk. Inner nodes (objects) hold up to `B` (256) children with, per
+ *   child, its entry count and its greatest key, plus the counts summed per block of 16
+ *   children: descending sums the counts of the children passed (a rank: at most 15
+ *   blocks and 15 counts), and picks the first child whose greatest key reaches the target.
  * - A full node splits in two halves. A node left empty is removed; a leaf that falls
- *   below B/4 merges with a neighbour under the same parent when both fit in B/2. The root
- *   collapses while it is an inner node with one child.
+ *   below a quarter merges with a neighbour under the same parent when both fit in half a
+ *   leaf. The root collapses while it is an inner node with one child.
  * - Every query reduces to ranks: `countBelowScore`/`countBelowLex` tell how many entries
  *   precede a bound, so a range is the rank interval [lo, hi) and `collect`/`each` walk it;
  *   a score range walks on from its near bound's descent (`collectFromBound`).
  * - Node size: 256 measured faster than 64 or 128 for random lookups at 1M members (one
- *   level less; descents are cache-miss bound), while an insert still shifts at most 255
- *   array slots. 32 and 64 for leaves alone were slower too (more inner entries to miss).
- * - At 1M members a lookup's time is cache misses: the leaf, and the inner node above it
- *   too (the member → score table's traffic evicts it). Node searches therefore look at
- *   scores alone, reading a member (another heap string) only among equal scores, and
- *   start from a guess interpolated between the node's score bounds (its ancestors'
+ *   level less; descents are cache-miss bound). Leaves of 64 or 128 under 256-wide inner
+ *   nodes were slower, with leaves as JS arrays and again (128) with flat leaves.
+ * - At 1M members a lookup's time is cache misses. Node searches look at scores alone
+ *   and start from a guess interpolated between the node's score bounds (its ancestors'
  *   greatest keys), galloping out from it, so evenly spread scores read fewer cold lines
  *   than a bisection from the middle. Any spread stays exact; a skewed one costs at most
- *   ~2 log n probes. Measured at 1M members, old and new trees alternating in one process:
- *   interpolated leaves took a rank lookup from ~1.18 to ~0.81 µs; interpolated inner
- *   nodes and block sums then ~10% more on ranks and ~20% on score bounds.
- * - A random score change at 1M members (ZADD of an existing member) costs ~3–4× a rank
- *   lookup: two descents, four array splices and the member → score table's read and
- *   write. `update` removes through the path it found, and a removal that leaves its
- *   leaf's greatest entry and size alone changes nothing above the leaf but the counts.
- *   Its profile (bundled driver, --cpu-prof): the members arrays' splices ~18% (a pointer
- *   move pays the write barrier, ~2 ns a slot even in cache), the scores' ~6%, the
- *   descents' cold node loads ~18%, the table ~12%, members compared among equal scores
- *   ~7%. Tried and dropped: shifting by hand instead of `splice` (the builtin moves
- *   doubles by memmove, 2× a JS loop, and pointers 1.2× faster); leaves of 64 or 128
- *   entries under 256-wide inner nodes (slower on ranks and on score changes alike, sets
- *   built side by side in one process); galloping to a tie run's end before bisecting it.
+ *   ~2 log n probes. (Interpolated leaves took a rank lookup from ~1.18 to ~0.81 µs.)
+ * - A random score change at 1M members (ZADD of an existing member) is a table lookup,
+ *   two leaves (the old key's and the new key's) and an entry moved out of one and into
+ *   the other. What it costs is the cold lines read one after another, so: the entry
+ *   comes and goes by moving the shorter side of its leaf (half the lines streamed); a
+ *   removal that leaves the leaf's greatest entry and size alone changes nothing above
+ *   it; a key that stays inside its leaf moves by one shift, one whose neighbours still
+ *   bracket it is rewritten in place (a small ZINCRBY). Ids are read only where scores
+ *   tie, and a tie run is galloped from its start before it is bisected by member (the
+ *   lines past a short run may be cold).
+ * - Measured (structure alone, 1M members, old and new code alternating in separate
+ *   processes): a score change ~5.2 → ~3.4 µs, a new member ~3.5 → ~2.3 µs, a rank ~1.8 →
+ *   ~1.5 µs. The step from leaves as objects holding a scores array and a member-string
+ *   array: their splices paid the write barrier per pointer moved (~18% of a score change)
+ *   and a reallocation when full. Reaching member strings through `names[id]` where the
+ *   caller holds the string cost a cold line per tie compare; the table reaching its keys
+ *   through `names[id]` made its lookup three misses in a row (it keeps them by slot).
+ *   Tried and dropped, no gain within this machine's spread (±15%): leaves of 128 flat
+ *   entries; finding the new key's leaf and loading its lines before reading the old
+ *   key's, so the two misses overlap (and, further, starting both leaves' loads during
+ *   the table lookup: slower); shifting by hand instead of `splice` with array leaves
+ *   (slower). `copyWithin` is a builtin call (~40 ns): spans up to 32 move by hand.
  */
 
 import {
@@ -52,7 +60,6 @@ import {
   LEAF_ROOM,
   LEAF_SHIFT,
   Inner,
-  less,
   entryLess,
   keyLess,
   childNear,
@@ -74,15 +81,6 @@ let depth = 0;
 /** The score bounds of the keys under the leaf `descend` reached (from its ancestors). */
 let pathLow = -Infinity;
 let pathHigh = Infinity;
-/** A second path (`descendAside`): where an update's new key goes, found before the old key leaves. */
-const asideNodes: Inner[] = [];
-const asideIdx: number[] = [];
-let asideDepth = 0;
-let asideLow = -Infinity;
-let asideHigh = Infinity;
-/** The values of loads made only to start fetching their lines (kept, so the loads stay). */
-let touched = 0;
-
 export class ZTree extends ZTreeReads {
 
   /** Descend to the leaf where (score, id) is or would be, recording the path. */
@@ -110,39 +108,6 @@ export class ZTree extends ZTreeReads {
       }
       node = node.kids[i]!;
     }
-  }
-
-  /**
-   * `descend` for an update's new key, recording the aside path and leaving the main one
-   * alone; then loads the leaf's lines where the insert will look first, so their cache
-   * misses overlap the old key's instead of following them.
-   */
-  private descendAside(score: number, member: string): number {
-    asideDepth = 0;
-    let node = this.root;
-    let low = -Infinity;
-    let high = Infinity;
-    let leaf = this.rootLeaf;
-    while (node !== null) {
-      const i = childNear(node, this.names, score, member, low, high);
-      asideNodes[asideDepth] = node;
-      asideIdx[asideDepth] = i;
-      asideDepth++;
-      if (i > 0) low = node.maxScores[i - 1]!;
-      high = node.maxScores[i]!;
-      if (node.bottom) {
-        leaf = node.leaves[i]!;
-        break;
-      }
-      node = node.kids[i]!;
-    }
-    asideLow = low;
-    asideHigh = high;
-    const n = this.count[leaf]!;
-    const g = Math.floor(interpolate(score, low, high, n));
-    const at = this.baseOf(leaf) + (g >= n ? n - 1 : g > 0 ? g : 0);
-    touched = this.scores[at]! + this.ids[at]!;
-    return leaf;
   }
 
   /** Insert an absent (score, id); `member` is names[id]. */
@@ -272,9 +237,6 @@ export class ZTree extends ZTreeReads {
    */
   update(score: number, id: number, newScore: number, member: string): void {
     const leaf = this.descend(score, member);
-    // Outside this leaf's bounds the key moves to another leaf (bar a move just past
-    // this leaf's first or last key): find it now.
-    const target = newScore < pathLow || newScore > pathHigh ? this.descendAside(newScore, member) : -1;
     const scores = this.scores;
     const ids = this.ids;
     const names = this.names;
@@ -321,20 +283,9 @@ export class ZTree extends ZTreeReads {
       }
       return;
     }
-    // Removed through the path just recorded, inserted through the aside path unless the
-    // removal changed the tree above the leaf.
-    if (this.removeAt(leaf, p) || target === -1) {
-      this.insert(newScore, id, member);
-      return;
-    }
-    for (let d = 0; d < asideDepth; d++) {
-      pathNodes[d] = asideNodes[d]!;
-      pathIdx[d] = asideIdx[d]!;
-    }
-    depth = asideDepth;
-    pathLow = asideLow;
-    pathHigh = asideHigh;
-    this.insertInto(target, newScore, id, member);
+    // Removed through the path just recorded: one descent fewer.
+    this.removeAt(leaf, p);
+    this.insert(newScore, id, member);
   }
 
   /** Remove (score, id), which must be present. */
@@ -344,11 +295,8 @@ export class ZTree extends ZTreeReads {
     this.removeAt(leaf, positionOf(this.scores, this.ids, this.baseOf(leaf), n, score, id, interpolate(score, pathLow, pathHigh, n)));
   }
 
-  /**
-   * Remove the entry at position `p` of `leaf`, the end of the path `descend` recorded.
-   * True when the tree changed above the leaf (more than its counts).
-   */
-  private removeAt(leaf: number, p: number): boolean {
+  /** Remove the entry at position `p` of `leaf`, the end of the path `descend` recorded. */
+  private removeAt(leaf: number, p: number): void {
     const n = this.count[leaf]!;
     const st = this.start[leaf]!;
     const base = (leaf << LEAF_SHIFT) + st;
@@ -365,19 +313,18 @@ export class ZTree extends ZTreeReads {
       node.counts[i]!--;
       node.blocks[i >> BLOCK_SHIFT]!--;
     }
-    return this.afterRemoval(leaf, p === n - 1);
+    this.afterRemoval(leaf, p === n - 1);
   }
 
   /**
    * Restore the invariants on the path to `leaf` after entries left it: drop emptied
    * nodes, merge a small leaf into a neighbour, refresh the greatest keys, collapse the root.
    * `lastLeft`: the leaf's greatest entry was among those removed. When it was not and the
-   * leaf stays big enough to keep, nothing above the leaf changes but the counts (and
-   * this returns false, else true).
+   * leaf stays big enough to keep, nothing above the leaf changes but the counts.
    */
-  private afterRemoval(leaf: number, lastLeft: boolean): boolean {
+  private afterRemoval(leaf: number, lastLeft: boolean): void {
     const n = this.count[leaf]!;
-    if (!lastLeft && n >= LEAF_ROOM >> 2) return false;
+    if (!lastLeft && n >= LEAF_ROOM >> 2) return;
     let d = depth;
     if (n === 0 && d > 0) {
       this.unlinkLeaf(leaf);
@@ -425,7 +372,6 @@ export class ZTree extends ZTreeReads {
       this.rootLeaf = this.head = this.tail = this.compactTo(0);
     }
     this.root = root;
-    return true;
   }
 
   /** Merge `leaf` (at path depth `d`) with its right, else left, sibling when both fit in half a leaf. */
@@ -530,66 +476,5 @@ export class ZTree extends ZTreeReads {
       remaining -= k;
       this.afterRemoval(leaf, true);
     }
-  }
-
-  /** Check every structural invariant; throws on the first violation (tests). */
-  verify(): void {
-    const names = this.names;
-    let total = 0;
-    let prevScore = -Infinity;
-    let prevId = -1;
-    let prevLeaf = -1;
-    const seen = new Set<number>();
-    for (let leaf = this.head; leaf !== -1; leaf = this.next[leaf]!) {
-      if (this.prev[leaf] !== prevLeaf) throw new Error('bad prev link');
-      const n = this.count[leaf]!;
-      if (n === 0 && this.length > 0) throw new Error('empty leaf');
-      if (n >= LEAF_ROOM) throw new Error('overfull leaf');
-      const st = this.start[leaf]!;
-      if (st < 0 || st + n > LEAF_ROOM || this.baseOf(leaf) + n > this.scores.length) throw new Error('leaf past its room');
-      for (let i = 0; i < n; i++) {
-        const s = this.scores[this.baseOf(leaf) + i]!;
-        const id = this.ids[this.baseOf(leaf) + i]!;
-        if (names[id] === undefined) throw new Error(`dead id ${id}`);
-        if (seen.has(id)) throw new Error(`id ${id} twice`);
-        seen.add(id);
-        if (prevId !== -1 && !less(names, prevScore, prevId, s, id)) throw new Error(`out of order at ${names[id]}`);
-        prevScore = s;
-        prevId = id;
-        total++;
-      }
-      prevLeaf = leaf;
-      if (seen.size > this.length + 1) throw new Error('leaf cycle');
-    }
-    if (this.tail !== prevLeaf) throw new Error('bad tail');
-    if (total !== this.length) throw new Error(`length ${this.length}, counted ${total}`);
-    const check = (node: Inner): [number, number, number] => {
-      const fanout = node.counts.length;
-      if (fanout === 0 || fanout >= B) throw new Error('bad fan-out');
-      if ((node.bottom ? node.leaves.length : node.kids.length) !== fanout) throw new Error('children and counts differ');
-      if (node.blocks.length !== (fanout + (1 << BLOCK_SHIFT) - 1) >> BLOCK_SHIFT) throw new Error('bad block count');
-      let sum = 0;
-      for (let i = 0; i < fanout; i++) {
-        let n: number;
-        let s: number;
-        let m: number;
-        if (node.bottom) {
-          const leaf = node.leaves[i]!;
-          n = this.count[leaf]!;
-          if (n === 0) throw new Error('empty leaf under a node');
-          s = this.lastScore(leaf);
-          m = this.lastId(leaf);
-        } else [n, s, m] = check(node.kids[i]!);
-        if (node.counts[i] !== n) throw new Error(`bad count ${node.counts[i]} != ${n}`);
-        let block = 0;
-        for (let k = i & ~((1 << BLOCK_SHIFT) - 1); k < Math.min(fanout, (i | ((1 << BLOCK_SHIFT) - 1)) + 1); k++) block += node.counts[k]!;
-        if (node.blocks[i >> BLOCK_SHIFT] !== block) throw new Error(`bad block sum at child ${i}`);
-        if (node.maxScores[i] !== s || node.maxIds[i] !== m) throw new Error('bad max key');
-        sum += n;
-      }
-      return [sum, node.maxScores[fanout - 1]!, node.maxIds[fanout - 1]!];
-    };
-    if (this.root !== null && check(this.root)[0] !== this.length) throw new Error('bad root count');
-    if (this.root === null && this.head !== this.rootLeaf) throw new Error('bad root leaf');
   }
 }
