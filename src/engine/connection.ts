@@ -180,7 +180,7 @@ export class Connection {
     const first = argv[0];
     const spelled = typeof first === 'string' ? engine.commands.spelled(first) : undefined;
     // Keys only looked up need no check either while they could match nothing but ASCII
-    // (outside MULTI: a queued command runs after writes that may change that).
+    // (not inside MULTI: a queued command runs after other clients' writes may change that).
     const bytes = spelled !== undefined && spelled.lookupOnly && this.multi === null && engine.keysAsGiven && allStrings(argv)
       ? (argv as string[])
       : byteArgv(argv, engine, spelled === undefined ? 0 : 1);
@@ -266,6 +266,7 @@ function byteArgv(argv: readonly Arg[], engine: Engine, from: number): string[] 
   return argv as string[];
 }
 
+/** No argument after the name is raw bytes (a Uint8Array is always converted). */
 function allStrings(argv: readonly Arg[]): boolean {
   for (let i = 1; i < argv.length; i++) if (typeof argv[i] !== 'string') return false;
   return true;

@@ -130,11 +130,9 @@ export class Keyspace {
   private slots: string[] = [];
   private heap = new ExpiryHeap();
   /**
-   * Keys whose deadline was removed (SET without KEEPTTL, PERSIST …) → the deadline they
-   * had: the heap still holds a pair for the key at or before it, so a deadline given back
-   * later (SET then EXPIRE) at or after it needs no new pair (see deadlineSet). A key is
-   * forgotten here once any pair of it leaves the heap. Kept across deadlines given back,
-   * so a key cleared and given its deadline again each turn costs no Map insert or delete.
+   * Key whose deadline was removed (SET, PERSIST …) → a bound the heap holds a pair of it at
+   * or before: a deadline given back at or after it (SET then EXPIRE) needs no new pair. Kept
+   * until any pair of the key leaves the heap, so a SET+EXPIRE cycle writes no Map entry.
    */
   private cleared = new Map<string, number>();
   /** Keys that carry a deadline (INFO keyspace `expires=`). */
@@ -320,11 +318,7 @@ export class Keyspace {
     this.maybeRebuildHeap();
   }
 
-  /**
-   * `key` lost its deadline `previous`: the heap holds a pair for it at or before that. A
-   * remembered earlier bound stays (its pair is at or before `previous` too), which spares
-   * a key cleared again and again a Map write each time.
-   */
+  /** `key` lost its deadline `previous`; an earlier bound remembered stays (fewer Map writes). */
   private deadlineCleared(key: string, previous: number): void {
     const before = this.cleared.get(key);
     if (before === undefined || before > previous) this.cleared.set(key, previous);
@@ -541,7 +535,7 @@ export class Keyspace {
     const table = this.table;
     // Live pairs: at or before their key's deadline (see deadlineSet).
     heap.retain((when, key) => when <= (table.get(key)?.expireAt || -Infinity));
-    // Keys without a deadline kept no pair.
+    // Keys without a deadline kept no pair; the others are remembered again when cleared.
     this.cleared.clear();
     // More live pairs than keys with a deadline: drop the repeats (rarely needed).
     if (heap.size <= this.volatileCount) return;
