@@ -29,7 +29,11 @@ export class Connection {
   dirtyCAS = false;
   closed = false;
   readonly createdAt: number;
-  lastCommandAt: number;
+  /**
+   * Set by every command. Declared with a number: a field born undefined holds any value
+   * boxed, and each new time stored then allocated.
+   */
+  lastCommandAt = 0;
   lastCommand = 'NULL';
   /** Set by QUIT: the connection closes once the reply is out. */
   closeAfterReply = false;
