@@ -202,6 +202,31 @@ describe('ZTree and SortedSet invariants under random operations', () => {
     expect(list.countBelowLex(0, '\xc3', false)).toBe(6);
   });
 
+  it('equal scores order by member bytes (short members, NUL and 0xff bytes, shared prefixes, ties across leaves)', () => {
+    const members = [
+      '', '\x00', '\x00\x00', 'a', 'a\x00', 'a\x00b', 'ab', 'abcdefg', 'abcdefgh', 'abcdefgh\x00', 'abcdefghi', 'abcdefgi',
+      'abcdefh', '\x7f', '\x80', '\xff', '\xff\xff\xff\xff\xff\xff\xff\xff', '\xff\xff\xff\xff\xff\xff\xff\xff\x01',
+      'member:1', 'member:10', 'member:100000', 'member:2', 'member:99999',
+    ];
+    const r = rng(7);
+    for (let round = 0; round < 20; round++) {
+      const set = new SortedSet();
+      // Filler at the same score so the tie spans leaves; then the members in a random order.
+      for (let i = 0; i < 600; i++) set.insert(`filler:${i}`, 1);
+      const order = [...members].sort(() => r() - 0.5);
+      for (const m of order) set.insert(m, 1);
+      // Moves out of the tie and back into it.
+      for (const m of order.slice(0, 5)) {
+        set.update(m, 2);
+        set.update(m, 1);
+      }
+      set.tree.verify();
+      const got = contents(set).map(([m]) => m);
+      const want = [...members, ...Array.from({ length: 600 }, (_, i) => `filler:${i}`)].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+      expect(got).toEqual(want);
+    }
+  });
+
   it('update moves a member to its new rank', () => {
     const set = new SortedSet();
     for (let i = 0; i < 500; i++) set.insert(`m${i}`, i);
