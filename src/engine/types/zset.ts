@@ -178,14 +178,28 @@ export const zsetOps: TypeOps<ZsetEntry> = {
   rewrite(key, entry) {
     const out: string[][] = [];
     let batch: string[] = [];
-    entry.value.forEach((member, score) => {
+    const push = (score: string, member: string): void => {
       if (batch.length === 0) batch = ['ZADD', key];
-      batch.push(formatScore(score), member);
+      batch.push(score, member);
       if (batch.length === 2 + 2 * 64) {
         out.push(batch);
         batch = [];
       }
+    };
+    // Replayed, a set starts as a listpack, which stores -0 as 0, and a later ZADD of -0
+    // over 0 is no change: a skiplist's -0 would come back as 0 (Redis's RDB keeps it).
+    // So its -0 members go in at 1 first, and are moved to -0 once every member is in
+    // (the set is a skiplist again by then if its size or members made it one).
+    const negativeZeros: string[] = [];
+    entry.value.forEach((member, score) => {
+      if (score === 0 && 1 / score < 0 && entry.encoding === 'skiplist') {
+        negativeZeros.push(member);
+        push('1', member);
+      } else push(formatScore(score), member);
     });
+    if (batch.length > 0) out.push(batch);
+    batch = [];
+    for (const member of negativeZeros) push('-0', member);
     if (batch.length > 0) out.push(batch);
     return out;
   },
