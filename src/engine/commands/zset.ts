@@ -102,9 +102,9 @@ function zaddGeneric(ctx: CommandContext, argv: string[], flags: number): RawRep
     } else {
       if (xx) continue;
       if (entry.encoding === 'listpack') growFor(entry, member.length, listpackLimits(ctx));
-      score = storedScore(entry, score);
-      set.insert(member, score);
+      // INCR replies with the score computed, -0 included, whatever the listpack stores.
       newScore = score;
+      set.insert(member, storedScore(entry, score));
       processed++;
       added++;
     }
@@ -113,6 +113,13 @@ function zaddGeneric(ctx: CommandContext, argv: string[], flags: number): RawRep
   if (added + updated > 0) ctx.modified(key, Notify.zset, incr ? 'zincr' : 'zadd', added + updated);
   if (incr) return processed > 0 ? formatScore(newScore) : null;
   return (flags & ZADD_CH) !== 0 ? added + updated : added;
+}
+
+const LISTPACK_INTEGER_LIMIT = 2 ** 62;
+
+/** A score as a listpack entry reads back (see zscan). */
+function listpackScore(score: number): string {
+  return Number.isInteger(score) && Math.abs(score) <= LISTPACK_INTEGER_LIMIT ? BigInt(score).toString() : formatScore(score);
 }
 
 /** ZRANDMEMBER key [count [WITHSCORES]] (redis: zrandmemberCommand). */
@@ -181,9 +188,13 @@ function zscan(ctx: CommandContext, argv: string[]): RawReply {
   const emit = (member: string, score: number): void => {
     if (pattern === null || globMatch(pattern, member)) out.push(member, formatScore(score));
   };
-  // A listpack-encoded set is returned whole, in order, with cursor 0 (as Redis does).
+  // A listpack-encoded set is returned whole, in order, with cursor 0 (as Redis does), its
+  // scores as the listpack holds them: a whole score within ±2^62 is stored as an integer
+  // (redis: zzlInsertAt, double2ll) and read back as its digits, not as %.17g.
   if (entry.encoding === 'listpack') {
-    set.forEach(emit);
+    set.forEach((member, score) => {
+      if (pattern === null || globMatch(pattern, member)) out.push(member, listpackScore(score));
+    });
     return ['0', out];
   }
   const step = scanStep(set.ensureIndex(), cursor, count);

@@ -181,6 +181,22 @@ describe.skipIf(!haveRedis)('sorted-set commands against Redis 7.0', () => {
     await same(commands);
   });
 
+  it('-0 and whole scores as a listpack holds them: INCR replies, ZSCAN prints stored integers', async () => {
+    // A listpack stores a whole score within ±2^62 as an integer (double2ll): -0 becomes 0
+    // but INCR replies with the score it computed, and ZSCAN prints the integer's digits.
+    const whole = ['123456789012345678', '-123456789012345678', '4611686018427387904', '4611686018427388928', '1e17', '99999999999999999', '1.5e17', '2.5', '-0'];
+    const commands: string[][] = [
+      ['ZADD', 'lp', 'INCR', 'NX', '-0.0', 'd'], ['ZSCORE', 'lp', 'd'], ['ZINCRBY', 'lp', '-0', 'e'], ['ZSCORE', 'lp', 'e'],
+      ['ZINCRBY', 'lp', '-0', 'e'], ['ZADD', 'lp', 'INCR', '-0', 'd'], ['ZINCRBY', 'fresh', '-0', 'x'], ['ZSCORE', 'fresh', 'x'],
+      ['CONFIG', 'SET', 'zset-max-listpack-entries', '0'], ['ZINCRBY', 'sk', '-0', 'x'], ['ZSCORE', 'sk', 'x'], ['ZINCRBY', 'sk', '-0', 'x'],
+      ['CONFIG', 'SET', 'zset-max-listpack-entries', '128'],
+    ];
+    whole.forEach((score, i) => commands.push(['ZADD', 'lpw', score, `m${i}`], ['ZADD', 'skw', score, `m${i}`]));
+    commands.push(['ZADD', 'skw', '1', 'x'.repeat(80)], ['OBJECT', 'ENCODING', 'lpw'], ['OBJECT', 'ENCODING', 'skw']);
+    commands.push(['ZSCAN', 'lpw', '0'], ['ZSCAN', 'lpw', 'FULL'], ['ZSCAN', 'skw', 'FULL'], ['ZRANGE', 'lpw', '0', '-1', 'WITHSCORES'], ['ZRANGE', 'skw', '0', '-1', 'WITHSCORES']);
+    await same(commands);
+  });
+
   it('ranges by rank, score and lex with REV, LIMIT and WITHSCORES', async () => {
     const commands: string[][] = [
       ['ZADD', 'z', '1', 'a', '2', 'b', '2', 'bb', '3', 'c', '-inf', 'lo', 'inf', 'hi', '2.5', 'half'],

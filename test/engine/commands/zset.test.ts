@@ -132,6 +132,20 @@ describe('scores', () => {
     expect(r('ZSCORE', 'big', 'm')).toBe('-0');
   });
 
+  it('ZADD INCR of -0 on a new member replies -0 though a listpack stores 0', () => {
+    const { r } = setup();
+    expect(r('ZADD', 'z', 'INCR', 'NX', '-0.0', 'd')).toBe('-0');
+    expect(r('ZSCORE', 'z', 'd')).toBe('0');
+    expect(r('ZINCRBY', 'z', '-0', 'd')).toBe('0');
+  });
+
+  it('ZSCAN of a listpack prints whole scores within ±2^62 as the integers it stores', () => {
+    const { r } = setup();
+    r('ZADD', 'z', '123456789012345678', 'a', '4611686018427388928', 'b', '2.5', 'c', '-1e17', 'd');
+    expect(r('ZSCAN', 'z', '0')).toEqual(['0', ['d', '-100000000000000000', 'c', '2.5', 'a', '123456789012345680', 'b', '4.6116860184273889e+18']]);
+    expect(r('ZRANGE', 'z', '0', '0', 'WITHSCORES')).toEqual(['d', '-1e+17']);
+  });
+
   it('ZRANGEBYSCORE with non-value min or max', () => {
     const { r } = setup();
     for (const [min, max] of [['str', '1'], ['1', 'str'], ['1', 'NaN'], ['(nan', '1'], ['1 ', '2']]) {
