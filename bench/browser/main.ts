@@ -5,22 +5,10 @@
 import * as Comlink from 'comlink';
 import { createClient, type RedisClient } from '../../src/index.js';
 import { interleaved, median, wallMs, type Measurement } from '../stats.js';
+import { echoWorker } from './echo.js';
 
 const results: Measurement[] = [];
 const out = document.getElementById('out')!;
-
-function echoWorker(): { worker: Worker; send: (data: unknown) => Promise<unknown> } {
-  const worker = new Worker(new URL('./echo-worker.ts', import.meta.url), { type: 'module' });
-  const waiting: Array<(v: unknown) => void> = [];
-  worker.onmessage = (e) => waiting.shift()!(e.data);
-  return {
-    worker,
-    send: (data) => {
-      worker.postMessage(data);
-      return new Promise((resolve) => waiting.push(resolve));
-    },
-  };
-}
 
 async function rawPostMessage(): Promise<void> {
   const echo = echoWorker();

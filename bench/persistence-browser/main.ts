@@ -10,6 +10,7 @@ import { openDB } from 'idb';
 import { createClient, type RedisClient } from '../../src/index.js';
 import { createEngine } from '../../src/engine/engine.js';
 import { indexedDBStorage } from '../../src/persistence/indexeddb.js';
+import { echoWorker } from '../browser/echo.js';
 
 const run = Date.now();
 const log = (line: string) => console.log(line);
@@ -35,19 +36,6 @@ async function awaitedRate(n: number, op: (i: number) => Promise<unknown>): Prom
     for (let i = 0; i < n; i++) await op(i);
   });
   return (n / ms) * 1000;
-}
-
-function echoWorker(): { send(data: unknown): Promise<unknown>; terminate(): void } {
-  const worker = new Worker(new URL('../browser/echo-worker.ts', import.meta.url), { type: 'module' });
-  const waiting: Array<(value: unknown) => void> = [];
-  worker.onmessage = (event) => waiting.shift()!(event.data);
-  return {
-    send(data) {
-      worker.postMessage(data);
-      return new Promise((resolve) => waiting.push(resolve));
-    },
-    terminate: () => worker.terminate(),
-  };
 }
 
 /**
@@ -93,7 +81,7 @@ async function awaitedWrites(): Promise<void> {
     const fmt = (r: number) => Math.round(r).toLocaleString('en-US');
     log(`  ${name.padEnd(34)} ${fmt(median(own)).padStart(9)} ops/s (${fmt(Math.min(...own))}–${fmt(Math.max(...own))})` + (c === 0 ? '' : `  ${median(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`));
   }
-  echo.terminate();
+  echo.worker.terminate();
   for (const client of clients) await client.quit();
   for (const engine of engines) {
     engine.close();
