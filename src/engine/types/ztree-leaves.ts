@@ -1,12 +1,15 @@
 /**
  * The leaves of the sorted-set B+tree (ztree.ts), stored flat: leaf k owns the LEAF_ROOM
- * slots from k << LEAF_SHIFT of one Float64Array of scores and one Int32Array of member
- * ids, and its entries are the count[k] slots from start[k] among them; its count, start
- * and neighbours are in plain arrays of small integers (-1: none).
+ * slots from k << LEAF_SHIFT of one buffer of 16-byte slots (score, member id, member
+ * key: see ztree-node.ts `idAt`), and its entries are the count[k] slots from start[k]
+ * among them; its count, start and neighbours are in plain arrays of small integers (-1:
+ * none).
  *
  * - A leaf is then one cold line per line of data it reads: a leaf object holding two JS
  *   arrays was three dependent misses (object, array, its elements) before the first
- *   score, and twice that for the members.
+ *   score, and twice that for the members. A leaf's room is 4 KB, one page, so a leaf
+ *   visited costs one TLB miss, where scores and ids in two arrays cost two (at 1M
+ *   members every leaf visit misses the TLB too).
  * - Moving entries is a memmove of unboxed numbers (no write barrier, no reallocation: a
  *   leaf's room is fixed at LEAF_ROOM entries). An entry comes or goes by moving the
  *   shorter side of the leaf (the entries stay contiguous, with free room at both ends):
@@ -20,8 +23,10 @@ import { LEAF_ROOM, LEAF_SHIFT } from './ztree-node.js';
 const MIN_ROOM = 8;
 
 export class LeafStore {
-  scores = new Float64Array(MIN_ROOM);
-  ids = new Int32Array(MIN_ROOM);
+  /** Slot k's score at k << 1; the same buffer as `words`. */
+  scores = new Float64Array(2 * MIN_ROOM);
+  /** Slot k's member id at (k << 2) | 2, its key at (k << 2) | 3. */
+  words = new Int32Array(this.scores.buffer);
   /** Entries per leaf. */
   count: number[] = [0];
   /** Where each leaf's first entry is, from the start of its room. */
@@ -46,7 +51,7 @@ export class LeafStore {
       this.prev[k] = -1;
     }
     const end = (k + 1) << LEAF_SHIFT;
-    if (end > this.scores.length) this.grow(Math.max(end, 2 * this.scores.length));
+    if (end > this.slots()) this.grow(Math.max(end, 2 * this.slots()));
     return k;
   }
 
@@ -55,7 +60,12 @@ export class LeafStore {
     this.freeLeaves.push(k);
   }
 
-  /** The index of leaf `k`'s first entry in `scores` and `ids`. */
+  /** Slots in the leaf arrays. */
+  protected slots(): number {
+    return this.scores.length >> 1;
+  }
+
+  /** The slot of leaf `k`'s first entry. */
   protected baseOf(k: number): number {
     return (k << LEAF_SHIFT) + this.start[k]!;
   }
@@ -63,16 +73,14 @@ export class LeafStore {
   /** Room for one more entry after leaf `k`'s last (only leaf 0 of a one-leaf tree can lack it). */
   protected roomFor(k: number): void {
     const end = this.baseOf(k) + this.count[k]! + 1;
-    if (end > this.scores.length && this.scores.length < LEAF_ROOM) this.grow(Math.min(LEAF_ROOM, 2 * this.scores.length));
+    if (end > this.slots() && this.slots() < LEAF_ROOM) this.grow(Math.min(LEAF_ROOM, 2 * this.slots()));
   }
 
-  private grow(length: number): void {
-    const scores = new Float64Array(length);
+  private grow(slots: number): void {
+    const scores = new Float64Array(2 * slots);
     scores.set(this.scores);
-    const ids = new Int32Array(length);
-    ids.set(this.ids);
     this.scores = scores;
-    this.ids = ids;
+    this.words = new Int32Array(scores.buffer);
   }
 
   /** Make `leaf`, the tree's only one now, leaf 0 of arrays sized to it; returns 0. */
@@ -81,12 +89,10 @@ export class LeafStore {
     let room = MIN_ROOM;
     while (room < n + 1) room <<= 1;
     const base = this.baseOf(leaf);
-    const scores = new Float64Array(room);
-    scores.set(this.scores.subarray(base, base + n));
-    const ids = new Int32Array(room);
-    ids.set(this.ids.subarray(base, base + n));
+    const scores = new Float64Array(2 * room);
+    scores.set(this.scores.subarray(base << 1, (base + n) << 1));
     this.scores = scores;
-    this.ids = ids;
+    this.words = new Int32Array(scores.buffer);
     this.count = [n];
     this.start = [0];
     this.next = [-1];

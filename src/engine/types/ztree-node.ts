@@ -82,20 +82,73 @@ export function childNear(node: Inner, names: readonly string[], score: number, 
 }
 
 /**
+ * A member's key in the leaves: the 30 bits of its bytes [skip, skip + 4) read as a
+ * big-endian number (missing bytes read 0, a char past 255 as 255), so for two members
+ * sharing their first `skip` bytes, a smaller key means a smaller member and only equal
+ * keys leave the order to the strings. `skip` is the bytes every member of the tree
+ * shares (ztree.ts), so members like `user:1234` differ within their key.
+ */
+export function keyOf(member: string, skip: number): number {
+  const n = member.length;
+  let c0 = skip < n ? member.charCodeAt(skip) : 0;
+  let c1 = skip + 1 < n ? member.charCodeAt(skip + 1) : 0;
+  let c2 = skip + 2 < n ? member.charCodeAt(skip + 2) : 0;
+  let c3 = skip + 3 < n ? member.charCodeAt(skip + 3) : 0;
+  if ((c0 | c1 | c2 | c3) > 255) {
+    c0 = Math.min(c0, 255);
+    c1 = Math.min(c1, 255);
+    c2 = Math.min(c2, 255);
+    c3 = Math.min(c3, 255);
+  }
+  return ((c0 << 22) | (c1 << 14) | (c2 << 6) | (c3 >> 2)) >>> 0;
+}
+
+/**
+ * Slot k of the leaf arrays is 16 bytes, one 64-byte line per four entries: its score
+ * is `scores[k << 1]`, its member id `words[(k << 2) | 2]` and its key `words[(k << 2) | 3]`
+ * (the same buffer seen as doubles and as 32-bit words), so the entries found by score
+ * are compared by id or key on the line already read. A key is < 2^30: read as a
+ * double, an entry's second half is a finite number, so moving it as one is exact.
+ */
+export function idAt(words: Int32Array, k: number): number {
+  return words[(k << 2) | 2]!;
+}
+
+/**
+ * The entry in slot `k` < the key (score, key, member) being placed: the entry's key
+ * decides a tie of scores unless the keys are equal too.
+ */
+export function slotLess(scores: Float64Array, words: Int32Array, names: readonly string[], k: number, score: number, key: number, member: string): boolean {
+  const s = scores[k << 1]!;
+  if (s !== score) return s < score;
+  const e = words[(k << 2) | 3]!;
+  return e < key || (e === key && names[words[(k << 2) | 2]!]! < member);
+}
+
+/** The key (score, key, member) being placed < the entry in slot `k`. */
+export function keyBefore(score: number, key: number, member: string, scores: Float64Array, words: Int32Array, names: readonly string[], k: number): boolean {
+  const s = scores[k << 1]!;
+  if (s !== score) return score < s;
+  const e = words[(k << 2) | 3]!;
+  return key < e || (key === e && member < names[words[(k << 2) | 2]!]!);
+}
+
+/**
  * First position in the leaf at `base` (`n` entries) whose key is ≥ (score, member). Searches
- * the scores first and reads members (through `names`) only on a tie: a member is a
- * separate heap string, a cache miss or two per probe at 1M members.
+ * the scores first; a tie of scores is decided by the keys beside them, and members are
+ * read (through `names`) only when keys tie too: a member is a separate heap string, a
+ * cache miss or two per probe at 1M members.
  */
 export function lowerBound(
-  scores: Float64Array, ids: Int32Array, names: readonly string[], base: number, n: number, score: number, member: string, guess: number,
+  scores: Float64Array, words: Int32Array, names: readonly string[], base: number, n: number, score: number, key: number, member: string, guess: number,
 ): number {
   const p = searchLeaf(scores, base, n, score, false, guess);
-  if (p === n || scores[base + p] !== score) return p;
+  if (p === n || scores[(base + p) << 1] !== score) return p;
   // A run of equal scores: find its end galloping from p (the lines past it may be
   // cold, and a short run is the common case), then bisect the run by member.
   let end = p + 1;
   let step = 1;
-  while (end < n && scores[base + end] === score) {
+  while (end < n && scores[(base + end) << 1] === score) {
     end += step;
     step <<= 1;
   }
@@ -104,8 +157,7 @@ export function lowerBound(
   let hi = end;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const s = scores[base + mid]!;
-    if (s === score && names[ids[base + mid]!]! < member) lo = mid + 1;
+    if (slotLess(scores, words, names, base + mid, score, key, member)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -114,12 +166,11 @@ export function lowerBound(
 /**
  * Position of (score, id), which is there, in the leaf at `base` (`n` entries). Without a
  * tie it is the first score ≥ `score`; among equal scores the entry is the one with its
- * id (integers side by side: no member is read).
+ * id (on the score's own line: no member is read).
  */
-export function positionOf(scores: Float64Array, ids: Int32Array, base: number, n: number, score: number, id: number, guess: number): number {
+export function positionOf(scores: Float64Array, words: Int32Array, base: number, n: number, score: number, id: number, guess: number): number {
   let k = searchLeaf(scores, base, n, score, false, guess);
-  // The ids are read only when the next score ties: their line is another cold one.
-  while (k + 1 < n && scores[base + k + 1] === score && ids[base + k] !== id) k++;
+  while (k + 1 < n && scores[(base + k + 1) << 1] === score && words[((base + k) << 2) | 2] !== id) k++;
   return k;
 }
 
@@ -136,13 +187,13 @@ export function searchLeaf(scores: Float64Array, base: number, n: number, score:
   else if (g >= n) g = n - 1;
   let lo: number;
   let hi: number;
-  let s = scores[base + g]!;
+  let s = scores[(base + g) << 1]!;
   if (s < score || (inclusive && s === score)) {
     // Everything up to g is before: gallop right.
     lo = g + 1;
     hi = lo;
     let step = 1;
-    while (hi < n && ((s = scores[base + hi]!) < score || (inclusive && s === score))) {
+    while (hi < n && ((s = scores[(base + hi) << 1]!) < score || (inclusive && s === score))) {
       lo = hi + 1;
       hi += step;
       step <<= 1;
@@ -153,7 +204,7 @@ export function searchLeaf(scores: Float64Array, base: number, n: number, score:
     hi = g;
     lo = g - 1;
     let step = 1;
-    while (lo >= 0 && !((s = scores[base + lo]!) < score || (inclusive && s === score))) {
+    while (lo >= 0 && !((s = scores[(base + lo) << 1]!) < score || (inclusive && s === score))) {
       hi = lo;
       lo -= step;
       step <<= 1;
@@ -162,7 +213,7 @@ export function searchLeaf(scores: Float64Array, base: number, n: number, score:
   }
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    s = scores[base + mid]!;
+    s = scores[(base + mid) << 1]!;
     if (s < score || (inclusive && s === score)) lo = mid + 1;
     else hi = mid;
   }
@@ -269,30 +320,22 @@ export function sizeOf(node: Inner): number {
 }
 
 /**
- * Move entries [from, end) of the leaf arrays one slot right (`openGap`) or the entries
- * (at, end) one slot left over `at` (`closeGap`). `copyWithin` is a memmove, but a
- * builtin call: a short span moves faster by hand.
+ * Move the entries in slots [from, end) one slot right (`openGap`), or those in (at, end)
+ * one slot left over `at` (`closeGap`). `copyWithin` is a memmove, but a builtin call: a
+ * short span moves faster by hand, each slot as two doubles (exact: see `idAt`).
  */
-export function openGap(scores: Float64Array, ids: Int32Array, from: number, end: number): void {
+export function openGap(scores: Float64Array, from: number, end: number): void {
   if (end - from > 32) {
-    scores.copyWithin(from + 1, from, end);
-    ids.copyWithin(from + 1, from, end);
+    scores.copyWithin((from + 1) << 1, from << 1, end << 1);
     return;
   }
-  for (let k = end; k > from; k--) {
-    scores[k] = scores[k - 1]!;
-    ids[k] = ids[k - 1]!;
-  }
+  for (let k = (end << 1) + 1; k > (from << 1) + 1; k--) scores[k] = scores[k - 2]!;
 }
 
-export function closeGap(scores: Float64Array, ids: Int32Array, at: number, end: number): void {
+export function closeGap(scores: Float64Array, at: number, end: number): void {
   if (end - at > 32) {
-    scores.copyWithin(at, at + 1, end);
-    ids.copyWithin(at, at + 1, end);
+    scores.copyWithin(at << 1, (at + 1) << 1, end << 1);
     return;
   }
-  for (let k = at + 1; k < end; k++) {
-    scores[k - 1] = scores[k]!;
-    ids[k - 1] = ids[k]!;
-  }
+  for (let k = at << 1; k < (end - 1) << 1; k++) scores[k] = scores[k + 2]!;
 }

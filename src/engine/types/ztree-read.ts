@@ -15,6 +15,8 @@ import {
   searchInner,
   interpolate,
   countBefore,
+  idAt,
+  keyOf,
 } from './ztree-node.js';
 import { LeafStore } from './ztree-leaves.js';
 
@@ -29,6 +31,11 @@ export class ZTreeReads extends LeafStore {
   protected head = 0;
   protected tail = 0;
   length = 0;
+  /**
+   * Bytes every member in the tree starts with (at most MAX_PREFIX of them; set by the
+   * first member of an empty tree): the leaves' member keys are read from past them.
+   */
+  protected prefix = '';
 
   /** `names`: the member strings by id (the score table's), read to order equal scores. */
   constructor(protected readonly names: readonly string[]) {
@@ -37,11 +44,11 @@ export class ZTreeReads extends LeafStore {
 
   /** The greatest key of leaf `k` (not empty): its score, and its id. */
   protected lastScore(k: number): number {
-    return this.scores[this.baseOf(k) + this.count[k]! - 1]!;
+    return this.scores[(this.baseOf(k) + this.count[k]! - 1) << 1]!;
   }
 
   protected lastId(k: number): number {
-    return this.ids[this.baseOf(k) + this.count[k]! - 1]!;
+    return idAt(this.words, this.baseOf(k) + this.count[k]! - 1);
   }
 
   /** 0-based rank of (score, id), which must be present. */
@@ -63,7 +70,7 @@ export class ZTreeReads extends LeafStore {
       node = node.kids[i]!;
     }
     const n = this.count[leaf]!;
-    return rank + positionOf(this.scores, this.ids, this.baseOf(leaf), n, score, id, interpolate(score, low, high, n));
+    return rank + positionOf(this.scores, this.words, this.baseOf(leaf), n, score, id, interpolate(score, low, high, n));
   }
 
   /** The leaf holding 0-based `index` (0 ≤ index < length); `seekIndex` is the position in it. */
@@ -92,7 +99,7 @@ export class ZTreeReads extends LeafStore {
   /** The member at 0-based `index`. */
   memberAt(index: number): string {
     const leaf = this.seek(index);
-    return this.names[this.ids[this.baseOf(leaf) + seekIndex]!]!;
+    return this.names[idAt(this.words, this.baseOf(leaf) + seekIndex)]!;
   }
 
   /**
@@ -108,15 +115,15 @@ export class ZTreeReads extends LeafStore {
     while (leaf !== -1 && remaining > 0) {
       // Read the arrays per leaf: a visit may not change the tree, but stay safe if it grows.
       const scores = this.scores;
-      const ids = this.ids;
+      const words = this.words;
       const base = this.baseOf(leaf);
       if (!reverse) {
         const n = this.count[leaf]!;
-        for (; i < n && remaining > 0; i++, remaining--) if (visit(names[ids[base + i]!]!, scores[base + i]!) === false) return;
+        for (; i < n && remaining > 0; i++, remaining--) if (visit(names[idAt(words, base + i)]!, scores[(base + i) << 1]!) === false) return;
         leaf = this.next[leaf]!;
         i = 0;
       } else {
-        for (; i >= 0 && remaining > 0; i--, remaining--) if (visit(names[ids[base + i]!]!, scores[base + i]!) === false) return;
+        for (; i >= 0 && remaining > 0; i--, remaining--) if (visit(names[idAt(words, base + i)]!, scores[(base + i) << 1]!) === false) return;
         leaf = this.prev[leaf]!;
         if (leaf !== -1) i = this.count[leaf]! - 1;
       }
@@ -177,25 +184,25 @@ export class ZTreeReads extends LeafStore {
     let i = reverse ? seekIndex - 1 : seekIndex;
     let left = count < 0 ? Infinity : count;
     const ls = this.scores;
-    const ids = this.ids;
+    const words = this.words;
     const names = this.names;
     while (leaf !== -1 && left > 0) {
       const base = this.baseOf(leaf);
       if (!reverse) {
         const n = this.count[leaf]!;
         for (; i < n && left > 0; i++, left--) {
-          const s = ls[base + i]!;
+          const s = ls[(base + i) << 1]!;
           if (s > bound || (ex && s === bound)) return;
-          members.push(names[ids[base + i]!]!);
+          members.push(names[idAt(words, base + i)]!);
           scores.push(s);
         }
         leaf = this.next[leaf]!;
         i = 0;
       } else {
         for (; i >= 0 && left > 0; i--, left--) {
-          const s = ls[base + i]!;
+          const s = ls[(base + i) << 1]!;
           if (s < bound || (ex && s === bound)) return;
-          members.push(names[ids[base + i]!]!);
+          members.push(names[idAt(words, base + i)]!);
           scores.push(s);
         }
         leaf = this.prev[leaf]!;
@@ -237,13 +244,13 @@ export class ZTreeReads extends LeafStore {
       }
       node = node.kids[i]!;
     }
-    const ids = this.ids;
+    const words = this.words;
     const base = this.baseOf(leaf);
     let lo = 0;
     let hi = this.count[leaf]!;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const m = names[ids[base + mid]!]!;
+      const m = names[idAt(words, base + mid)]!;
       if (m < member || (inclusive && m === member)) lo = mid + 1;
       else hi = mid;
     }
@@ -264,11 +271,13 @@ export class ZTreeReads extends LeafStore {
       if (n === 0 && this.length > 0) throw new Error('empty leaf');
       if (n >= LEAF_ROOM) throw new Error('overfull leaf');
       const st = this.start[leaf]!;
-      if (st < 0 || st + n > LEAF_ROOM || this.baseOf(leaf) + n > this.scores.length) throw new Error('leaf past its room');
+      if (st < 0 || st + n > LEAF_ROOM || this.baseOf(leaf) + n > this.slots()) throw new Error('leaf past its room');
       for (let i = 0; i < n; i++) {
-        const s = this.scores[this.baseOf(leaf) + i]!;
-        const id = this.ids[this.baseOf(leaf) + i]!;
+        const s = this.scores[(this.baseOf(leaf) + i) << 1]!;
+        const id = idAt(this.words, this.baseOf(leaf) + i);
         if (names[id] === undefined) throw new Error(`dead id ${id}`);
+        if (!names[id].startsWith(this.prefix)) throw new Error(`${names[id]} lacks the shared prefix`);
+        if (this.words[((this.baseOf(leaf) + i) << 2) | 3] !== keyOf(names[id], this.prefix.length)) throw new Error(`bad key for ${names[id]}`);
         if (seen.has(id)) throw new Error(`id ${id} twice`);
         seen.add(id);
         if (prevId !== -1 && !less(names, prevScore, prevId, s, id)) throw new Error(`out of order at ${names[id]}`);

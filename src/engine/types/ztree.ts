@@ -10,10 +10,17 @@
  * - Order: by score, ties broken by member bytes (members are byte strings, so `<` is
  *   memcmp order). A member appears once; the owner (zset.ts) keeps the member → score
  *   table that guarantees it, and names each member by an integer id (score-table.ts):
- *   the tree stores (score, id) and reads a member string, through `names`, only where
- *   two scores tie. A key being placed comes with its member string.
- * - Leaves are stored flat (ztree-leaves.ts): up to LEAF_ROOM (256) entries each in one
- *   Float64Array of scores and one Int32Array of ids, linked both ways, so a range is one
+ *   the tree stores (score, id, key) and reads a member string, through `names`, only
+ *   where two scores and their keys tie. A key being placed comes with its member string.
+ * - A member's key (ztree-node.ts `keyOf`) is 30 bits of its bytes past `prefix`, the
+ *   bytes every member shares (`user:` in `user:1234`): order-preserving, so most ties of
+ *   scores are decided on the line that holds the scores, where comparing the members
+ *   was three dependent misses (the id, the `names` slot, the string). The first member
+ *   of an empty tree sets the prefix (at most MAX_PREFIX bytes); a member that shares
+ *   less shortens it, and every key is rewritten from the old keys and the prefix, no
+ *   member read (O(n), at most MAX_PREFIX times in a set's life, like a table resize).
+ * - Leaves are stored flat (ztree-leaves.ts): up to LEAF_ROOM (256) entries each, 16
+ *   bytes an entry (score, id, key) in one buffer, linked both ways, so a range is one
  *   descent then a walk. Inner nodes (objects) hold up to `B` (256) children with, per
  *   child, its entry count and its greatest key, plus the counts summed per block of 16
  *   children: descending sums the counts of the children passed (a rank: at most 15
@@ -62,7 +69,6 @@ import {
   LEAF_SHIFT,
   Inner,
   entryLess,
-  keyLess,
   childNear,
   lowerBound,
   positionOf,
@@ -72,6 +78,10 @@ import {
   sizeOf,
   openGap,
   closeGap,
+  keyOf,
+  slotLess,
+  keyBefore,
+  idAt,
 } from './ztree-node.js';
 import { ZTreeReads } from './ztree-read.js';
 
@@ -82,6 +92,9 @@ let depth = 0;
 /** The score bounds of the keys under the leaf `descend` reached (from its ancestors). */
 let pathLow = -Infinity;
 let pathHigh = Infinity;
+/** The longest shared prefix kept (each shortening rewrites every key: at most this many times). */
+const MAX_PREFIX = 24;
+
 export class ZTree extends ZTreeReads {
 
   /** Descend to the leaf where (score, id) is or would be, recording the path. */
@@ -113,30 +126,67 @@ export class ZTree extends ZTreeReads {
 
   /** Insert an absent (score, id); `member` is names[id]. */
   insert(score: number, id: number, member: string): void {
-    this.insertInto(this.descend(score, member), score, id, member);
+    const key = this.admit(member);
+    this.insertInto(this.descend(score, member), score, id, key, member);
   }
 
-  /** Insert (score, id) into `leaf`, the end of the path `descend` recorded. */
-  private insertInto(leaf: number, score: number, id: number, member: string): void {
+  /**
+   * The key of `member`, about to enter the tree: the first member of an empty tree sets
+   * the shared prefix, one that does not share all of it shortens it first.
+   */
+  private admit(member: string): number {
+    if (this.length === 0) {
+      this.prefix = member.length > MAX_PREFIX ? member.slice(0, MAX_PREFIX) : member;
+      return keyOf(member, this.prefix.length);
+    }
+    const prefix = this.prefix;
+    const n = Math.min(prefix.length, member.length);
+    let i = 0;
+    while (i < n && prefix.charCodeAt(i) === member.charCodeAt(i)) i++;
+    if (i < prefix.length) this.shortenPrefix(i);
+    return keyOf(member, i);
+  }
+
+  /**
+   * Shorten the shared prefix to its first `to` bytes, rewriting every key without reading
+   * a member: the bytes the keys gain are the prefix's own, the rest come from the old key.
+   */
+  private shortenPrefix(to: number): void {
+    const prefix = this.prefix;
+    const d = prefix.length - to;
+    let high = 0;
+    for (let i = 0; i < 4; i++) high = (high << 8) | (i < d ? Math.min(prefix.charCodeAt(to + i), 255) : 0);
+    const words = this.words;
+    for (let leaf = this.head; leaf !== -1; leaf = this.next[leaf]!) {
+      const base = this.baseOf(leaf);
+      for (let k = base; k < base + this.count[leaf]!; k++) {
+        const at = (k << 2) | 3;
+        words[at] = (d >= 4 ? high : high | ((words[at]! << 2) >>> (8 * d))) >>> 2;
+      }
+    }
+    this.prefix = prefix.slice(0, to);
+  }
+
+  /** Insert (score, id) into `leaf`, the end of the path `descend` recorded; `key` is the member's key. */
+  private insertInto(leaf: number, score: number, id: number, key: number, member: string): void {
     if (leaf === 0) this.roomFor(0);
     const n = this.count[leaf]!;
     const st = this.start[leaf]!;
     const base = (leaf << LEAF_SHIFT) + st;
     const scores = this.scores;
-    const ids = this.ids;
+    const words = this.words;
     const names = this.names;
-    const p = lowerBound(scores, ids, names, base, n, score, member, interpolate(score, pathLow, pathHigh, n));
+    const p = lowerBound(scores, words, names, base, n, score, key, member, interpolate(score, pathLow, pathHigh, n));
     // Move the shorter side, unless there is no room on that side.
-    if (st > 0 && (p < n - p || base + n >= scores.length || st + n >= LEAF_ROOM)) {
-      closeGap(scores, ids, base - 1, base + p);
-      scores[base + p - 1] = score;
-      ids[base + p - 1] = id;
+    let at = base + p;
+    if (st > 0 && (p < n - p || base + n >= scores.length >> 1 || st + n >= LEAF_ROOM)) {
+      closeGap(scores, base - 1, at);
+      at--;
       this.start[leaf] = st - 1;
-    } else {
-      openGap(scores, ids, base + p, base + n);
-      scores[base + p] = score;
-      ids[base + p] = id;
-    }
+    } else openGap(scores, at, base + n);
+    scores[at << 1] = score;
+    words[(at << 2) | 2] = id;
+    words[(at << 2) | 3] = key;
     this.count[leaf] = n + 1;
     this.length++;
     for (let d = 0; d < depth; d++) {
@@ -163,15 +213,12 @@ export class ZTree extends ZTreeReads {
     const half = n >> 1;
     const base = this.baseOf(leaf);
     const scores = this.scores;
-    const ids = this.ids;
     const rs = (LEAF_ROOM - (n - half)) >> 1;
     const rb = (r << LEAF_SHIFT) + rs;
-    scores.copyWithin(rb, base + half, base + n);
-    ids.copyWithin(rb, base + half, base + n);
+    scores.copyWithin(rb << 1, (base + half) << 1, (base + n) << 1);
     const ls = (LEAF_ROOM - half) >> 1;
     const lb = (leaf << LEAF_SHIFT) + ls;
-    scores.copyWithin(lb, base, base + half);
-    ids.copyWithin(lb, base, base + half);
+    scores.copyWithin(lb << 1, base << 1, (base + half) << 1);
     this.start[leaf] = ls;
     this.start[r] = rs;
     this.count[leaf] = half;
@@ -239,22 +286,23 @@ export class ZTree extends ZTreeReads {
   update(score: number, id: number, newScore: number, member: string): void {
     const leaf = this.descend(score, member);
     const scores = this.scores;
-    const ids = this.ids;
+    const words = this.words;
     const names = this.names;
+    const key = keyOf(member, this.prefix.length);
     const n = this.count[leaf]!;
     const base = this.baseOf(leaf);
-    const p = positionOf(scores, ids, base, n, score, id, interpolate(score, pathLow, pathHigh, n));
+    const p = positionOf(scores, words, base, n, score, id, interpolate(score, pathLow, pathHigh, n));
     const last = n - 1;
     const prevLeaf = p === 0 ? this.prev[leaf]! : -1;
     const nextLeaf = p === last ? this.next[leaf]! : -1;
     const afterPrev = p > 0
-      ? entryLess(names, scores[base + p - 1]!, ids[base + p - 1]!, newScore, member)
-      : prevLeaf === -1 || entryLess(names, this.lastScore(prevLeaf), this.lastId(prevLeaf), newScore, member);
+      ? slotLess(scores, words, names, base + p - 1, newScore, key, member)
+      : prevLeaf === -1 || slotLess(scores, words, names, this.baseOf(prevLeaf) + this.count[prevLeaf]! - 1, newScore, key, member);
     const beforeNext = p < last
-      ? keyLess(newScore, member, names, scores[base + p + 1]!, ids[base + p + 1]!)
-      : nextLeaf === -1 || keyLess(newScore, member, names, scores[this.baseOf(nextLeaf)]!, ids[this.baseOf(nextLeaf)]!);
+      ? keyBefore(newScore, key, member, scores, words, names, base + p + 1)
+      : nextLeaf === -1 || keyBefore(newScore, key, member, scores, words, names, this.baseOf(nextLeaf));
     if (afterPrev && beforeNext) {
-      scores[base + p] = newScore;
+      scores[(base + p) << 1] = newScore;
       if (p !== last) return;
       // It was its leaf's greatest key: so it is in the ancestors that end with this leaf.
       for (let d = depth - 1; d >= 0; d--) {
@@ -268,32 +316,32 @@ export class ZTree extends ZTreeReads {
     const first = p === 0 ? 1 : 0;
     // The ancestors' bounds rule most moves out before the leaf's ends are read.
     if (p !== last && first < last && newScore >= pathLow && newScore <= pathHigh
-      && entryLess(names, scores[base + first]!, ids[base + first]!, newScore, member)
-      && keyLess(newScore, member, names, scores[base + last]!, ids[base + last]!)) {
+      && slotLess(scores, words, names, base + first, newScore, key, member)
+      && keyBefore(newScore, key, member, scores, words, names, base + last)) {
       // Strictly inside the leaf's other keys: one shift over the span between the two
       // positions; the leaf's size and greatest key stay, so nothing above changes.
-      const q = lowerBound(scores, ids, names, base, n, newScore, member, interpolate(newScore, scores[base]!, scores[base + last]!, n));
+      const q = lowerBound(scores, words, names, base, n, newScore, key, member, interpolate(newScore, scores[base << 1]!, scores[(base + last) << 1]!, n));
+      let at = base + q;
       if (q > p) {
-        closeGap(scores, ids, base + p, base + q);
-        scores[base + q - 1] = newScore;
-        ids[base + q - 1] = id;
-      } else {
-        openGap(scores, ids, base + q, base + p);
-        scores[base + q] = newScore;
-        ids[base + q] = id;
-      }
+        closeGap(scores, base + p, at);
+        at--;
+      } else openGap(scores, at, base + p);
+      scores[at << 1] = newScore;
+      words[(at << 2) | 2] = id;
+      words[(at << 2) | 3] = key;
       return;
     }
-    // Removed through the path just recorded: one descent fewer.
+    // Removed through the path just recorded: one descent fewer. The member keeps its
+    // key: it shares the prefix (even if it was the last member).
     this.removeAt(leaf, p);
-    this.insert(newScore, id, member);
+    this.insertInto(this.descend(newScore, member), newScore, id, key, member);
   }
 
   /** Remove (score, id), which must be present. */
   remove(score: number, id: number, member: string): void {
     const leaf = this.descend(score, member);
     const n = this.count[leaf]!;
-    this.removeAt(leaf, positionOf(this.scores, this.ids, this.baseOf(leaf), n, score, id, interpolate(score, pathLow, pathHigh, n)));
+    this.removeAt(leaf, positionOf(this.scores, this.words, this.baseOf(leaf), n, score, id, interpolate(score, pathLow, pathHigh, n)));
   }
 
   /** Remove the entry at position `p` of `leaf`, the end of the path `descend` recorded. */
@@ -303,9 +351,9 @@ export class ZTree extends ZTreeReads {
     const base = (leaf << LEAF_SHIFT) + st;
     // Move the shorter side.
     if (p < n - 1 - p) {
-      openGap(this.scores, this.ids, base, base + p);
+      openGap(this.scores, base, base + p);
       this.start[leaf] = st + 1;
-    } else closeGap(this.scores, this.ids, base + p, base + n);
+    } else closeGap(this.scores, base + p, base + n);
     this.count[leaf] = n - 1;
     this.length--;
     for (let d = 0; d < depth; d++) {
@@ -418,10 +466,8 @@ export class ZTree extends ZTreeReads {
     const from = this.baseOf(dst);
     const to = (dst << LEAF_SHIFT) + st;
     const sb = this.baseOf(src);
-    this.scores.copyWithin(to, from, from + n);
-    this.ids.copyWithin(to, from, from + n);
-    this.scores.copyWithin(to + n, sb, sb + m);
-    this.ids.copyWithin(to + n, sb, sb + m);
+    this.scores.copyWithin(to << 1, from << 1, (from + n) << 1);
+    this.scores.copyWithin((to + n) << 1, sb << 1, (sb + m) << 1);
     this.start[dst] = st;
     this.count[dst] = n + m;
   }
@@ -463,9 +509,8 @@ export class ZTree extends ZTreeReads {
       const n = this.count[leaf]!;
       const base = this.baseOf(leaf);
       const k = Math.min(n - index, remaining);
-      for (let j = index; j < index + k; j++) onRemove(this.names[this.ids[base + j]!]!, this.scores[base + j]!);
-      this.scores.copyWithin(base + index, base + index + k, base + n);
-      this.ids.copyWithin(base + index, base + index + k, base + n);
+      for (let j = index; j < index + k; j++) onRemove(this.names[idAt(this.words, base + j)]!, this.scores[(base + j) << 1]!);
+      this.scores.copyWithin((base + index) << 1, (base + index + k) << 1, (base + n) << 1);
       this.count[leaf] = n - k;
       for (let d = 0; d < depth; d++) {
         const node = pathNodes[d]!;

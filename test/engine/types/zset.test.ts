@@ -227,6 +227,44 @@ describe('ZTree and SortedSet invariants under random operations', () => {
     }
   });
 
+
+  it('ties are ordered by member keys past the shared prefix, kept right as the prefix shortens', () => {
+    const r = rng(11);
+    const set = new SortedSet();
+    const model = new Map<string, number>();
+    const put = (m: string, score: number): void => {
+      if (model.has(m)) set.update(m, score);
+      else set.insert(m, score);
+      model.set(m, score);
+    };
+    // Each phase's members share less with the others: the prefix shortens by 1, by 2 and
+    // 3 bytes, by 4 or more, to nothing; members shorter than the prefix, chars past 255.
+    const phases = [
+      (i: number) => `user:session:${i}`,
+      (i: number) => `user:session${i % 7}`,
+      (i: number) => `user:sess${i % 3}`,
+      (i: number) => `user:${i % 13}`,
+      (i: number) => ['user:', 'user', 'use', ''][i % 4]!,
+      (i: number) => `u\u0100${i % 5}`,
+      (i: number) => `\xff\xff\xff\xff\xff${i}`,
+      (i: number) => `a${i}`,
+    ];
+    for (const phase of phases) {
+      for (let i = 0; i < 3000; i++) {
+        // Few scores, so most members tie with others; some earlier members move.
+        put(phase(Math.floor(r() * 2000)), Math.floor(r() * 4));
+        if (model.size > 0 && r() < 0.3) put(pick(r, [...model.keys()].slice(0, 50)), Math.floor(r() * 4));
+      }
+      set.tree.verify();
+      expect(contents(set)).toEqual(reference(model));
+    }
+    // Emptied, the next member sets a new prefix.
+    set.removeRange(0, set.size);
+    model.clear();
+    for (let i = 0; i < 1000; i++) put(`item:${Math.floor(r() * 500)}`, Math.floor(r() * 3));
+    set.tree.verify();
+    expect(contents(set)).toEqual(reference(model));
+  });
   it('update moves a member to its new rank', () => {
     const set = new SortedSet();
     for (let i = 0; i < 500; i++) set.insert(`m${i}`, i);
