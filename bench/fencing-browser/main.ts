@@ -1,7 +1,8 @@
 /**
  * Chromium fencing bench page (driven by bench/fencing.ts): the cost of the epoch check in
  * a log append, one record per transaction awaited one by one (the worst case: the check
- * is one get per transaction), unfenced and fenced views of one store, interleaved rounds.
+ * is one get per transaction, read beside the optimistic add), unfenced and fenced views
+ * of one store, interleaved rounds.
  */
 import { FORMAT_VERSION } from '../../src/persistence/codec.js';
 import { indexedDBStorage } from '../../src/persistence/indexeddb.js';
@@ -23,6 +24,7 @@ const rate = (ms: number) => `${Math.round((N / ms) * 1000).toLocaleString('en-U
 async function main(): Promise<void> {
   const store = indexedDBStorage(`fence-bench-${Date.now()}`);
   const fenced = store.fenced(await store.claimEpoch(0));
+  seq = (await store.readLog(0, 1)).at(-1)?.seq ?? 0; // the claim's seal
   const plain: number[] = [];
   const checked: number[] = [];
   await appends(store); // warm-up

@@ -44,6 +44,8 @@ export interface Manifest {
   keys: number;
   /** When the snapshot was taken (ms since the epoch; LASTSAVE). */
   savedAt: number;
+  /** The leadership epoch of the writer that made it current (storage.ts; absent: 0). */
+  epoch?: number;
 }
 
 /** One group commit: the effects of one or more engine turns, packed as RESP. */
@@ -53,6 +55,11 @@ export interface LogRecord {
   /** Commands in `data`. */
   count: number;
   data: string;
+  /**
+   * The leadership epoch of its writer (storage.ts; absent: 0). A record with no commands
+   * is a seal: a new leader's mark at the end of the log it took over.
+   */
+  epoch?: number;
 }
 
 /** A slice of a snapshot: RESP commands that rebuild some keys, and (format 2) plain strings. */

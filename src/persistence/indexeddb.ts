@@ -19,7 +19,7 @@
 import { openDB, unwrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { LogRecord, Manifest, SnapshotChunk } from './codec.js';
 import { PersistenceError } from './codec.js';
-import { FencedError, type Durability, type Storage } from './storage.js';
+import { FencedError, seal, stamped, type Durability, type Storage } from './storage.js';
 
 /** The IndexedDB schema version this build creates and reads. */
 export const IDB_VERSION = 1;
@@ -143,10 +143,8 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
    * issued after it included) when the epoch is above `mine`; the call then rejects with a
    * FencedError. The check costs one get in the transaction the write makes anyway.
    */
-  const write = (mine: number | null, stores: Store[], durability: Durability, body: (tx: WriteTx) => void, isAppend = false): Promise<void> =>
+  const write = (mine: number | null, stores: Store[], durability: Durability, body: (tx: WriteTx) => void): Promise<void> =>
     run(async (db) => {
-      // Checked once open: the open is what notices the database was recreated.
-      if (isAppend && lost) throw new StoreLostError(name);
       const scope: Store[] = mine !== null && !stores.includes('manifest') ? [...stores, 'manifest'] : stores;
       const tx = db.transaction(scope, 'readwrite', { durability });
       let fencedBy = 0;
@@ -169,6 +167,51 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
       }
     });
 
+  /**
+   * The optimistic append (storage.ts's note): the epoch is read, the records added and the
+   * transaction committed at once. Refused when the epoch read is above `mine`, landed or
+   * not; a collision while still leading replaces what lies above our head.
+   */
+  const append = (mine: number | null, records: readonly LogRecord[], durability: Durability): Promise<void> =>
+    run(async (db) => {
+      // Checked once open: the open is what notices the database was recreated.
+      if (lost) throw new StoreLostError(name);
+      const rows = stamped(records, mine);
+      const tx = unwrap(db).transaction(mine === null ? ['log'] : ['log', 'manifest'], 'readwrite', { durability });
+      let current = 0;
+      if (mine !== null) {
+        const check = tx.objectStore('manifest').get(EPOCH_KEY);
+        check.onsuccess = () => {
+          if (typeof check.result === 'number') current = check.result;
+        };
+      }
+      const log = tx.objectStore('log');
+      let collided = false;
+      for (const r of rows) {
+        // add, not put: a second writer reusing a seq fails instead of overwriting.
+        const request = log.add(r);
+        request.onerror = () => {
+          if (request.error?.name === 'ConstraintError') collided = true;
+        };
+      }
+      // Older engines (Safari < 15) commit when the requests are done anyway.
+      if (typeof tx.commit === 'function') tx.commit();
+      try {
+        await settled(tx);
+      } catch (error) {
+        if (mine === null) throw error;
+        if (current > mine) throw new FencedError(mine, current);
+        if (!collided) throw error;
+        // A stale writer's records past the log's end: ours replace them, checked first.
+        return write(mine, ['log'], durability, (retry) => {
+          const store = retry.objectStore('log');
+          void store.delete(IDBKeyRange.lowerBound(rows[0]!.seq)).catch(() => {});
+          for (const r of rows) void store.put(r).catch(() => {});
+        });
+      }
+      if (mine !== null && current > mine) throw new FencedError(mine, current);
+    });
+
   const view = (mine: number | null): Storage => ({
     name,
     readManifest: () =>
@@ -179,12 +222,7 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
     readChunks: (snapshot, from, count) =>
       run((db) => db.getAll('chunks', IDBKeyRange.bound([snapshot, from], [snapshot, from + count - 1]))),
     readLog: (after, limit) => run((db) => db.getAll('log', IDBKeyRange.lowerBound(after, true), limit)),
-    append: (records, durability = 'default') =>
-      // add, not put: a second writer reusing a seq fails instead of overwriting.
-      write(mine, ['log'], durability, (tx) => {
-        const log = tx.objectStore('log');
-        for (const r of records) void log.add(r).catch(() => {});
-      }, true),
+    append: (records, durability = 'default') => append(mine, records, durability),
     writeChunks: (chunks) => {
       // A put clones its chunk synchronously: dropped once issued, a chunk's big strings die
       // young instead of being promoted by a scavenge while the transaction commits.
@@ -199,7 +237,7 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
     commitSnapshot: (manifest, durability = 'default') =>
       write(mine, ['manifest', 'chunks', 'log'], durability, (tx) => {
         const meta = tx.objectStore('manifest');
-        void meta.put(manifest, 'manifest').catch(() => {});
+        void meta.put(mine === null ? manifest : { ...manifest, epoch: mine }, 'manifest').catch(() => {});
         // A database deleted and rebuilt lost its epoch too: the snapshot puts it back
         // (the check passed, so the store's epoch is at most ours).
         if (mine !== null) void meta.put(mine, EPOCH_KEY).catch(() => {});
@@ -211,10 +249,19 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
       }).then(() => {
         lost = false;
       }),
-    truncateLog: (from) =>
-      write(mine, ['log'], 'default', (tx) => {
-        void tx.objectStore('log').delete(IDBKeyRange.lowerBound(from)).catch(() => {});
-      }),
+    truncateLog: async (from) => {
+      let last = from - 1;
+      await write(mine, ['log'], 'default', (tx) => {
+        const store = tx.objectStore('log');
+        const end = unwrap(store).openKeyCursor(null, 'prev');
+        end.onsuccess = () => {
+          const key = end.result?.key;
+          if (typeof key === 'number') last = Math.max(last, key);
+          for (let seq = from; seq <= last; seq++) void store.put(seal(seq, mine ?? 0)).catch(() => {});
+        };
+      });
+      return last;
+    },
     dropChunksExcept: (keep) =>
       write(mine, ['chunks'], 'default', (tx) => {
         const store = tx.objectStore('chunks');
@@ -223,10 +270,18 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
       }),
     claimEpoch: (seen) =>
       run(async (db) => {
-        const tx = db.transaction('manifest', 'readwrite');
-        const current = await tx.store.get(EPOCH_KEY);
+        const tx = db.transaction(['manifest', 'log'], 'readwrite');
+        const meta = tx.objectStore('manifest');
+        const [current, manifest, last] = await Promise.all([
+          meta.get(EPOCH_KEY),
+          meta.get('manifest'),
+          tx.objectStore('log').openKeyCursor(null, 'prev'),
+        ]);
         const epoch = Math.max(typeof current === 'number' ? current : 0, seen) + 1;
-        void tx.store.put(epoch, EPOCH_KEY).catch(() => {});
+        const covered = typeof manifest === 'object' && typeof manifest.snapshotSeq === 'number' ? manifest.snapshotSeq : 0;
+        const head = Math.max(covered, typeof last?.key === 'number' ? last.key : 0);
+        void meta.put(epoch, EPOCH_KEY).catch(() => {});
+        void tx.objectStore('log').add(seal(head + 1, epoch)).catch(() => {});
         await tx.done;
         return epoch;
       }),
@@ -249,6 +304,14 @@ export class StoreLostError extends PersistenceError {
   constructor(name: string) {
     super(`idb-redis store '${name}' was deleted by another context; rewriting it from memory`);
   }
+}
+
+/** Resolves when `tx` commits, rejects with its error when it aborts. */
+function settled(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onabort = () => reject(tx.error ?? new DOMException('The transaction was aborted.', 'AbortError'));
+  });
 }
 
 /**

@@ -170,6 +170,8 @@ export async function recover(engine: Engine, storage: Storage, options: Recover
     // The log after it.
     progress.phase = 'log';
     let lastSeq = manifest.snapshotSeq;
+    // A record of an epoch below one already seen is a stale writer's (storage.ts): skipped.
+    let epoch = manifest.epoch ?? 0;
     let logBytes = 0;
     const records: Array<[number, number]> = [];
     const warnings: string[] = [];
@@ -186,14 +188,19 @@ export async function recover(engine: Engine, storage: Storage, options: Recover
               lastSeq + 1,
             );
           }
-          decodeRecord(record, storage.name, apply);
+          const writer = typeof record.epoch === 'number' ? record.epoch : 0;
+          if (writer >= epoch) {
+            epoch = writer;
+            decodeRecord(record, storage.name, apply);
+          }
         } catch (error) {
           if (!(error instanceof PersistenceError) || !options.loadTruncated) throw error;
           const from = error.seq ?? lastSeq + 1;
-          if (!options.readOnly) await storage.truncateLog(from);
           warnings.push(
             `${error.message}; loaded up to record ${lastSeq} and ${options.readOnly ? 'ignored' : 'removed'} the log from record ${from} on (loadTruncated)`,
           );
+          // The emptied tail keeps its seqs: new records follow it.
+          if (!options.readOnly) lastSeq = Math.max(lastSeq, await storage.truncateLog(from));
           break read;
         }
         lastSeq = seq as number;

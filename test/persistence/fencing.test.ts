@@ -5,9 +5,9 @@
  * fencing error and never an acknowledgement, and what it acknowledged before the fence
  * stays. Run on the memory store and on IndexedDB (fake-indexeddb).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
-import { FORMAT_VERSION, type Manifest } from '../../src/persistence/codec.js';
+import { FORMAT_VERSION, packCommands, type Manifest } from '../../src/persistence/codec.js';
 import { indexedDBStorage } from '../../src/persistence/indexeddb.js';
 import { isFencedError, memoryStorage, type Storage } from '../../src/persistence/storage.js';
 import { open } from './support.js';
@@ -45,13 +45,34 @@ describe.each(backends)('fencing (%s)', (_, make) => {
     store.close();
   });
 
+  it('claimEpoch seals the log: a record of the new epoch, without commands, after the last one', async () => {
+    const store = make();
+    const first = store.fenced(await store.claimEpoch(0));
+    await first.append([{ seq: 2, format: FORMAT_VERSION, count: 1, data: 'a' }]);
+    await store.claimEpoch(0);
+    expect((await store.readLog(0, 10)).map((r) => [r.seq, r.count, r.data, r.epoch])).toEqual([
+      [1, 0, '', 1],
+      [2, 1, 'a', 1],
+      [3, 0, '', 2],
+    ]);
+    // After a compaction emptied the log, the seal follows the snapshot's seq.
+    const current = store.fenced(await store.claimEpoch(0));
+    await current.commitSnapshot(manifest(0, 9));
+    expect(await store.readLog(0, 10)).toEqual([]);
+    await store.claimEpoch(0);
+    expect((await store.readLog(0, 10)).map((r) => [r.seq, r.epoch])).toEqual([[10, 4]]);
+    expect(await store.readManifest()).toMatchObject({ snapshotSeq: 9, epoch: 3 });
+    store.close();
+  });
+
   it('every write transaction of a stale view is refused whole; the current view writes', async () => {
     const store = make();
     const stale = store.fenced(await store.claimEpoch(0));
-    await stale.append([{ seq: 1, format: FORMAT_VERSION, count: 1, data: 'before' }]);
+    await stale.append([{ seq: 2, format: FORMAT_VERSION, count: 1, data: 'before' }]);
     const current = store.fenced(await store.claimEpoch(0));
-    const attempts: Array<[string, () => Promise<void>]> = [
-      ['append', () => stale.append([{ seq: 2, format: FORMAT_VERSION, count: 1, data: 'late' }])],
+    const attempts: Array<[string, () => Promise<unknown>]> = [
+      // Its next seq is the newer writer's seal: the add collides.
+      ['append', () => stale.append([{ seq: 3, format: FORMAT_VERSION, count: 1, data: 'late' }])],
       ['writeChunks', () => stale.writeChunks([{ snapshot: 1, index: 0, format: FORMAT_VERSION, count: 1, data: 'x' }])],
       ['commitSnapshot', () => stale.commitSnapshot(manifest(1, 1))],
       ['truncateLog', () => stale.truncateLog(1)],
@@ -64,12 +85,54 @@ describe.each(backends)('fencing (%s)', (_, make) => {
     }
     // Nothing the stale view tried is there; the record it wrote before the fence is.
     expect(await store.readManifest()).toBeNull();
-    expect((await store.readLog(0, 10)).map((r) => r.data)).toEqual(['before']);
+    expect((await store.readLog(0, 10)).map((r) => [r.data, r.epoch])).toEqual([['', 1], ['before', 1], ['', 2]]);
     expect(await store.readChunks(1, 0, 1)).toEqual([]);
-    await current.append([{ seq: 2, format: FORMAT_VERSION, count: 1, data: 'newer' }]);
+    await current.append([{ seq: 4, format: FORMAT_VERSION, count: 1, data: 'newer' }]);
     await current.commitSnapshot(manifest(0, 0));
-    expect((await store.readLog(0, 10)).map((r) => r.data)).toEqual(['before', 'newer']);
+    expect((await store.readLog(0, 10)).map((r) => r.data)).toEqual(['', 'before', '', 'newer']);
     store.close();
+  });
+
+  it('an optimistic stale append past a compacted log: refused, skipped by recovery, replaced by the leader', async () => {
+    const store = make();
+    const stale = store.fenced(await store.claimEpoch(0));
+    await stale.append([{ seq: 2, format: FORMAT_VERSION, count: 1, data: 'before' }]);
+    const current = store.fenced(await store.claimEpoch(0));
+    // The leader compacts everything up to its own head (its seal, 3): the log is empty.
+    await current.commitSnapshot(manifest(0, 3));
+    // The stale writer's next batch spans the compacted seqs and runs past the end: it
+    // lands (nothing collides), yet the call is refused.
+    const late = [3, 4, 5].map((seq) => ({ seq, format: FORMAT_VERSION, count: 1, data: `late${seq}` }));
+    const error = await stale.append(late).then(() => null, (e: unknown) => e);
+    expect(isFencedError(error)).toBe(true);
+    expect((await store.readLog(3, 10)).map((r) => [r.seq, r.epoch])).toEqual([[4, 1], [5, 1]]);
+    // The leader's next append collides with them and replaces them.
+    await current.append([{ seq: 4, format: FORMAT_VERSION, count: 1, data: 'newer' }]);
+    expect((await store.readLog(3, 10)).map((r) => [r.seq, r.data, r.epoch])).toEqual([[4, 'newer', 2]]);
+    store.close();
+  });
+
+  it('recovery skips a record whose epoch is below one already seen', async () => {
+    const store = make();
+    const leader = await open(store);
+    expect(await leader.call(['SET', 'a', '1'])).toBe('OK');
+    expect(await leader.call(['BGREWRITEAOF'])).toMatch(/started/);
+    await vi.waitFor(async () => expect((await store.readManifest())?.snapshotId).toBe(1));
+    leader.close();
+    await leader.persistence!.close();
+    const covered = (await store.readManifest())!.snapshotSeq;
+    // What a stale epoch-0 writer's batch past the compacted log's end leaves behind.
+    const stale = store.fenced(0);
+    const late = { seq: covered + 1, format: FORMAT_VERSION, count: 1, data: packCommands([['SET', 'a', 'stale']]) };
+    await expect(stale.append([late])).rejects.toThrow(/epoch 0 < 1/);
+    const next = await open(store);
+    expect(await next.call(['GET', 'a'])).toBe('1');
+    expect(await next.call(['SET', 'b', '2'])).toBe('OK');
+    next.close();
+    await next.persistence!.close();
+    const again = await open(store);
+    expect(await again.call(['MGET', 'a', 'b'])).toEqual(['1', '2']);
+    again.close();
   });
 
   it('a stale engine: its next write is refused and never acknowledged, its earlier ones stay', async () => {

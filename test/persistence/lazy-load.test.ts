@@ -177,9 +177,11 @@ describe('lazy cold start', () => {
     await engine.call(['SET', 'key:2', 'two']);
     engine.close();
     await engine.persistence!.close();
-    const records = await storage.readLog(storage.inspect().manifest!.snapshotSeq, 10);
-    await storage.truncateLog(records[1]!.seq);
-    await storage.append([{ ...records[1]!, data: 'garbage' }]);
+    const covered = storage.inspect().manifest!.snapshotSeq;
+    const records = await storage.readLog(0, 10);
+    // After the snapshot: the second engine's seal, then SET key:1 and SET key:2 (damaged).
+    expect(records.map((r) => r.seq - covered)).toEqual([1, 2, 3]);
+    storage.replaceLog(records.map((r) => (r.seq === covered + 3 ? { ...r, data: 'garbage' } : r)));
     const again = await open(storage, { clock, persistence: { loadTruncated: true } });
     expect(await again.call(['MGET', 'key:1', 'key:2', 'key:3'])).toEqual(['one', 'value:2', 'value:3']);
     expect(again.persistence!.stats.loadWarnings).toHaveLength(1);

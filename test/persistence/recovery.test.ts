@@ -36,47 +36,53 @@ describe('damaged stores', () => {
   it('an unreadable log record: loading fails naming it; calls reject with the reason', async () => {
     const storage = memoryStorage();
     await written(storage, 5);
-    // Damage record 3 in place.
+    // The log: the writer's seal (1), then k0 … k4 (2 … 6). Damage k2's record in place.
     const records = await storage.readLog(0, 10);
-    await storage.truncateLog(3);
-    await storage.append([{ ...records[2]!, data: records[2]!.data.slice(0, -4) }, records[3]!, records[4]!]);
+    expect(records.map((r) => r.count)).toEqual([0, 1, 1, 1, 1, 1]);
+    storage.replaceLog(records.map((r) => (r.seq === 4 ? { ...r, data: r.data.slice(0, -4) } : r)));
     const engine = createEngine({ storage });
-    await expect(engine.ready).rejects.toThrow(/log record 3 cannot be decoded: truncated/);
-    await expect(engine.call(['GET', 'k0'])).rejects.toThrow(/^ERR idb-redis store 'memory': log record 3/);
-    expect(engine.connect().callSync(['PING'])).toMatchObject({ message: expect.stringMatching(/log record 3/) });
+    await expect(engine.ready).rejects.toThrow(/log record 4 cannot be decoded: truncated/);
+    await expect(engine.call(['GET', 'k0'])).rejects.toThrow(/^ERR idb-redis store 'memory': log record 4/);
+    expect(engine.connect().callSync(['PING'])).toMatchObject({ message: expect.stringMatching(/log record 4/) });
   });
 
-  it('loadTruncated loads up to the bad record, removes the damaged tail and says so', async () => {
+  it('loadTruncated loads up to the bad record, empties the damaged tail and says so', async () => {
     const storage = memoryStorage();
     await written(storage, 5);
     const records = await storage.readLog(0, 10);
-    await storage.truncateLog(3);
-    await storage.append([{ ...records[2]!, data: 'garbage' }, records[3]!, records[4]!]);
+    storage.replaceLog(records.map((r) => (r.seq === 4 ? { ...r, data: 'garbage' } : r)));
     const engine = await open(storage, { persistence: { loadTruncated: true } });
     expect(await engine.call(['MGET', 'k0', 'k1', 'k2', 'k3'])).toEqual(['0', '1', null, null]);
-    expect(engine.persistence!.stats.loadWarnings[0]).toMatch(/log record 3 .*removed the log from record 3/);
+    expect(engine.persistence!.stats.loadWarnings[0]).toMatch(/log record 4 .*loaded up to record 3 and removed the log from record 4 on/);
     expect(await engine.call(['CONFIG', 'GET', 'aof-load-truncated'])).toEqual(['aof-load-truncated', 'yes']);
-    expect(storage.inspect().seqs).toEqual([1, 2]);
-    // New writes continue the sequence after the last good record.
+    // The tail from 4 on (the loader's own seal, 7, included) is empty records of its epoch,
+    // so a stale writer still collides there.
+    const after = await storage.readLog(0, 10);
+    expect(after.map((r) => [r.seq, r.count, r.epoch])).toEqual([[1, 0, 1], [2, 1, 1], [3, 1, 1], [4, 0, 2], [5, 0, 2], [6, 0, 2], [7, 0, 2]]);
+    // New writes continue the sequence after it.
     await engine.call(['SET', 'later', '1']);
-    expect(storage.inspect().seqs).toEqual([1, 2, 3]);
+    expect(storage.inspect().seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     engine.close();
+    await engine.persistence!.close();
+    const again = await open(storage);
+    expect(await again.call(['MGET', 'k1', 'k2', 'later'])).toEqual(['1', null, '1']);
+    again.close();
   });
 
   it('a gap in the log is reported, not skipped', async () => {
     const storage = memoryStorage();
     await written(storage, 4);
     const records = await storage.readLog(0, 10);
-    await storage.truncateLog(2);
-    await storage.append([records[2]!, records[3]!]);
-    await expect(createEngine({ storage }).ready).rejects.toThrow(/log records 2\.\.2 are missing/);
+    storage.replaceLog(records.filter((r) => r.seq !== 3));
+    await expect(createEngine({ storage }).ready).rejects.toThrow(/log records 3\.\.3 are missing/);
   });
 
   it('a manifest or record of a newer format is refused by name', async () => {
     const storage = memoryStorage();
     await written(storage, 2);
-    await storage.append([{ seq: 3, format: FORMAT_VERSION + 1, count: 1, data: packCommands([['SET', 'x', 'y']]) }]);
-    await expect(createEngine({ storage }).ready).rejects.toThrow(new RegExp(`log record 3 was written by a newer idb-redis \\(format ${FORMAT_VERSION + 1}`));
+    // Written by the same epoch (1) as the records before it: a lower one would be skipped.
+    await storage.fenced(1).append([{ seq: 4, format: FORMAT_VERSION + 1, count: 1, data: packCommands([['SET', 'x', 'y']]) }]);
+    await expect(createEngine({ storage }).ready).rejects.toThrow(new RegExp(`log record 4 was written by a newer idb-redis \\(format ${FORMAT_VERSION + 1}`));
     const other = memoryStorage();
     await other.commitSnapshot({ format: FORMAT_VERSION + 1, snapshotId: 0, snapshotSeq: 0, chunks: 0, snapshotBytes: 0, keys: 0, savedAt: 0 });
     const error = await createEngine({ storage: other }).ready.catch((e: unknown) => e);
@@ -111,7 +117,8 @@ describe('loading', () => {
     const seen: LoadProgress[] = [];
     const again = await open(storage, { persistence: { onLoadProgress: (p) => seen.push(p) } });
     expect(seen.some((p) => p.phase === 'snapshot' && p.chunksLoaded > 0 && p.chunksLoaded < p.chunksTotal)).toBe(true);
-    expect(seen.at(-1)).toMatchObject({ phase: 'done', recordsLoaded: 3, keys: 33 });
+    // The three SETs and the opener's own seal.
+    expect(seen.at(-1)).toMatchObject({ phase: 'done', recordsLoaded: 4, keys: 33 });
     expect(String(await again.call(['INFO', 'persistence']))).toMatch(/rdb_last_load_keys_loaded:30/);
     again.close();
   });
@@ -144,8 +151,10 @@ describe('IndexedDB layout', () => {
     await engine.persistence!.close();
     const db = await openDB(databaseName('layout-test'));
     expect([...db.objectStoreNames].sort()).toEqual(['chunks', 'log', 'manifest']);
-    expect(await db.get('manifest', 'manifest')).toMatchObject({ format: FORMAT_VERSION, snapshotId: 1, snapshotSeq: 1, chunks: 1, keys: 1 });
-    expect(await db.getAll('log')).toMatchObject([{ seq: 2, count: 1, data: packCommands([['SET', 'b', '2']]) }]);
+    // Seq 1 was the engine's seal; SAVE covered it and `SET a`; the manifest names its epoch.
+    expect(await db.get('manifest', 'manifest')).toMatchObject({ format: FORMAT_VERSION, snapshotId: 1, snapshotSeq: 2, chunks: 1, keys: 1, epoch: 1 });
+    expect(await db.getAll('log')).toMatchObject([{ seq: 3, count: 1, data: packCommands([['SET', 'b', '2']]), epoch: 1 }]);
+    expect(await db.get('manifest', 'epoch')).toBe(1);
     db.close();
   });
 
