@@ -19,7 +19,7 @@ import { lfuInit, lfuTouch, type LfuSettings } from './lfu.js';
 import type { DenseIndex } from './types/scan-cursor.js';
 import type { SortedSet } from './types/zset.js';
 import type { Deque } from './types/deque.js';
-import type { PendingLoad, PendingStrings } from './pending-load.js';
+import { keyBucket, type PendingLoad, type PendingStrings } from './pending-load.js';
 
 export type RedisType = 'string' | 'hash' | 'set' | 'zset' | 'list';
 
@@ -363,22 +363,23 @@ export class Keyspace {
         entry.slot = slots.indexOf(key);
         this.volatileCount = 0;
         for (const e of map.values()) if (e.expireAt !== 0) this.volatileCount++;
-        if (when !== 0) {
-          this.heap.push(when, key);
-          this.deadlinesAdded = true;
-          if (when < this.minDeadlineAdded) this.minDeadlineAdded = when;
-        }
+        if (when !== 0) this.loadedDeadline(key, when);
         continue;
       }
       slots.push(key);
       if (when !== 0) {
         this.volatileCount++;
-        this.heap.push(when, key);
-        this.deadlinesAdded = true;
-        if (when < this.minDeadlineAdded) this.minDeadlineAdded = when;
+        this.loadedDeadline(key, when);
       }
     }
     return expired;
+  }
+
+  /** A loaded key's deadline goes on the heap; the owner re-arms the expirer. */
+  private loadedDeadline(key: string, when: number): void {
+    this.heap.push(when, key);
+    this.deadlinesAdded = true;
+    if (when < this.minDeadlineAdded) this.minDeadlineAdded = when;
   }
 
   clear(): void {
@@ -502,9 +503,27 @@ export class Keyspace {
     return this.pending !== null;
   }
 
+  /** Make `key`'s entry real: taken alone from its unbuilt bucket, or the bucket built. */
   private buildKey(key: string): void {
-    const parts = this.pending!.takeFor(key);
-    if (parts !== null) this.buildParts(parts);
+    const pending = this.pending!;
+    const bucket = keyBucket(key, pending.mask);
+    if (!pending.unbuilt(bucket)) return;
+    if (pending.exhausted(bucket)) {
+      this.buildParts(pending.takeBucket(bucket)!);
+      return;
+    }
+    const taken = pending.takeKey(bucket, key);
+    if (taken === null) return;
+    const access = this.host.accessNow();
+    const entry: StringEntry = { type: 'string', value: taken.value, expireAt: taken.deadline, access, slot: this.slots.length };
+    if (this.lfu !== null) entry.lfu = lfuInit(access);
+    if (this.cleared.size !== 0) this.cleared.delete(key);
+    this.table.set(key, entry);
+    this.slots.push(key);
+    if (taken.deadline !== 0) {
+      this.volatileCount++;
+      this.loadedDeadline(key, taken.deadline);
+    }
   }
 
   private buildAll(): void {

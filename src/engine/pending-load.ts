@@ -10,8 +10,12 @@
  *   count recorded in every chunk), and loading keeps each bucket's strings as they came
  *   (concatenations and typed arrays, validated but not sliced).
  * - The keyspace holds a `PendingLoad` while any bucket is unbuilt (its hot paths pay one
- *   null check). An operation on one key first builds that key's bucket (a few thousand
- *   keys, a few ms at most); an operation on the whole keyspace (size, iteration, SCAN,
+ *   null check). An operation on one key first takes that key alone out of its bucket: a
+ *   scan of the bucket's lengths comparing keys in place (tens of µs for a few thousand
+ *   keys, where building the bucket costs a few ms). The string taken is marked (deadline
+ *   -1) so that building the bucket later drops it, as it drops a string expired at load.
+ *   A bucket asked for more than POINT_TAKES keys is built whole instead, as a key in a
+ *   built bucket costs one `Map.get`. An operation on the whole keyspace (size, iteration, SCAN,
  *   RANDOMKEY, FLUSH, a snapshot walk) first builds all of them; the active expirer builds
  *   the buckets holding a deadline that has come (`earliest`, `takeDue`). A background
  *   task (persistence/recovery.ts) builds the rest in short slices between commands.
@@ -40,6 +44,16 @@ export function keyBucket(key: string, mask: number): number {
   return (h >>> 0) & mask;
 }
 
+/** Keys taken alone from one bucket before the next operation on it builds it whole. */
+export const POINT_TAKES = 16;
+
+/** A string taken alone from an unbuilt bucket. */
+export interface TakenString {
+  value: string;
+  /** 0: none. */
+  deadline: number;
+}
+
 export class PendingLoad {
   /** Per bucket: the string parts not built yet; null once built (or never had any). */
   private readonly parts: Array<PendingStrings[] | null>;
@@ -54,20 +68,26 @@ export class PendingLoad {
   expired = 0;
   /** Background cursor: buckets below it are built. */
   private next = 0;
+  /** Per bucket: keys taken alone from it so far. */
+  private readonly taken: Uint8Array;
+  /** Parts whose deadlines array is this load's own (marking a taken string writes it). */
+  private readonly owned = new Set<PendingStrings>();
 
   /**
    * `buckets` a power of two; `loadedAt` the load's clock (deadlines ≤ it are dropped when
    * built); `insert` puts one part into the keyspace (Keyspace.loadStrings, plus what the
-   * loader tracks).
+   * loader tracks); `taking` sees each string taken alone, before it goes in.
    */
   constructor(
     buckets: number,
     readonly loadedAt: number,
     readonly insert: (strings: PendingStrings) => void,
+    readonly taking: (key: string, value: string) => void = () => {},
   ) {
     this.mask = buckets - 1;
     this.parts = new Array<PendingStrings[] | null>(buckets).fill(null);
     this.deadlines = new Float64Array(buckets).fill(Infinity);
+    this.taken = new Uint8Array(buckets);
   }
 
   get buckets(): number {
@@ -81,7 +101,8 @@ export class PendingLoad {
       this.parts[bucket] = list = [];
       this.remaining++;
     }
-    list.push(strings);
+    // A part of its own: a string taken alone is marked in it (takeKey).
+    list.push({ keys: strings.keys, values: strings.values, lengths: strings.lengths, deadlines: strings.deadlines });
     const n = strings.lengths.length >> 1;
     this.strings += n;
     const d = strings.deadlines;
@@ -96,9 +117,60 @@ export class PendingLoad {
     this.deadlines[bucket] = earliest;
   }
 
-  /** Take the unbuilt parts of `key`'s bucket (null: built already). */
-  takeFor(key: string): PendingStrings[] | null {
-    return this.take(keyBucket(key, this.mask));
+  /** True while `bucket` has strings not built yet. */
+  unbuilt(bucket: number): boolean {
+    return this.parts[bucket] != null;
+  }
+
+  /** True once `bucket` gave out POINT_TAKES keys alone: build it whole next. */
+  exhausted(bucket: number): boolean {
+    return this.taken[bucket]! >= POINT_TAKES;
+  }
+
+  /**
+   * Take `key` alone out of `bucket` (its bucket, unbuilt): its value and deadline, or null
+   * when the bucket does not hold it live (absent, taken before, or expired at load).
+   */
+  takeKey(bucket: number, key: string): TakenString | null {
+    const parts = this.parts[bucket];
+    if (parts == null) return null;
+    this.taken[bucket]++;
+    const length = key.length;
+    for (const part of parts) {
+      const lengths = part.lengths;
+      const n = lengths.length >> 1;
+      let kp = 0;
+      let vp = 0;
+      for (let i = 0; i < n; i++) {
+        const kl = lengths[2 * i]!;
+        const vl = lengths[2 * i + 1]!;
+        if (kl === length && part.keys.startsWith(key, kp)) {
+          const deadline = part.deadlines === null ? 0 : part.deadlines[i]!;
+          // Taken before (-1), or expired at load: building drops it anyway.
+          if (deadline < 0 || (deadline !== 0 && deadline <= this.loadedAt)) return null;
+          // The part's arrays may be the store's own (a memory store hands them out): copied once.
+          if (!this.owned.has(part)) {
+            part.deadlines = part.deadlines === null ? new Float64Array(n) : part.deadlines.slice();
+            this.owned.add(part);
+          }
+          part.deadlines![i] = -1;
+          // Counted as dropped from now on, as an expired one: `strings - expired` stays
+          // the unbuilt keys, and `take` settles both when the bucket is built.
+          this.expired++;
+          const value = part.values.slice(vp, vp + vl);
+          this.taking(key, value);
+          return { value, deadline };
+        }
+        kp += kl;
+        vp += vl;
+      }
+    }
+    return null;
+  }
+
+  /** Take `bucket`'s unbuilt parts (null: built already). */
+  takeBucket(bucket: number): PendingStrings[] | null {
+    return this.take(bucket);
   }
 
   /** Take the next unbuilt bucket's parts (background building); null when none is left. */
@@ -135,8 +207,10 @@ export class PendingLoad {
     this.deadlines[bucket] = Infinity;
     this.remaining--;
     for (const p of parts) {
+      this.owned.delete(p);
       const n = p.lengths.length >> 1;
       this.strings -= n;
+      // Taken strings (-1) were counted as expired when taken.
       if (p.deadlines !== null) for (let i = 0; i < n; i++) if (p.deadlines[i] !== 0 && p.deadlines[i]! <= this.loadedAt) this.expired--;
     }
     return parts;

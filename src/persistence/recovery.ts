@@ -112,7 +112,9 @@ function snapshotLoader(
   load.strings = (strings: ChunkStrings) => {
     const { bucket, buckets } = strings;
     if (bucket !== undefined && buckets !== undefined) {
-      load.lazy ??= new PendingLoad(buckets, now, insert);
+      load.lazy ??= new PendingLoad(buckets, now, insert, (key, value) => {
+        if (engine.asciiOnly && !(isAscii(key) && isAscii(value))) engine.asciiOnly = false;
+      });
       // Every chunk of a snapshot has the same bucket count; one that differs is built now.
       if (load.lazy.buckets === buckets) return load.lazy.add(bucket, strings);
     }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createEngine, type Engine, type KeyspaceEvent } from '../../src/engine/engine.js';
-import { keyBucket, PendingLoad, type PendingStrings } from '../../src/engine/pending-load.js';
+import { keyBucket, PendingLoad, POINT_TAKES, type PendingStrings } from '../../src/engine/pending-load.js';
 import type { Connection } from '../../src/engine/connection.js';
 import { pick, rng, type Rand } from '../support/random.js';
 import { dump } from './support.js';
@@ -86,16 +86,51 @@ describe('lazy keyspace: single operations on a partly built keyspace', () => {
   const entries: Loaded[] = Array.from({ length: 200 }, (_, i) => [`key:${i}`, `value:${i}`, i % 10 === 0 ? T0 + 1000 : 0]);
   entries.push(['gone', 'x', T0 - 1]);
 
-  it('GET builds only the key’s bucket; DBSIZE builds the rest and counts exactly', () => {
+  it('GET takes the key alone, building nothing; DBSIZE builds the rest and counts exactly', () => {
     const { engine, pending } = loaded(entries, () => T0, true);
     expect(engine.db.building).toBe(true);
     const before = pending!.remaining;
     expect(sync(engine, ['GET', 'key:7'])).toBe('value:7');
-    expect(pending!.remaining).toBe(before - 1);
+    expect(sync(engine, ['PTTL', 'key:10'])).toBe(1000);
+    expect(pending!.remaining).toBe(before);
     expect(engine.db.loadedSize).toBe(200);
     expect(sync(engine, ['GET', 'gone'])).toBe(null);
+    expect(sync(engine, ['GET', 'key:7'])).toBe('value:7');
+    expect(engine.db.loadedSize).toBe(200);
     expect(sync(engine, ['DBSIZE'])).toBe(200);
     expect(engine.db.building).toBe(false);
+    engine.close();
+  });
+
+  it(`a bucket asked for more than ${POINT_TAKES} keys alone is built whole`, () => {
+    const { engine, pending } = loaded(entries, () => T0, true, 2);
+    const bucket = keyBucket('key:0', 1);
+    const same = entries.filter(([key]) => keyBucket(key, 1) === bucket).map(([key]) => key);
+    for (let i = 0; i < POINT_TAKES; i++) sync(engine, ['GET', same[i]!]);
+    expect(pending!.unbuilt(bucket)).toBe(true);
+    expect(sync(engine, ['GET', same[POINT_TAKES]!])).not.toBe(null);
+    expect(pending!.unbuilt(bucket)).toBe(false);
+    expect(pending!.remaining).toBe(1);
+    expect(engine.db.loadedSize).toBe(200);
+    engine.close();
+  });
+
+  it('a key taken alone and then deleted or rewritten stays so when its bucket is built', () => {
+    const { engine, events } = loaded(entries, () => T0, true, 2);
+    expect(sync(engine, ['DEL', 'key:1'])).toBe(1);
+    expect(sync(engine, ['SET', 'key:2', 'new'])).toBe('OK');
+    expect(sync(engine, ['PERSIST', 'key:20'])).toBe(1);
+    expect(sync(engine, ['DBSIZE'])).toBe(199);
+    expect(sync(engine, ['MGET', 'key:1', 'key:2', 'key:3'])).toEqual([null, 'new', 'value:3']);
+    expect(sync(engine, ['TTL', 'key:20'])).toBe(-1);
+    expect(events.map((e) => `${e.channel} ${e.message}`)).toEqual([
+      '__keyspace@0__:key:1 del',
+      '__keyevent@0__:del key:1',
+      '__keyspace@0__:key:2 set',
+      '__keyevent@0__:set key:2',
+      '__keyspace@0__:key:20 persist',
+      '__keyevent@0__:persist key:20',
+    ]);
     engine.close();
   });
 
