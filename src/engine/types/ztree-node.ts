@@ -325,7 +325,7 @@ export function sizeOf(node: Inner): number {
  * short span moves faster by hand, each slot as two doubles (exact: see `idAt`).
  */
 export function openGap(scores: Float64Array, from: number, end: number): void {
-  if (end - from > 32) {
+  if (end - from > 12) {
     scores.copyWithin((from + 1) << 1, from << 1, end << 1);
     return;
   }
@@ -333,7 +333,7 @@ export function openGap(scores: Float64Array, from: number, end: number): void {
 }
 
 export function closeGap(scores: Float64Array, at: number, end: number): void {
-  if (end - at > 32) {
+  if (end - at > 12) {
     scores.copyWithin(at << 1, (at + 1) << 1, end << 1);
     return;
   }

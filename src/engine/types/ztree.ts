@@ -60,7 +60,8 @@
  *   instead of two when those differ: ~5% on the tree alone, nothing end to end); finding the new key's leaf and loading its lines before reading the old
  *   key's, so the two misses overlap (and, further, starting both leaves' loads during
  *   the table lookup: slower); shifting by hand instead of `splice` with array leaves
- *   (slower). `copyWithin` is a builtin call (~40 ns): spans up to 32 move by hand.
+ *   (slower). `copyWithin` is a builtin call (~40 ns), but moves cold lines faster than a
+ *   loop: spans up to 12 slots move by hand (32 before: 12 measured 3-12% faster).
  */
 
 import {
