@@ -3,8 +3,9 @@
  * layout and the per-node arithmetic, apart from the tree's own structure changes.
  * See ztree.ts for the design.
  *
- * Entries are (score, id): the id names the member in the table's `names` (score-table.ts),
- * so member bytes are read only where two scores tie, through `names`.
+ * Entries are (score, id, key): the id names the member in the table's `names`
+ * (score-table.ts) and the key orders it among equal scores (`keyOf`), so member bytes are
+ * read, through `names`, only where two scores and their keys tie.
  */
 
 /** Children per inner node, at most (a node splits when it reaches B). */

@@ -45,9 +45,9 @@
  *   comes and goes by moving the shorter side of its leaf (half the lines streamed); a
  *   removal that leaves the leaf's greatest entry and size alone changes nothing above
  *   it; a key that stays inside its leaf moves by one shift, one whose neighbours still
- *   bracket it is rewritten in place (a small ZINCRBY). Ids are read only where scores
- *   tie, and a tie run is galloped from its start before it is bisected by member (the
- *   lines past a short run may be cold).
+ *   bracket it is rewritten in place (a small ZINCRBY). Ids and keys sit beside the
+ *   scores; members are read only where scores and keys tie, and a tie run is galloped
+ *   from its start before it is bisected (the lines past a short run may be cold).
  * - Measured (structure alone, 1M members, old and new code alternating in separate
  *   processes): a score change ~5.2 → ~3.4 µs, a new member ~3.5 → ~2.3 µs, a rank ~1.8 →
  *   ~1.5 µs. The step from leaves as objects holding a scores array and a member-string
@@ -55,13 +55,24 @@
  *   and a reallocation when full. Reaching member strings through `names[id]` where the
  *   caller holds the string cost a cold line per tie compare; the table reaching its keys
  *   through `names[id]` made its lookup three misses in a row (it keeps them by slot).
+ *   Then (the bench's ZADD of an existing member through engine.call, 1M members, old and
+ *   new alternating): keys in 16-byte slots, where a tie compare was the id line, the
+ *   `names` slot and the string, ~1.3× (the bench's scores tie nearly every insert).
+ *   The price: 4 bytes more per slot of room (a 1M-member set's leaves ~23 → ~31 MB), and
+ *   a shortened prefix rewrites every key (~6-13 ms at 1M members, a few times at most).
  *   Tried and dropped, no gain within this machine's spread (±15%): leaves of 128 flat
- *   entries; ordering tied members by their first 8 bytes kept per id (one cold line
- *   instead of two when those differ: ~5% on the tree alone, nothing end to end); finding the new key's leaf and loading its lines before reading the old
- *   key's, so the two misses overlap (and, further, starting both leaves' loads during
- *   the table lookup: slower); shifting by hand instead of `splice` with array leaves
- *   (slower). `copyWithin` is a builtin call (~40 ns), but moves cold lines faster than a
- *   loop: spans up to 12 slots move by hand (32 before: 12 measured 3-12% faster).
+ *   entries (twice: arrays of 12-byte and of 16-byte entries); ordering tied members by
+ *   their first 8 bytes kept per id (one cold line instead of two when those differ: ~5%
+ *   on the tree alone, nothing end to end); finding the new key's leaf and loading its
+ *   lines before reading the old key's, so the two misses overlap (and, further, starting
+ *   both leaves' loads during the table lookup: slower; tried again with 16-byte slots,
+ *   the new key's leaf loaded during the table lookup: ~8% slower); finding the old key's
+ *   entry between the table's hash probe and its string compare, so those two misses
+ *   overlap (~1%, not kept); guessing the slot of an exact score one place lower (the
+ *   first ≥ it, where the guess was one past: no change); shifting by hand instead of
+ *   `splice` with array leaves (slower). `copyWithin` is a builtin call (~40 ns), but
+ *   moves cold lines faster than a loop: spans up to 12 slots move by hand (32 before:
+ *   12 measured 3-12% faster).
  */
 
 import {
