@@ -83,6 +83,25 @@ export class LeafStore {
     this.words = new Int32Array(scores.buffer);
   }
 
+  /**
+   * Rewrite the key of every entry in the leaves linked from `head`, the members having
+   * shared all of `prefix` and now sharing its first `to` bytes, without reading a member:
+   * the bytes a key gains are the prefix's own, the rest come from the old key.
+   */
+  protected rekey(head: number, prefix: string, to: number): void {
+    const d = prefix.length - to;
+    let high = 0;
+    for (let i = 0; i < 4; i++) high = (high << 8) | (i < d ? Math.min(prefix.charCodeAt(to + i), 255) : 0);
+    const words = this.words;
+    for (let leaf = head; leaf !== -1; leaf = this.next[leaf]!) {
+      const base = this.baseOf(leaf);
+      for (let k = base; k < base + this.count[leaf]!; k++) {
+        const at = (k << 2) | 3;
+        words[at] = (d >= 4 ? high : high | ((words[at]! << 2) >>> (8 * d))) >>> 2;
+      }
+    }
+  }
+
   /** Make `leaf`, the tree's only one now, leaf 0 of arrays sized to it; returns 0. */
   protected compactTo(leaf: number): number {
     const n = this.count[leaf]!;

@@ -159,24 +159,10 @@ export class ZTree extends ZTreeReads {
     return keyOf(member, i);
   }
 
-  /**
-   * Shorten the shared prefix to its first `to` bytes, rewriting every key without reading
-   * a member: the bytes the keys gain are the prefix's own, the rest come from the old key.
-   */
+  /** Shorten the shared prefix to its first `to` bytes, rewriting every key. */
   private shortenPrefix(to: number): void {
-    const prefix = this.prefix;
-    const d = prefix.length - to;
-    let high = 0;
-    for (let i = 0; i < 4; i++) high = (high << 8) | (i < d ? Math.min(prefix.charCodeAt(to + i), 255) : 0);
-    const words = this.words;
-    for (let leaf = this.head; leaf !== -1; leaf = this.next[leaf]!) {
-      const base = this.baseOf(leaf);
-      for (let k = base; k < base + this.count[leaf]!; k++) {
-        const at = (k << 2) | 3;
-        words[at] = (d >= 4 ? high : high | ((words[at]! << 2) >>> (8 * d))) >>> 2;
-      }
-    }
-    this.prefix = prefix.slice(0, to);
+    this.rekey(this.head, this.prefix, to);
+    this.prefix = this.prefix.slice(0, to);
   }
 
   /** Insert (score, id) into `leaf`, the end of the path `descend` recorded; `key` is the member's key. */
