@@ -51,6 +51,7 @@ import type { Engine } from './engine.js';
 import type { Entry, RedisType } from './keyspace.js';
 import { Errors, ReplyError, fail } from './errors.js';
 import { Status, type RawReply } from './reply.js';
+import { ExpiryHeap } from './types/expiry-heap.js';
 import { bitLength, parseLongDouble } from './types/long-double.js';
 
 /** What `block` returns when the client waits: never a reply, compared by identity. */
@@ -77,9 +78,13 @@ export interface BlockedCommand {
   readonly promise: Promise<RawReply>;
 }
 
+let nextWaiterSeq = 0;
+
 /** One blocked client (redis: c->bpop). */
 class Waiter implements BlockedCommand {
   done = false;
+  /** Blocking order (timeouts due together are answered in it). */
+  readonly seq = nextWaiterSeq++;
   readonly promise: Promise<RawReply>;
   settle!: (reply: RawReply) => void;
 
@@ -95,9 +100,18 @@ class Waiter implements BlockedCommand {
 }
 
 export class BlockingRegistry {
-  /** Key → clients blocked on it, first blocked first (redis: db->blocking_keys). */
-  private readonly byKey = new Map<string, Waiter[]>();
+  /**
+   * Key → clients blocked on it, first blocked first (redis: db->blocking_keys). A Set
+   * keeps insertion order and leaves in O(1), however many clients wait on one key.
+   */
+  private readonly byKey = new Map<string, Set<Waiter>>();
   private readonly waiters = new Set<Waiter>();
+  /**
+   * Waiters with a deadline, earliest first (redis: the timeout radix tree). A waiter
+   * answered otherwise stays until popped or swept (`done`); `timed` counts the live ones.
+   */
+  private readonly timeouts = new ExpiryHeap<Waiter>();
+  private timed = 0;
   /** Keys written since the last serve that someone waits on (redis: server.ready_keys). */
   private ready: string[] = [];
   private readonly readySet = new Set<string>();
@@ -116,9 +130,7 @@ export class BlockingRegistry {
 
   /** Blocked clients with a deadline (INFO clients `clients_in_timeout_table`). */
   get clientsWithTimeout(): number {
-    let n = 0;
-    for (const waiter of this.waiters) if (waiter.request.deadline !== 0) n++;
-    return n;
+    return this.timed;
   }
 
   /**
@@ -134,14 +146,20 @@ export class BlockingRegistry {
     for (const key of keys) {
       let queue = this.byKey.get(key);
       if (queue === undefined) {
-        this.byKey.set(key, (queue = []));
+        this.byKey.set(key, (queue = new Set()));
         this.keyCount++;
       }
-      queue.push(waiter);
+      queue.add(waiter);
     }
     this.waiters.add(waiter);
     conn.blocked = waiter;
-    if (request.deadline !== 0 && request.deadline < this.timerAt) this.arm(request.deadline);
+    if (request.deadline !== 0) {
+      this.timed++;
+      // Answered waiters' pairs are swept once they outnumber the live ones.
+      if (this.timeouts.size >= 2 * this.timed + 64) this.timeouts.retain((_, w) => !w.done);
+      this.timeouts.push(request.deadline, waiter);
+      if (request.deadline < this.timerAt) this.arm(request.deadline);
+    }
     return BLOCKED;
   }
 
@@ -174,23 +192,16 @@ export class BlockingRegistry {
   private serveKey(key: string): void {
     const queue = this.byKey.get(key);
     if (queue === undefined) return;
-    // Clients that block while this runs (none can: serving never blocks) are not served.
-    let i = 0;
-    let left = queue.length;
-    while (left-- > 0 && i < queue.length) {
+    // Clients that block while this runs (none can: serving never blocks) are not served;
+    // a served one leaves the set, which the iteration tolerates.
+    let left = queue.size;
+    for (const waiter of queue) {
+      if (left-- === 0) return;
       const entry: Entry | undefined = this.engine.db.peek(key);
       if (entry === undefined) return;
-      const waiter = queue[i]!;
-      if (entry.type !== waiter.request.type) {
-        i++;
-        continue;
-      }
+      if (entry.type !== waiter.request.type) continue;
       const reply = this.engine.run(waiter.conn, waiter.spec, waiter.argv, (ctx) => waiter.request.serve(ctx, key) ?? NOT_SERVED);
-      if (reply === NOT_SERVED) {
-        i++;
-        continue;
-      }
-      // Leaves this queue too: the next waiter is now at index i.
+      if (reply === NOT_SERVED) continue;
       this.unblock(waiter, reply);
     }
   }
@@ -201,15 +212,17 @@ export class BlockingRegistry {
    */
   checkTimeouts(): number {
     const now = this.engine.clock();
-    let answered = 0;
-    for (const waiter of [...this.waiters]) {
-      const deadline = waiter.request.deadline;
-      if (deadline !== 0 && deadline < now) {
-        this.unblock(waiter, waiter.request.timeoutReply);
-        answered++;
-      }
+    const due: Waiter[] = [];
+    const heap = this.timeouts;
+    for (let when = heap.peekWhen(); when !== undefined && when < now; when = heap.peekWhen()) {
+      const waiter = heap.peekKey()!;
+      heap.pop();
+      if (!waiter.done) due.push(waiter);
     }
-    return answered;
+    // By deadline, then in blocking order (redis: the radix tree's (timeout, client id) key).
+    due.sort((a, b) => a.request.deadline - b.request.deadline || a.seq - b.seq);
+    for (const waiter of due) this.unblock(waiter, waiter.request.timeoutReply);
+    return due.length;
   }
 
   /**
@@ -240,15 +253,19 @@ export class BlockingRegistry {
     waiter.done = true;
     for (const key of waiter.keys) {
       const queue = this.byKey.get(key)!;
-      queue.splice(queue.indexOf(waiter), 1);
-      if (queue.length === 0) {
+      queue.delete(waiter);
+      if (queue.size === 0) {
         this.byKey.delete(key);
         this.keyCount--;
       }
     }
     this.waiters.delete(waiter);
+    if (waiter.request.deadline !== 0) this.timed--;
     if (waiter.conn.blocked === waiter) waiter.conn.blocked = null;
-    if (this.waiters.size === 0) this.disarm();
+    if (this.waiters.size === 0) {
+      this.disarm();
+      this.timeouts.clear();
+    }
     waiter.settle(reply);
   }
 
@@ -263,9 +280,10 @@ export class BlockingRegistry {
       this.timer = null;
       this.timerAt = Infinity;
       this.checkTimeouts();
-      let next = Infinity;
-      for (const waiter of this.waiters) if (waiter.request.deadline !== 0 && waiter.request.deadline < next) next = waiter.request.deadline;
-      if (next !== Infinity) this.arm(next);
+      const heap = this.timeouts;
+      while (heap.size > 0 && heap.peekKey()!.done) heap.pop();
+      const next = heap.peekWhen();
+      if (next !== undefined) this.arm(next);
     }, delay);
     // Not unref'd: like a socket to Redis, a pending BLPOP with a timeout keeps a Node
     // process alive until it is answered (an unref'd timer let a script exit mid-await).

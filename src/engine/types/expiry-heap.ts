@@ -1,24 +1,25 @@
 /**
- * A binary min-heap of (deadline, key) pairs for active expiry.
+ * A binary min-heap of (deadline, key) pairs: active expiry (keys), blocked clients'
+ * timeouts (blocking.ts, its waiters).
  *
  * Entries are never removed in place: a deadline that changes or disappears leaves a stale
  * pair behind, which the consumer recognises (the key's current deadline differs) and
  * skips. `size` counts stale pairs too, so the owner can rebuild when they pile up.
  */
-export class ExpiryHeap {
+export class ExpiryHeap<K = string> {
   /**
    * Deadlines in a typed array: a plain array's elements kind depends on what the first
    * pushes held (Smi, double, boxed), and the boxed form made every push allocate.
    */
   private whens = new Float64Array(64);
-  private keys: string[] = [];
+  private keys: K[] = [];
   private count = 0;
 
   get size(): number {
     return this.count;
   }
 
-  push(when: number, key: string): void {
+  push(when: number, key: K): void {
     let whens = this.whens;
     const keys = this.keys;
     let i = this.count;
@@ -45,7 +46,7 @@ export class ExpiryHeap {
     return this.count === 0 ? undefined : this.whens[0];
   }
 
-  peekKey(): string | undefined {
+  peekKey(): K | undefined {
     return this.keys[0];
   }
 
@@ -62,7 +63,7 @@ export class ExpiryHeap {
    * rest re-heapified bottom-up. The owner's rebuild then costs what the heap holds, not
    * what the whole keyspace holds.
    */
-  retain(keep: (when: number, key: string) => boolean): void {
+  retain(keep: (when: number, key: K) => boolean): void {
     const whens = this.whens;
     const keys = this.keys;
     let n = 0;
@@ -80,7 +81,7 @@ export class ExpiryHeap {
   }
 
   /** Place (when, key) at `i` or below, moving smaller children up. */
-  private siftDown(i: number, when: number, key: string): void {
+  private siftDown(i: number, when: number, key: K): void {
     const whens = this.whens;
     const keys = this.keys;
     const n = this.count;

@@ -312,6 +312,42 @@ describe('blocking list commands', () => {
     expect(info).toMatch(/clients_in_timeout_table:1\r\n/);
     engine.close();
   });
+
+  it('thousands of clients on one key: served first blocked first, the rest time out by deadline, then blocking order', async () => {
+    const { engine, r, advance, flush } = setup();
+    const n = 3000;
+    const conns = Array.from({ length: n }, () => engine.connect());
+    // Deadlines cycle through 7 values, so many fall due together; every 5th waits forever.
+    const order: number[] = [];
+    const waits = conns.map((conn, i) =>
+      conn.call(['BLPOP', 'q', i % 5 === 0 ? '0' : String(1 + (i % 7))]).then(
+        (reply) => {
+          order.push(i);
+          return reply;
+        },
+        // engine.close() answers the ones still waiting at the end with an error.
+        () => null,
+      ),
+    );
+    const clients = () => (r('INFO', 'clients') as string).match(/blocked_clients:(\d+)\r\n.*clients_in_timeout_table:(\d+)\r\n/s)!.slice(1).map(Number);
+    expect(clients()).toEqual([n, n - n / 5]);
+    r('RPUSH', 'q', ...Array.from({ length: 1000 }, (_, i) => String(i)));
+    await flush();
+    expect(order).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    // The served ones' timeouts are gone; the rest fall due second by second.
+    let timedOut = 0;
+    for (let second = 1; second <= 8; second++) timedOut += advance(1000);
+    await flush();
+    const waiting = Array.from({ length: n }, (_, i) => i).filter((i) => i >= 1000);
+    expect(timedOut).toBe(waiting.filter((i) => i % 5 !== 0).length);
+    const dueOrder = waiting.filter((i) => i % 5 !== 0).sort((x, y) => (x % 7) - (y % 7) || x - y);
+    expect(order.slice(1000)).toEqual(dueOrder);
+    expect(clients()).toEqual([waiting.length - dueOrder.length, 0]);
+    r('RPUSH', 'q', 'last');
+    await flush();
+    expect(await waits[1000]).toEqual(['q', 'last']);
+    engine.close();
+  });
 });
 
 describe('blocking commands and persistence', () => {
