@@ -402,6 +402,25 @@ export class Keyspace {
     return this.slots[slot];
   }
 
+  /** Keys with a deadline, unbuilt ones counted, without building (INFO keyspace). */
+  get volatileKeys(): number {
+    return this.volatileCount + (this.pending === null ? 0 : this.pending.volatile);
+  }
+
+  /**
+   * `visit` up to `count` entries picked at random among the built ones (repeats possible),
+   * building nothing and expiring nothing: an estimate's sample (INFO memory on a big
+   * keyspace).
+   */
+  sample(count: number, random: () => number, visit: (key: string, entry: Entry) => void): void {
+    const slots = this.slots;
+    if (slots.length === 0) return;
+    for (let i = 0; i < count; i++) {
+      const key = slots[Math.floor(random() * slots.length)]!;
+      visit(key, this.table.get(key)!);
+    }
+  }
+
   /** A random live key, or undefined when the keyspace is empty. */
   randomKey(random: () => number = Math.random): string | undefined {
     if (this.pending !== null) this.buildAll();

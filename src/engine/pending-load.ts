@@ -66,6 +66,8 @@ export class PendingLoad {
   strings = 0;
   /** Of those, strings whose deadline had passed at `loadedAt` (they will be dropped). */
   expired = 0;
+  /** Of those, strings with a deadline still to come (INFO keyspace's `expires`). */
+  volatile = 0;
   /** Background cursor: buckets below it are built. */
   private next = 0;
   /** Per bucket: keys taken alone from it so far. */
@@ -112,7 +114,10 @@ export class PendingLoad {
       const when = d[i]!;
       if (when === 0) continue;
       if (when <= this.loadedAt) this.expired++;
-      else if (when < earliest) earliest = when;
+      else {
+        this.volatile++;
+        if (when < earliest) earliest = when;
+      }
     }
     this.deadlines[bucket] = earliest;
   }
@@ -154,6 +159,7 @@ export class PendingLoad {
             this.owned.add(part);
           }
           part.deadlines![i] = -1;
+          if (deadline !== 0) this.volatile--;
           // Counted as dropped from now on, as an expired one: `strings - expired` stays
           // the unbuilt keys, and `take` settles both when the bucket is built.
           this.expired++;
@@ -211,7 +217,14 @@ export class PendingLoad {
       const n = p.lengths.length >> 1;
       this.strings -= n;
       // Taken strings (-1) were counted as expired when taken.
-      if (p.deadlines !== null) for (let i = 0; i < n; i++) if (p.deadlines[i] !== 0 && p.deadlines[i]! <= this.loadedAt) this.expired--;
+      const d = p.deadlines;
+      if (d !== null) {
+        for (let i = 0; i < n; i++) {
+          if (d[i] === 0) continue;
+          if (d[i]! <= this.loadedAt) this.expired--;
+          else this.volatile--;
+        }
+      }
     }
     return parts;
   }

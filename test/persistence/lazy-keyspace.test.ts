@@ -102,6 +102,20 @@ describe('lazy keyspace: single operations on a partly built keyspace', () => {
     engine.close();
   });
 
+  it('INFO keyspace and memory count a partly built keyspace exactly and build nothing', () => {
+    const { engine, pending } = loaded(entries, () => T0, true);
+    const before = pending!.remaining;
+    sync(engine, ['GET', 'key:10']);
+    // 200 live keys, 20 of them with a deadline still to come ('gone' expired at load).
+    expect(sync(engine, ['INFO', 'keyspace'])).toBe('# Keyspace\r\ndb0:keys=200,expires=20,avg_ttl=1000\r\n');
+    expect(pending!.remaining).toBe(before);
+    sync(engine, ['DEL', 'key:20']);
+    expect(sync(engine, ['INFO', 'keyspace'])).toBe('# Keyspace\r\ndb0:keys=199,expires=19,avg_ttl=1000\r\n');
+    expect(sync(engine, ['DBSIZE'])).toBe(199);
+    expect(sync(engine, ['INFO', 'keyspace'])).toBe('# Keyspace\r\ndb0:keys=199,expires=19,avg_ttl=1000\r\n');
+    engine.close();
+  });
+
   it(`a bucket asked for more than ${POINT_TAKES} keys alone is built whole`, () => {
     const { engine, pending } = loaded(entries, () => T0, true, 2);
     const bucket = keyBucket('key:0', 1);

@@ -72,22 +72,51 @@ function valueBytes(value: unknown): number {
   return 0;
 }
 
-/** Walk the keyspace once per data version: byte estimate and TTL sum. */
+/** Above this many keys the keyspace is sampled, not walked (the walk took tens of ms at 1M). */
+const EXACT_KEYS = 65_536;
+/** Keys a sampled estimate reads (each a few cache misses: ~1 µs at 1M keys). */
+const SAMPLES = 1024;
+
+/**
+ * The byte estimate and TTL sum, once per data version: a walk of every key up to
+ * EXACT_KEYS, else an estimate from SAMPLES random keys scaled to the whole (what Redis
+ * does for avg_ttl, from its expiry cycle's samples). A keyspace still loading lazily is
+ * sampled too, among its built keys: INFO builds nothing.
+ */
 function scanKeyspace(engine: Engine, now: number): KeyspaceScan {
   const s = stateOf(engine);
-  const version = `${engine.stats.dirty}:${engine.stats.expiredKeys}:${engine.db.size}`;
+  const db = engine.db;
+  const keys = db.loadedSize;
+  const version = `${engine.stats.dirty}:${engine.stats.expiredKeys}:${keys}`;
   if (s.scan !== null && s.scan.version === version) return s.scan;
   let dataset = 0;
   let ttlSum = 0;
   let ttlKeys = 0;
-  for (const [key, entry] of engine.db.map) {
-    dataset += key.length + valueBytes(entry.value);
-    if (entry.expireAt !== 0) {
-      ttlSum += entry.expireAt - now;
-      ttlKeys++;
+  if (keys <= EXACT_KEYS && !db.building) {
+    for (const [key, entry] of db.map) {
+      dataset += key.length + valueBytes(entry.value);
+      if (entry.expireAt !== 0) {
+        ttlSum += entry.expireAt - now;
+        ttlKeys++;
+      }
     }
+  } else {
+    let sampled = 0;
+    let sampledTtl = 0;
+    let sampledVolatile = 0;
+    db.sample(SAMPLES, () => engine.random(), (key, entry) => {
+      sampled++;
+      dataset += key.length + valueBytes(entry.value);
+      if (entry.expireAt !== 0) {
+        sampledTtl += Math.max(0, entry.expireAt - now);
+        sampledVolatile++;
+      }
+    });
+    dataset = sampled === 0 ? 0 : Math.round((dataset / sampled) * keys);
+    ttlKeys = db.volatileKeys;
+    ttlSum = sampledVolatile === 0 ? 0 : (sampledTtl / sampledVolatile) * ttlKeys;
   }
-  const overhead = engine.db.size * KEY_OVERHEAD + ttlKeys * VOLATILE_OVERHEAD;
+  const overhead = keys * KEY_OVERHEAD + ttlKeys * VOLATILE_OVERHEAD;
   s.scan = { version, dataset, overhead, ttlSum, ttlKeys, scannedAt: now };
   return s.scan;
 }
@@ -298,13 +327,13 @@ function cpuSection(): Fields {
 }
 
 function keyspaceSection(engine: Engine, now: number): Fields {
-  const keys = engine.db.size;
+  const keys = engine.db.loadedSize;
   if (keys === 0) return [];
   const scan = scanKeyspace(engine, now);
   // The scan's TTL sum ages with the clock even when the data did not change.
   const remaining = scan.ttlSum - scan.ttlKeys * (now - scan.scannedAt);
   const avgTtl = scan.ttlKeys === 0 ? 0 : Math.max(0, Math.round(remaining / scan.ttlKeys));
-  return [['db0', `keys=${keys},expires=${engine.db.volatileCount},avg_ttl=${avgTtl}`]];
+  return [['db0', `keys=${keys},expires=${engine.db.volatileKeys},avg_ttl=${avgTtl}`]];
 }
 
 const TITLES: Record<Section, string> = {

@@ -90,6 +90,35 @@ describe('INFO', () => {
     expect(await engine.call(['INFO', 'keyspace'])).toBe('# Keyspace\r\ndb0:keys=3,expires=2,avg_ttl=15000\r\n');
   });
 
+  it('INFO memory and keyspace on a big keyspace: estimated from a sample, close to the walk', async () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0), seed / 2 ** 32);
+    const now = 1_000_000;
+    const engine = createEngine({ clock: () => now, activeExpire: false, random });
+    const n = 100_000;
+    // Values of 10 to 100 bytes, a quarter of the keys with a TTL of 1 to 100 s.
+    let exactValues = 0;
+    let exactTtl = 0;
+    for (let i = 0; i < n; i++) {
+      const value = 'v'.repeat(10 + (i % 91));
+      exactValues += value.length;
+      const ttl = i % 4 === 0 ? 1000 * (1 + (i % 100)) : 0;
+      exactTtl += ttl;
+      put(engine, `key:${i}`, value, ttl === 0 ? 0 : now + ttl);
+    }
+    engine.stats.dirty++;
+    const memory = infoFields((await engine.call(['INFO', 'memory'])) as string);
+    let keyBytes = 0;
+    for (let i = 0; i < n; i++) keyBytes += `key:${i}`.length;
+    const walked = keyBytes + exactValues + n * 48 + (n / 4) * 24;
+    expect(Math.abs(Number(memory.get('used_memory')) - walked) / walked).toBeLessThan(0.05);
+    const line = ((await engine.call(['INFO', 'keyspace'])) as string).split('\r\n')[1]!;
+    const [, keys, expires, avgTtl] = line.match(/^db0:keys=(\d+),expires=(\d+),avg_ttl=(\d+)$/)!.map(Number);
+    expect([keys, expires]).toEqual([n, n / 4]);
+    const exactAvg = exactTtl / (n / 4);
+    expect(Math.abs(avgTtl! - exactAvg) / exactAvg).toBeLessThan(0.1);
+  });
+
   it('INFO clients counts open connections', async () => {
     const engine = createEngine();
     const other = engine.connect();
