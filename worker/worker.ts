@@ -39,11 +39,16 @@ function nodeFor(name: string, persistence: boolean): TabNode {
 
 /**
  * Serve `session` on `port`: batches arrive as port calls and are answered on the port with
- * their id (src/client/transport.ts); Comlink serves the rest, and calls the finalizer when
- * the page releases its proxy.
+ * their id (src/client/transport.ts); Comlink serves the rest on `rpc` (on `port` for a
+ * client that sent none), and calls the finalizer when the page releases its proxy.
  */
-function serve(session: HostSession & { close?(): void }, port: MessagePort): void {
-  Comlink.expose(Object.assign(session, { [Comlink.finalizer]: () => session.close?.() }), port);
+function serve(session: HostSession & { close?(): void }, port: MessagePort, rpc: MessagePort = port): void {
+  const finalize = (): void => {
+    session.close?.();
+    // Comlink closes its own port on release; the command stream's is ours to close.
+    if (rpc !== port) port.close();
+  };
+  Comlink.expose(Object.assign(session, { [Comlink.finalizer]: finalize }), rpc);
   port.addEventListener('message', (event: MessageEvent<unknown>) => {
     const request = event.data;
     const id = portCallId(request);
@@ -66,7 +71,7 @@ function serve(session: HostSession & { close?(): void }, port: MessagePort): vo
 self.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = event.data;
   if (isConnectMessage(message)) {
-    serve(nodeFor(message.name, message.persistence ?? true).openSession(message.port), message.port);
+    serve(nodeFor(message.name, message.persistence ?? true).openSession(message.port), message.port, message.rpc);
     return;
   }
   if (isFlushMessage(message)) {

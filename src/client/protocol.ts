@@ -40,7 +40,13 @@ export interface ConnectMessage {
   type: 'connect';
   /** Database name: sessions with the same name share one keyspace. */
   name: string;
+  /** The session's command stream: batches, their answers and pushes. */
   port: MessagePort;
+  /**
+   * Where Comlink serves the session's other calls; absent: on `port`. Apart, Comlink's
+   * listeners (which look at every message of their port) never see the command stream.
+   */
+  rpc?: MessagePort;
   /** False: the keyspace lives in memory only (no IndexedDB). Default true. */
   persistence?: boolean;
 }
@@ -162,6 +168,7 @@ export function isConnectMessage(value: unknown): value is ConnectMessage {
     typeof message.name === 'string' &&
     typeof MessagePort !== 'undefined' &&
     message.port instanceof MessagePort &&
+    ((message as { rpc?: unknown }).rpc === undefined || (message as { rpc?: unknown }).rpc instanceof MessagePort) &&
     ((message as { persistence?: unknown }).persistence === undefined || typeof (message as { persistence?: unknown }).persistence === 'boolean')
   );
 }

@@ -64,17 +64,19 @@ export interface WorkerTransportOptions {
 }
 
 /**
- * A transport to a session in `worker`: a MessageChannel port is handed to the worker in a
- * `connect` message and Comlink runs on it, so several clients can share one worker and
- * releasing one client's proxy never detaches another's. Batches, the command stream, go
- * on the same port as plain protocol messages with a call id (PortRequest).
+ * A transport to a session in `worker`: two MessageChannel ports are handed to the worker
+ * in a `connect` message, so several clients can share one worker and releasing one
+ * client's proxy never detaches another's. Batches, the command stream, go on the first as
+ * plain protocol messages with a call id (PortRequest); Comlink serves the rest on the
+ * second, where its listeners see only its own calls.
  */
 export function workerTransport(worker: Worker, options: WorkerTransportOptions): Transport {
   const channel = new MessageChannel();
-  const connect: ConnectMessage = { v: PROTOCOL_VERSION, type: 'connect', name: options.name, port: channel.port2 };
+  const rpc = new MessageChannel();
+  const connect: ConnectMessage = { v: PROTOCOL_VERSION, type: 'connect', name: options.name, port: channel.port2, rpc: rpc.port2 };
   if (options.persistence === false) connect.persistence = false;
-  worker.postMessage(connect, [channel.port2]);
-  const remote = Comlink.wrap<HostSession>(channel.port1);
+  worker.postMessage(connect, [channel.port2, rpc.port2]);
+  const remote = Comlink.wrap<HostSession>(rpc.port1);
   const pending = new Set<(error: Error) => void>();
   /** Batches sent on the port, by call id. */
   const calls = new Map<number, { resolve: (response: Response) => void; reject: (error: Error) => void }>();
@@ -99,8 +101,6 @@ export function workerTransport(worker: Worker, options: WorkerTransportOptions)
   worker.addEventListener('error', onError);
 
   const pushListeners = new Set<(push: WireReply) => void>();
-  // Pushes and port answers share the session's port with Comlink's replies; Comlink skips
-  // them (no call id of its own).
   const onPort = (event: MessageEvent<unknown>): void => {
     const data = event.data;
     if (isPortResponse(data)) {
@@ -115,7 +115,6 @@ export function workerTransport(worker: Worker, options: WorkerTransportOptions)
     for (const push of data.pushes) for (const listener of pushListeners) listener(push);
   };
   channel.port1.addEventListener('message', onPort);
-  // A batch may go before any Comlink call (which would start the port).
   channel.port1.start();
 
   return {
@@ -164,10 +163,8 @@ export function workerTransport(worker: Worker, options: WorkerTransportOptions)
       const error = new ClientClosedError();
       fail(error);
       failure = error;
-      if (options.terminate) {
-        worker.terminate();
-        channel.port1.close();
-      }
+      channel.port1.close();
+      if (options.terminate) worker.terminate();
     },
   };
 }
