@@ -57,6 +57,12 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
   let everOpened = false;
   /** The database was deleted under us: appends fail until a snapshot has rewritten it. */
   let lost = false;
+  /**
+   * Connections opened so far. A fenced view appends optimistically only on a connection
+   * it has seen its epoch on (storage.ts, point 4): one opened since may be to a database
+   * deleted and recreated meanwhile, where the seal no longer guards its seqs.
+   */
+  let connections = 0;
 
   const open = (): Promise<IDBPDatabase<Schema>> => {
     if (opening !== null) return opening;
@@ -101,7 +107,10 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
             // Same name and version, other contents: never write into someone else's database.
             opened.close();
             reject(new PersistenceError(`idb-redis store '${name}': the IndexedDB database '${dbName}' exists but is not an idb-redis store`));
-          } else resolve(opened);
+          } else {
+            connections++;
+            resolve(opened);
+          }
         },
         (error: unknown) => {
           if (timer !== null) clearTimeout(timer);
@@ -142,18 +151,24 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
    * the store's epoch, and its success handler aborts the whole transaction (the writes
    * issued after it included) when the epoch is above `mine`; the call then rejects with a
    * FencedError. The check costs one get in the transaction the write makes anyway.
+   * `recreated`: an epoch below `mine` (or none) aborts too, with a StoreLostError: the
+   * epoch never decreases, so the database was deleted and recreated since `mine` was claimed.
    */
-  const write = (mine: number | null, stores: Store[], durability: Durability, body: (tx: WriteTx) => void): Promise<void> =>
+  const write = (mine: number | null, stores: Store[], durability: Durability, body: (tx: WriteTx) => void, recreated = false): Promise<void> =>
     run(async (db) => {
       const scope: Store[] = mine !== null && !stores.includes('manifest') ? [...stores, 'manifest'] : stores;
       const tx = db.transaction(scope, 'readwrite', { durability });
       let fencedBy = 0;
+      let gone = false;
       if (mine !== null) {
         const check = unwrap(tx).objectStore('manifest').get(EPOCH_KEY);
         check.onsuccess = () => {
           const current: unknown = check.result;
           if (typeof current === 'number' && current > mine) {
             fencedBy = current;
+            tx.abort();
+          } else if (recreated && (typeof current === 'number' ? current : 0) < mine) {
+            gone = true;
             tx.abort();
           }
         };
@@ -163,6 +178,10 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
         await tx.done;
       } catch (error) {
         if (fencedBy > 0) throw new FencedError(mine!, fencedBy);
+        if (gone) {
+          lost = true;
+          throw new StoreLostError(name);
+        }
         throw error;
       }
     });
@@ -172,11 +191,19 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
    * transaction committed at once. Refused when the epoch read is above `mine`, landed or
    * not; a collision while still leading replaces what lies above our head.
    */
-  const append = (mine: number | null, records: readonly LogRecord[], durability: Durability): Promise<void> =>
+  const append = (mine: number | null, records: readonly LogRecord[], durability: Durability, trust: { connection: number }): Promise<void> =>
     run(async (db) => {
       // Checked once open: the open is what notices the database was recreated.
       if (lost) throw new StoreLostError(name);
       const rows = stamped(records, mine);
+      if (mine !== null && trust.connection !== connections) {
+        // A connection this view has not seen its epoch on: checked before anything lands,
+        // as the replacement below (what lies above our head is a stale writer's).
+        const connection = connections;
+        await write(mine, ['log'], durability, replace(rows), true);
+        trust.connection = connection;
+        return;
+      }
       const tx = unwrap(db).transaction(mine === null ? ['log'] : ['log', 'manifest'], 'readwrite', { durability });
       let current = 0;
       if (mine !== null) {
@@ -203,16 +230,21 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
         if (current > mine) throw new FencedError(mine, current);
         if (!collided) throw error;
         // A stale writer's records past the log's end: ours replace them, checked first.
-        return write(mine, ['log'], durability, (retry) => {
-          const store = retry.objectStore('log');
-          void store.delete(IDBKeyRange.lowerBound(rows[0]!.seq)).catch(() => {});
-          for (const r of rows) void store.put(r).catch(() => {});
-        });
+        return write(mine, ['log'], durability, replace(rows));
       }
       if (mine !== null && current > mine) throw new FencedError(mine, current);
     });
 
-  const view = (mine: number | null): Storage => ({
+  /** A write body: `rows` replace every record from the first one's seq on. */
+  const replace = (rows: readonly LogRecord[]) => (tx: WriteTx) => {
+    const store = tx.objectStore('log');
+    void store.delete(IDBKeyRange.lowerBound(rows[0]!.seq)).catch(() => {});
+    for (const r of rows) void store.put(r).catch(() => {});
+  };
+
+  // `trust`: the connection this view last saw its epoch on (claimed through this storage,
+  // or checked by an append); a view made before any is open trusts none.
+  const view = (mine: number | null, trust = { connection: connections }): Storage => ({
     name,
     readManifest: () =>
       run(async (db) => {
@@ -222,7 +254,7 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
     readChunks: (snapshot, from, count) =>
       run((db) => db.getAll('chunks', IDBKeyRange.bound([snapshot, from], [snapshot, from + count - 1]))),
     readLog: (after, limit) => run((db) => db.getAll('log', IDBKeyRange.lowerBound(after, true), limit)),
-    append: (records, durability = 'default') => append(mine, records, durability),
+    append: (records, durability = 'default') => append(mine, records, durability, trust),
     writeChunks: (chunks) => {
       // A put clones its chunk synchronously: dropped once issued, a chunk's big strings die
       // young instead of being promoted by a scavenge while the transaction commits.

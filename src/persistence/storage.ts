@@ -30,6 +30,14 @@
  *   3. The stale writer saw the newer epoch in its transaction: the call rejects with a
  *      FencedError even when the records landed, so nothing it wrote after the claim is
  *      ever acknowledged.
+ *   4. A database deleted and recreated (then claimed by a newer engine) restarts the log
+ *      at 1, where the seal no longer guards a stale writer's seqs. Deletion waits for every
+ *      connection to close, so an IndexedDB view appends optimistically only on the
+ *      connection it claimed (or last appended) on; its first append on a newer one reads
+ *      the epoch before adding: above its own, refused with nothing landed; below it or
+ *      absent, the database was recreated (the epoch never decreases): StoreLostError, and
+ *      persistence rewrites it whole. Not told apart: a recreated store claimed with the
+ *      very epoch of the old writer (its opener heard of no earlier leader).
  * - Truncating a damaged tail replaces the records with empty ones of the truncating
  *   writer's epoch instead of deleting them, so point 1 holds after it too.
  */

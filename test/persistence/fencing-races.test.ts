@@ -1,0 +1,334 @@
+/**
+ * Fencing races: a stale writer (an engine whose epoch is below the store's) whose append is
+ * in flight or issued late, against the newer leader's claim, its compaction, a truncated
+ * load, a failing append, a third engine, and (IndexedDB) the database deleted under it.
+ * What must hold whatever the interleaving:
+ * - an append acknowledged is loaded by every later engine;
+ * - an append refused by the fence is never loaded (its records may land optimistically,
+ *   storage.ts, where recovery skips them);
+ * - the newer leader's acknowledged writes are never lost or reordered;
+ * - recovery never fails on a stale writer's leftovers.
+ * Each actor has its own handle on the store (its own IndexedDB connection, as tabs do; the
+ * memory store is one shared instance). Run on the memory store and on fake-indexeddb.
+ */
+import { describe, expect, it } from 'vitest';
+import { FORMAT_VERSION, packCommands, snapshotChunk, type LogRecord } from '../../src/persistence/codec.js';
+import { faultyStorage, quotaExceeded } from '../../src/persistence/faults.js';
+import { databaseName, indexedDBStorage } from '../../src/persistence/indexeddb.js';
+import { isFencedError, memoryStorage, type Storage } from '../../src/persistence/storage.js';
+import { open, sleep } from './support.js';
+
+/** A new handle on one store per call. */
+type Store = () => Storage;
+
+let stores = 0;
+const backends: Array<[string, () => Store]> = [
+  [
+    'memory',
+    () => {
+      const shared = memoryStorage();
+      return () => shared;
+    },
+  ],
+  [
+    'IndexedDB',
+    () => {
+      const name = `fencing-races-${++stores}`;
+      return () => indexedDBStorage(name);
+    },
+  ],
+];
+
+/** A log record setting each of `keys` to `value`. */
+function sets(seq: number, value: string, ...keys: string[]): LogRecord {
+  return { seq, format: FORMAT_VERSION, count: keys.length, data: packCommands(keys.map((k) => ['SET', k, value])) };
+}
+
+/** `count` one-key records from `from` on, key `<tag><seq>`. */
+function batch(tag: string, from: number, count: number): LogRecord[] {
+  return Array.from({ length: count }, (_, i) => sets(from + i, tag, `${tag}${from + i}`));
+}
+
+/** A compaction through `view`: a one-chunk snapshot of `data` covering the log up to `seq`. */
+async function compact(view: Storage, id: number, seq: number, data: Record<string, string>): Promise<void> {
+  await view.writeChunks([snapshotChunk(id, 0, packCommands(Object.entries(data).map(([k, v]) => ['SET', k, v])), Object.keys(data).length)]);
+  await view.commitSnapshot(commitOf(id, seq, Object.keys(data).length));
+}
+
+function commitOf(id: number, seq: number, keys: number) {
+  return { format: FORMAT_VERSION, snapshotId: id, snapshotSeq: seq, chunks: 1, snapshotBytes: 1, keys, savedAt: 1 };
+}
+
+/** The outcome of a write: 'ok', 'fenced', or the error. */
+function outcome(promise: Promise<unknown>): Promise<string> {
+  return promise.then(
+    () => 'ok',
+    (error: unknown) => (isFencedError(error) || /lost the store's leadership/.test(String((error as Error)?.message)) ? 'fenced' : String(error)),
+  );
+}
+
+/**
+ * What a new engine loads (it claims the store, so every view open before is stale after
+ * this): every key with its value, sorted; and the load warnings.
+ */
+async function loaded(store: Store, loadTruncated = false): Promise<{ data: string[]; warnings: string[] }> {
+  const engine = await open(store(), { persistence: { loadTruncated } });
+  const keys = ((await engine.call(['KEYS', '*'])) as string[]).sort();
+  const values = keys.length === 0 ? [] : ((await engine.call(['MGET', ...keys])) as string[]);
+  const warnings = engine.persistence!.stats.loadWarnings;
+  engine.close();
+  await engine.persistence!.close();
+  return { data: keys.map((k, i) => `${k}=${values[i]}`), warnings };
+}
+
+/** The log as [seq, epoch, commands] rows. */
+async function logOf(store: Store, after = 0): Promise<Array<[number, number | undefined, number]>> {
+  const view = store();
+  const rows = (await view.readLog(after, 1000)).map((r) => [r.seq, r.epoch, r.count] as [number, number | undefined, number]);
+  view.close();
+  return rows;
+}
+
+describe.each(backends)('fencing races (%s)', (_, backend) => {
+  it('a stale batch issued before the claim commits first: acknowledged, and the newer engine loads it', async () => {
+    const store = backend();
+    const a = store();
+    const stale = a.fenced(await a.claimEpoch(0));
+    await stale.append([sets(2, 'old', 'a')]);
+    const b = store();
+    await b.readManifest(); // its connection is open: the two transactions queue in call order
+    const appended = outcome(stale.append([sets(3, 'old', 'b'), sets(4, 'old', 'c')]));
+    const claimed = b.claimEpoch(0);
+    expect(await appended).toBe('ok');
+    expect(await claimed).toBe(2);
+    // The seal follows the batch.
+    expect((await logOf(store)).slice(-1)).toEqual([[5, 2, 0]]);
+    expect((await loaded(store)).data).toEqual(['a=old', 'b=old', 'c=old']);
+  });
+
+  it('a stale batch issued after the claim collides with the seal: refused whole, nothing lands', async () => {
+    const store = backend();
+    const a = store();
+    const stale = a.fenced(await a.claimEpoch(0));
+    await stale.append([sets(2, 'old', 'a')]);
+    const b = store();
+    await b.readManifest();
+    const claimed = b.claimEpoch(0);
+    // Its first record is the seal's seq; the later ones would have landed past the end.
+    const appended = outcome(stale.append(batch('late', 3, 3)));
+    expect(await claimed).toBe(2);
+    expect(await appended).toBe('fenced');
+    expect(await logOf(store)).toEqual([[1, 1, 0], [2, 1, 1], [3, 2, 0]]);
+    expect((await loaded(store)).data).toEqual(['a=old']);
+  });
+
+  it('a stale batch racing the leader compaction, either order: refused, never loaded, the leader writes on', async () => {
+    for (const compactionFirst of [true, false]) {
+      const store = backend();
+      const a = store();
+      const stale = a.fenced(await a.claimEpoch(0));
+      await stale.append([sets(2, 'old', 'a')]);
+      const b = store();
+      const leader = b.fenced(await b.claimEpoch(0)); // seal at 3
+      await leader.append([sets(4, 'new', 'b')]);
+      // The leader snapshots up to 5 (its record 5 is cut, not appended yet) ...
+      await leader.writeChunks([snapshotChunk(1, 0, packCommands([['SET', 'a', 'old'], ['SET', 'b', 'new'], ['SET', 'c', 'new']]), 3)]);
+      const late = batch('late', 3, 5); // 3 … 7: across the snapshot's seq and past it
+      const steps = compactionFirst
+        ? [outcome(leader.commitSnapshot(commitOf(1, 5, 3))), outcome(stale.append(late))]
+        : [outcome(stale.append(late)), outcome(leader.commitSnapshot(commitOf(1, 5, 3)))];
+      const [first, second] = await Promise.all(steps);
+      expect(compactionFirst ? [first, second] : [second, first]).toEqual(['ok', 'fenced']);
+      // Landed (compaction first): 6 and 7 past the snapshot, of the stale epoch.
+      expect(await logOf(store, 5)).toEqual(compactionFirst ? [[6, 1, 1], [7, 1, 1]] : []);
+      // ... and appends 6: a collision with a stale record replaces what lies above its head.
+      expect(await outcome(leader.append([sets(6, 'new', 'd')]))).toBe('ok');
+      expect(await logOf(store, 5)).toEqual([[6, 2, 1]]);
+      expect((await loaded(store)).data).toEqual(['a=old', 'b=new', 'c=new', 'd=new']);
+    }
+  });
+
+  it('stale records past a compacted log, the leader gone: the next engine skips them, seals after them, and its writes reload', async () => {
+    const store = backend();
+    const a = store();
+    const stale = a.fenced(await a.claimEpoch(0));
+    await stale.append([sets(2, 'old', 'a')]);
+    const b = store();
+    const leader = b.fenced(await b.claimEpoch(0));
+    await leader.append([sets(4, 'new', 'b')]);
+    await compact(leader, 1, 4, { a: 'old', b: 'new' });
+    expect(await outcome(stale.append(batch('late', 3, 4)))).toBe('fenced');
+    expect(await logOf(store)).toEqual([[3, 1, 1], [4, 1, 1], [5, 1, 1], [6, 1, 1]]);
+    // The leader never writes again. A new engine (loadTruncated: nothing is cut either).
+    const next = await open(store(), { persistence: { loadTruncated: true } });
+    expect(next.persistence!.stats.loadWarnings).toEqual([]);
+    expect(await next.call(['MGET', 'a', 'b', 'late5', 'late6'])).toEqual(['old', 'new', null, null]);
+    expect(await next.call(['SET', 'c', 'next'])).toBe('OK');
+    expect(await next.call(['SET', 'b', 'next'])).toBe('OK');
+    expect((await logOf(store, 4)).map(([seq, epoch]) => [seq, epoch])).toEqual([[5, 1], [6, 1], [7, 3], [8, 3], [9, 3]]);
+    next.close();
+    await next.persistence!.close();
+    expect(await loaded(store, true)).toEqual({ data: ['a=old', 'b=next', 'c=next'], warnings: [] });
+  });
+
+  it('three engines: two stale writers land past the newest compaction in either order; only the leader is loaded', async () => {
+    for (const olderFirst of [true, false]) {
+      const store = backend();
+      const a = store();
+      const first = a.fenced(await a.claimEpoch(0)); // seal 1
+      await first.append([sets(2, 'e1', 'a')]);
+      const b = store();
+      const second = b.fenced(await b.claimEpoch(0)); // seal 3
+      await second.append([sets(4, 'e2', 'b')]);
+      const c = store();
+      const leader = c.fenced(await c.claimEpoch(0)); // seal 5
+      await leader.append([sets(6, 'e3', 'c')]);
+      await compact(leader, 1, 6, { a: 'e1', b: 'e2', c: 'e3' });
+      // Each stale writer's next batch starts at the seal that followed it.
+      const early = () => outcome(first.append(batch('x', 3, 6))); // 3 … 8
+      const late = () => outcome(second.append(batch('y', 5, 5))); // 5 … 9
+      const results = olderFirst ? [await early(), await late()] : [await late(), await early()];
+      expect(results).toEqual(['fenced', 'fenced']);
+      // The first to land wins the seqs past 6; the other collides with it and lands nothing.
+      expect(await logOf(store, 6)).toEqual(olderFirst ? [[7, 1, 1], [8, 1, 1]] : [[7, 2, 1], [8, 2, 1], [9, 2, 1]]);
+      expect(await outcome(leader.append([sets(7, 'e3', 'd')]))).toBe('ok');
+      expect(await logOf(store, 6)).toEqual([[7, 3, 1]]);
+      expect((await loaded(store)).data).toEqual(['a=e1', 'b=e2', 'c=e3', 'd=e3']);
+    }
+  });
+
+  it('a stale writer with an epoch above the manifest but below a later seal: skipped after the seal', async () => {
+    const store = backend();
+    const a = store();
+    const first = a.fenced(await a.claimEpoch(0));
+    await first.append([sets(2, 'e1', 'a')]);
+    const b = store();
+    const second = b.fenced(await b.claimEpoch(0)); // seal 3
+    await compact(second, 1, 3, { a: 'e1' }); // manifest of epoch 2
+    // The first writer lands past it (skipped: below the manifest's epoch) ...
+    expect(await outcome(first.append(batch('x', 3, 3)))).toBe('fenced');
+    // ... a third engine claims (its seal follows the landed records) and loads ...
+    const c = store();
+    const third = c.fenced(await c.claimEpoch(0)); // seal 6
+    expect(await logOf(store, 3)).toEqual([[4, 1, 1], [5, 1, 1], [6, 3, 0]]);
+    // ... and the second one (epoch 2, equal to the manifest's) now collides: nothing lands.
+    expect(await outcome(second.append(batch('y', 4, 4)))).toBe('fenced');
+    await third.append([sets(7, 'e3', 'b')]);
+    expect((await loaded(store)).data).toEqual(['a=e1', 'b=e3']);
+  });
+
+  it('a truncated load empties the damaged tail in place: the stale writer collides with it', async () => {
+    for (const damage of ['unreadable', 'gap'] as const) {
+      const store = backend();
+      const a = store();
+      const stale = a.fenced(await a.claimEpoch(0));
+      await stale.append([sets(2, 'old', 'a')]);
+      // A damaged tail: an unreadable record 3, or record 4 with 3 missing.
+      if (damage === 'unreadable') await stale.append([{ seq: 3, format: FORMAT_VERSION, count: 1, data: '*9\r\ngarbage' }]);
+      else await stale.append([sets(4, 'old', 'lost')]);
+      const next = await open(store(), { persistence: { loadTruncated: true } });
+      expect(next.persistence!.stats.loadWarnings).toEqual([expect.stringMatching(/removed the log from record 3 on/)]);
+      // Emptied, not deleted: every seq up to the seal is a seal of the new epoch.
+      expect((await logOf(store, 2)).map(([seq, epoch, count]) => [seq, epoch, count])).toEqual(
+        damage === 'unreadable' ? [[3, 2, 0], [4, 2, 0]] : [[3, 2, 0], [4, 2, 0], [5, 2, 0]],
+      );
+      // The stale writer's next records (3 on) collide with the emptied tail.
+      expect(await outcome(stale.append(batch('late', 3, 4)))).toBe('fenced');
+      expect(await next.call(['SET', 'b', 'new'])).toBe('OK');
+      next.close();
+      await next.persistence!.close();
+      expect(await loaded(store)).toEqual({ data: ['a=old', 'b=new'], warnings: [] });
+    }
+  });
+
+  it('a stale engine whose append failed (QuotaExceeded) retries after the claim: refused, never acknowledged or loaded', async () => {
+    const store = backend();
+    let full = false;
+    const faulty = faultyStorage(store(), {
+      before(op) {
+        if (full && op === 'append') throw quotaExceeded();
+      },
+    });
+    const stale = await open(faulty);
+    expect(await stale.call(['SET', 'a', 'old'])).toBe('OK');
+    full = true;
+    await expect(stale.call(['SET', 'b', 'old'])).rejects.toThrow(/^MISCONF/);
+    const newer = await open(store());
+    full = false;
+    // The retry (every second) collides with the newer engine's seal.
+    let fenced = false;
+    stale.persistence!.onFenced(() => (fenced = true));
+    for (let i = 0; i < 40 && !fenced; i++) await sleep(50);
+    expect(fenced).toBe(true);
+    await expect(stale.call(['SET', 'c', 'old'])).rejects.toThrow(/lost the store's leadership/);
+    expect(await newer.call(['SET', 'd', 'new'])).toBe('OK');
+    stale.close();
+    newer.close();
+    await newer.persistence!.close();
+    expect((await loaded(store)).data).toEqual(['a=old', 'd=new']);
+  });
+
+  it('engines: a stale engine flushing after the newer one compacted is refused, and both reloads agree', async () => {
+    const store = backend();
+    const stale = await open(store(), { persistence: { appendfsync: 'everysec' } });
+    expect(await stale.call(['SET', 'a', 'old'])).toBe('OK');
+    await stale.persistence!.flush();
+    // Written, not yet appended (everysec): refused later, so never loaded.
+    expect(await stale.call(['SET', 'b', 'old'])).toBe('OK');
+    const newer = await open(store());
+    expect(await newer.call(['SET', 'c', 'new'])).toBe('OK');
+    expect(await newer.call(['BGREWRITEAOF'])).toMatch(/started/);
+    while (newer.persistence!.snapshotRunning()) await sleep(5);
+    await expect(stale.persistence!.flush()).rejects.toThrow(/lost the store's leadership/);
+    expect(await newer.call(['SET', 'a', 'new'])).toBe('OK');
+    stale.close();
+    newer.close();
+    await newer.persistence!.close();
+    expect((await loaded(store)).data).toEqual(['a=new', 'c=new']);
+    expect((await loaded(store)).data).toEqual(['a=new', 'c=new']);
+  });
+});
+
+/** Delete the IndexedDB database of store `name` (the engines' connections step aside). */
+function deleteStore(name: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(databaseName(name));
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(request.error);
+  });
+}
+
+describe('fencing races: the database deleted under a leader (IndexedDB)', () => {
+  it('recreated and claimed by a newer engine first: the old one is refused, and nothing of it lands', async () => {
+    const name = `fencing-races-deleted-${++stores}`;
+    const old = await open(indexedDBStorage(name));
+    for (let i = 0; i < 8; i++) expect(await old.call(['SET', `k${i}`, 'old'])).toBe('OK');
+    await deleteStore(name);
+    // A tab that followed the old leader opens the new store: its claim is above the old epoch.
+    const newer = await open(indexedDBStorage(name), { persistence: { epochSeen: old.persistence!.epoch } });
+    expect(await newer.call(['SET', 'x', 'new'])).toBe('OK');
+    // The old engine's next append (its seq far past the new log's end) must not land.
+    await expect(old.call(['SET', 'late', 'old'])).rejects.toThrow(/lost the store's leadership/);
+    expect(await newer.call(['SET', 'y', 'new'])).toBe('OK');
+    expect((await logOf(() => indexedDBStorage(name))).map(([seq]) => seq)).toEqual([1, 2, 3]);
+    old.close();
+    newer.close();
+    await newer.persistence!.close();
+    expect((await loaded(() => indexedDBStorage(name))).data).toEqual(['x=new', 'y=new']);
+  });
+
+  it('recreated by a read-only engine (no claim): the old leader rewrites it whole instead of appending past nothing', async () => {
+    const name = `fencing-races-deleted-${++stores}`;
+    const old = await open(indexedDBStorage(name));
+    for (let i = 0; i < 4; i++) expect(await old.call(['SET', `k${i}`, 'old'])).toBe('OK');
+    await deleteStore(name);
+    const reader = await open(indexedDBStorage(name), { persistence: { readOnly: true } });
+    expect(await reader.call(['DBSIZE'])).toBe(0);
+    reader.close();
+    await reader.persistence!.close();
+    expect(await old.call(['SET', 'after', 'old'])).toBe('OK');
+    old.close();
+    await old.persistence!.close();
+    expect((await loaded(() => indexedDBStorage(name))).data).toEqual(['after=old', 'k0=old', 'k1=old', 'k2=old', 'k3=old']);
+  });
+});
