@@ -177,8 +177,16 @@ export async function recover(engine: Engine, storage: Storage, options: Recover
     let logBytes = 0;
     const records: Array<[number, number]> = [];
     const warnings: string[] = [];
+    // The skipped records at the end of what was read (their first seq, and the read it was
+    // in): a stale writer's, which lie past everything but a newer claim's seal, until the
+    // leader's next append replaces them. A leader's record past them, read later, may mean
+    // they were replaced between the two reads (a read-only load beside the leader).
+    let staleFrom = 0;
+    let staleRead = 0;
+    let reads = 0;
     read: for (;;) {
       const page = await storage.readLog(lastSeq, RECORDS_PER_READ);
+      reads++;
       if (page.length === 0) break;
       progress.recordsTotal = progress.recordsLoaded + page.length + (page.length === RECORDS_PER_READ ? RECORDS_PER_READ : 0);
       for (const record of page) {
@@ -191,7 +199,23 @@ export async function recover(engine: Engine, storage: Storage, options: Recover
             );
           }
           const writer = typeof record.epoch === 'number' ? record.epoch : 0;
-          if (writer >= epoch) {
+          if (writer < epoch) {
+            if (staleFrom === 0) [staleFrom, staleRead] = [seq as number, reads];
+          } else {
+            if (staleFrom > 0 && staleRead < reads) {
+              const [first] = await storage.readLog(staleFrom - 1, 1);
+              if (first?.seq !== staleFrom || (typeof first.epoch === 'number' ? first.epoch : 0) >= epoch) {
+                // Replaced: read again from there (nothing of the skipped records was applied).
+                lastSeq = staleFrom - 1;
+                while (records.length > 0 && records[records.length - 1]![0] > lastSeq) {
+                  logBytes -= records.pop()![1];
+                  progress.recordsLoaded--;
+                }
+                staleFrom = 0;
+                continue read;
+              }
+            }
+            staleFrom = 0;
             epoch = writer;
             decodeRecord(record, storage.name, apply);
           }

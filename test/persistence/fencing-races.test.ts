@@ -16,6 +16,7 @@ import { FORMAT_VERSION, packCommands, snapshotChunk, type LogRecord } from '../
 import { faultyStorage, quotaExceeded } from '../../src/persistence/faults.js';
 import { databaseName, indexedDBStorage } from '../../src/persistence/indexeddb.js';
 import { isFencedError, memoryStorage, type Storage } from '../../src/persistence/storage.js';
+import { createEngine } from '../../src/engine/engine.js';
 import { open, sleep } from './support.js';
 
 /** A new handle on one store per call. */
@@ -87,6 +88,36 @@ async function logOf(store: Store, after = 0): Promise<Array<[number, number | u
   const rows = (await view.readLog(after, 1000)).map((r) => [r.seq, r.epoch, r.count] as [number, number | undefined, number]);
   view.close();
   return rows;
+}
+
+/** `inner` whose `readLog` number `at` (1-based) waits for `release()`. */
+function heldRead(inner: Storage, at: number): { storage: Storage; reached: Promise<void>; release: () => void } {
+  let reads = 0;
+  let release!: () => void;
+  let reached!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const arrived = new Promise<void>((resolve) => (reached = resolve));
+  const storage: Storage = {
+    name: inner.name,
+    readManifest: () => inner.readManifest(),
+    readChunks: (s, f, c) => inner.readChunks(s, f, c),
+    readLog: async (after, limit) => {
+      if (++reads === at) {
+        reached();
+        await gate;
+      }
+      return inner.readLog(after, limit);
+    },
+    append: (r, d) => inner.append(r, d),
+    writeChunks: (c) => inner.writeChunks(c),
+    commitSnapshot: (m, d) => inner.commitSnapshot(m, d),
+    truncateLog: (f) => inner.truncateLog(f),
+    dropChunksExcept: (k) => inner.dropChunksExcept(k),
+    claimEpoch: (seen) => inner.claimEpoch(seen),
+    fenced: (epoch) => inner.fenced(epoch),
+    close: () => inner.close(),
+  };
+  return { storage, reached: arrived, release };
 }
 
 describe.each(backends)('fencing races (%s)', (_, backend) => {
@@ -215,6 +246,44 @@ describe.each(backends)('fencing races (%s)', (_, backend) => {
     expect(await outcome(second.append(batch('y', 4, 4)))).toBe('fenced');
     await third.append([sets(7, 'e3', 'b')]);
     expect((await loaded(store)).data).toEqual(['a=e1', 'b=e3']);
+  });
+
+  it('a read-only load that read stale records before the leader replaced them reads again: no later write without the earlier one', async () => {
+    const store = backend();
+    const a = store();
+    const stale = a.fenced(await a.claimEpoch(0));
+    await stale.append([sets(2, 'old', 'a')]);
+    const b = store();
+    const leader = b.fenced(await b.claimEpoch(0)); // seal 3
+    await compact(leader, 1, 3, { a: 'old' });
+    expect(await outcome(stale.append(batch('x', 3, 3)))).toBe('fenced'); // 4 and 5 past the snapshot
+    // A reader's first log read returns the stale 4 and 5 (skipped); its second waits ...
+    const held = heldRead(store(), 2);
+    const reader = createEngine({ storage: held.storage, persistence: { readOnly: true } });
+    await held.reached;
+    // ... while the leader replaces them (4) and writes on (5, 6).
+    await leader.append([sets(4, 'new', 'w1')]);
+    await leader.append([sets(5, 'new', 'w2'), sets(6, 'new', 'w3')]);
+    held.release();
+    await reader.ready;
+    expect(await reader.call(['MGET', 'a', 'x4', 'x5', 'w1', 'w2', 'w3'])).toEqual(['old', null, null, 'new', 'new', 'new']);
+    reader.close();
+    // Replaced by fewer records, nothing past them: what it read is an earlier state, whole.
+    const again = heldRead(store(), 2);
+    const a2 = store();
+    const stale2 = a2.fenced(await a2.claimEpoch(0)); // fences the leader: a new one follows
+    const c = store();
+    const next = c.fenced(await c.claimEpoch(0));
+    await compact(next, 2, 8, { a: 'old', w1: 'new', w2: 'new', w3: 'new' });
+    expect(await outcome(stale2.append(batch('y', 7, 4)))).toBe('fenced'); // 9 and 10 past it
+    const reader2 = createEngine({ storage: again.storage, persistence: { readOnly: true } });
+    await again.reached;
+    await next.append([sets(9, 'new', 'w4')]);
+    again.release();
+    await reader2.ready;
+    expect(await reader2.call(['MGET', 'w3', 'y9', 'y10', 'w4'])).toEqual(['new', null, null, null]);
+    reader2.close();
+    expect((await loaded(store)).data).toEqual(['a=old', 'w1=new', 'w2=new', 'w3=new', 'w4=new']);
   });
 
   it('a truncated load empties the damaged tail in place: the stale writer collides with it', async () => {
