@@ -63,6 +63,8 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
    * deleted and recreated meanwhile, where the seal no longer guards its seqs.
    */
   let connections = 0;
+  /** The last epoch claimed through this storage, and the connection the claim ran on. */
+  let claimed = { epoch: -1, connection: 0 };
 
   const open = (): Promise<IDBPDatabase<Schema>> => {
     if (opening !== null) return opening;
@@ -242,9 +244,9 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
     for (const r of rows) void store.put(r).catch(() => {});
   };
 
-  // `trust`: the connection this view last saw its epoch on (claimed through this storage,
-  // or checked by an append); a view made before any is open trusts none.
-  const view = (mine: number | null, trust = { connection: connections }): Storage => ({
+  // `trust`: the connection this view last saw its epoch on (its claim's, or its last
+  // append's); none for an epoch not just claimed through this storage.
+  const view = (mine: number | null, trust = { connection: claimed.epoch === mine ? claimed.connection : 0 }): Storage => ({
     name,
     readManifest: () =>
       run(async (db) => {
@@ -302,6 +304,7 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
       }),
     claimEpoch: (seen) =>
       run(async (db) => {
+        const connection = connections;
         const tx = db.transaction(['manifest', 'log'], 'readwrite');
         const meta = tx.objectStore('manifest');
         const [current, manifest, last] = await Promise.all([
@@ -315,6 +318,7 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
         void meta.put(epoch, EPOCH_KEY).catch(() => {});
         void tx.objectStore('log').add(seal(head + 1, epoch)).catch(() => {});
         await tx.done;
+        claimed = { epoch, connection };
         return epoch;
       }),
     fenced: (epoch) => view(epoch),
