@@ -65,6 +65,8 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
   let connections = 0;
   /** The last epoch claimed through this storage, and the connection the claim ran on. */
   let claimed = { epoch: -1, connection: 0 };
+  /** The last snapshot whose first chunk was written, and the connection that wrote it. */
+  let started = { snapshot: -1, connection: 0 };
 
   const open = (): Promise<IDBPDatabase<Schema>> => {
     if (opening !== null) return opening;
@@ -153,15 +155,17 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
    * the store's epoch, and its success handler aborts the whole transaction (the writes
    * issued after it included) when the epoch is above `mine`; the call then rejects with a
    * FencedError. The check costs one get in the transaction the write makes anyway.
-   * `recreated`: an epoch below `mine` (or none) aborts too, with a StoreLostError: the
-   * epoch never decreases, so the database was deleted and recreated since `mine` was claimed.
+   * `recreated` (asked once open): an epoch below `mine` (or none) aborts too, with a
+   * StoreLostError: the epoch never decreases, so the database was deleted and recreated
+   * since `mine` was claimed.
    */
-  const write = (mine: number | null, stores: Store[], durability: Durability, body: (tx: WriteTx) => void, recreated = false): Promise<void> =>
+  const write = (mine: number | null, stores: Store[], durability: Durability, body: (tx: WriteTx) => void, recreated = () => false): Promise<void> =>
     run(async (db) => {
       const scope: Store[] = mine !== null && !stores.includes('manifest') ? [...stores, 'manifest'] : stores;
       const tx = db.transaction(scope, 'readwrite', { durability });
       let fencedBy = 0;
       let gone = false;
+      const checkRecreated = recreated();
       if (mine !== null) {
         const check = unwrap(tx).objectStore('manifest').get(EPOCH_KEY);
         check.onsuccess = () => {
@@ -169,7 +173,7 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
           if (typeof current === 'number' && current > mine) {
             fencedBy = current;
             tx.abort();
-          } else if (recreated && (typeof current === 'number' ? current : 0) < mine) {
+          } else if (checkRecreated && (typeof current === 'number' ? current : 0) < mine) {
             gone = true;
             tx.abort();
           }
@@ -202,7 +206,7 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
         // A connection this view has not seen its epoch on: checked before anything lands,
         // as the replacement below (what lies above our head is a stale writer's).
         const connection = connections;
-        await write(mine, ['log'], durability, replace(rows), true);
+        await write(mine, ['log'], durability, replace(rows), () => true);
         trust.connection = connection;
         return;
       }
@@ -261,14 +265,21 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
       // A put clones its chunk synchronously: dropped once issued, a chunk's big strings die
       // young instead of being promoted by a scavenge while the transaction commits.
       let held: readonly SnapshotChunk[] | null = chunks;
+      const first = chunks.find((c) => c.index === 0);
+      let on = 0;
       return write(mine, ['chunks'], 'default', (tx) => {
         if (held === null) throw new PersistenceError(`idb-redis store '${name}': a snapshot chunk write was interrupted`);
+        on = connections;
         const store = tx.objectStore('chunks');
         for (const c of held) void store.put(c).catch(() => {});
         held = null;
+      }).then(() => {
+        if (first !== undefined) started = { snapshot: first.snapshot, connection: on };
       });
     },
     commitSnapshot: (manifest, durability = 'default') =>
+      // Committed on another connection than its first chunk's, the snapshot may name chunks
+      // of a database deleted since (storage.ts, point 4): checked as an append is.
       write(mine, ['manifest', 'chunks', 'log'], durability, (tx) => {
         const meta = tx.objectStore('manifest');
         void meta.put(mine === null ? manifest : { ...manifest, epoch: mine }, 'manifest').catch(() => {});
@@ -280,7 +291,7 @@ export function indexedDBStorage(name: string, options: IndexedDBStorageOptions 
         const id = manifest.snapshotId;
         if (id > 0) void chunks.delete(IDBKeyRange.upperBound([id], true)).catch(() => {});
         void chunks.delete(IDBKeyRange.lowerBound([id + 1])).catch(() => {});
-      }).then(() => {
+      }, () => manifest.chunks > 0 && started.snapshot === manifest.snapshotId && started.connection !== connections).then(() => {
         lost = false;
       }),
     truncateLog: async (from) => {

@@ -36,8 +36,10 @@
  *      connection it claimed (or last appended) on; its first append on a newer one reads
  *      the epoch before adding: above its own, refused with nothing landed; below it or
  *      absent, the database was recreated (the epoch never decreases): StoreLostError, and
- *      persistence rewrites it whole. Not told apart: a recreated store claimed with the
- *      very epoch of the old writer (its opener heard of no earlier leader).
+ *      persistence rewrites it whole. A snapshot committed on another connection than its
+ *      first chunk's is checked alike (its first chunks may have gone with the database).
+ *      Not told apart: a recreated store claimed with the very epoch of the old writer (its
+ *      opener heard of no earlier leader).
  * - Truncating a damaged tail replaces the records with empty ones of the truncating
  *   writer's epoch instead of deleting them, so point 1 holds after it too.
  */

@@ -90,6 +90,24 @@ async function logOf(store: Store, after = 0): Promise<Array<[number, number | u
   return rows;
 }
 
+/** `inner` (and its fenced views) with some operations replaced; `hooks` get the inner view. */
+function intercept(inner: Storage, hooks: { readLog?: typeof inner.readLog; append?: (store: Storage, ...args: Parameters<Storage['append']>) => Promise<void>; writeChunks?: (store: Storage, ...args: Parameters<Storage['writeChunks']>) => Promise<void> }): Storage {
+  return {
+    name: inner.name,
+    readManifest: () => inner.readManifest(),
+    readChunks: (s, f, c) => inner.readChunks(s, f, c),
+    readLog: hooks.readLog ?? ((after, limit) => inner.readLog(after, limit)),
+    append: (r, d) => (hooks.append ? hooks.append(inner, r, d) : inner.append(r, d)),
+    writeChunks: (c) => (hooks.writeChunks ? hooks.writeChunks(inner, c) : inner.writeChunks(c)),
+    commitSnapshot: (m, d) => inner.commitSnapshot(m, d),
+    truncateLog: (f) => inner.truncateLog(f),
+    dropChunksExcept: (k) => inner.dropChunksExcept(k),
+    claimEpoch: (seen) => inner.claimEpoch(seen),
+    fenced: (epoch) => intercept(inner.fenced(epoch), hooks),
+    close: () => inner.close(),
+  };
+}
+
 /** `inner` whose `readLog` number `at` (1-based) waits for `release()`. */
 function heldRead(inner: Storage, at: number): { storage: Storage; reached: Promise<void>; release: () => void } {
   let reads = 0;
@@ -97,10 +115,7 @@ function heldRead(inner: Storage, at: number): { storage: Storage; reached: Prom
   let reached!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   const arrived = new Promise<void>((resolve) => (reached = resolve));
-  const storage: Storage = {
-    name: inner.name,
-    readManifest: () => inner.readManifest(),
-    readChunks: (s, f, c) => inner.readChunks(s, f, c),
+  const storage = intercept(inner, {
     readLog: async (after, limit) => {
       if (++reads === at) {
         reached();
@@ -108,34 +123,13 @@ function heldRead(inner: Storage, at: number): { storage: Storage; reached: Prom
       }
       return inner.readLog(after, limit);
     },
-    append: (r, d) => inner.append(r, d),
-    writeChunks: (c) => inner.writeChunks(c),
-    commitSnapshot: (m, d) => inner.commitSnapshot(m, d),
-    truncateLog: (f) => inner.truncateLog(f),
-    dropChunksExcept: (k) => inner.dropChunksExcept(k),
-    claimEpoch: (seen) => inner.claimEpoch(seen),
-    fenced: (epoch) => inner.fenced(epoch),
-    close: () => inner.close(),
-  };
+  });
   return { storage, reached: arrived, release };
 }
 
 /** `inner` (and its fenced views) whose appends wait while `hold` is set. */
 function heldAppends(inner: Storage, gate: { hold: Promise<void> | null }): Storage {
-  return {
-    name: inner.name,
-    readManifest: () => inner.readManifest(),
-    readChunks: (s, f, c) => inner.readChunks(s, f, c),
-    readLog: (after, limit) => inner.readLog(after, limit),
-    append: (r, d) => (gate.hold === null ? inner.append(r, d) : gate.hold.then(() => inner.append(r, d))),
-    writeChunks: (c) => inner.writeChunks(c),
-    commitSnapshot: (m, d) => inner.commitSnapshot(m, d),
-    truncateLog: (f) => inner.truncateLog(f),
-    dropChunksExcept: (k) => inner.dropChunksExcept(k),
-    claimEpoch: (seen) => inner.claimEpoch(seen),
-    fenced: (epoch) => heldAppends(inner.fenced(epoch), gate),
-    close: () => inner.close(),
-  };
+  return intercept(inner, { append: (store, r, d) => (gate.hold === null ? store.append(r, d) : gate.hold.then(() => store.append(r, d))) });
 }
 
 describe.each(backends)('fencing races (%s)', (_, backend) => {
@@ -440,5 +434,28 @@ describe('fencing races: the database deleted under a leader (IndexedDB)', () =>
     old.close();
     await old.persistence!.close();
     expect((await loaded(() => indexedDBStorage(name))).data).toEqual(['after=old', 'k0=old', 'k1=old', 'k2=old', 'k3=old']);
+  });
+
+  it('deleted while a compaction writes its chunks: the manifest never names chunks of the deleted database', async () => {
+    const name = `fencing-races-deleted-${++stores}`;
+    let deleted: Promise<void> | null = null;
+    const storage = intercept(indexedDBStorage(name), {
+      writeChunks: async (store, chunks) => {
+        await store.writeChunks(chunks);
+        if (chunks[0]!.index === 1) await (deleted ??= deleteStore(name));
+      },
+    });
+    const engine = await open(storage, { persistence: { chunkBytes: 64 } });
+    for (let i = 0; i < 100; i++) expect(await engine.call(['SET', `k${i}`, 'x'.repeat(20)])).toBe('OK');
+    // Chunk 0 went to the deleted database, the rest to the new one: not committed.
+    await expect(engine.persistence!.startSnapshot('rewrite')).rejects.toThrow(/was deleted by another context/);
+    expect(deleted).not.toBeNull();
+    // The next write finds the store lost: a snapshot written whole rebuilds it first.
+    expect(await engine.call(['SET', 'after', '1'])).toBe('OK');
+    engine.close();
+    await engine.persistence!.close();
+    const again = await open(indexedDBStorage(name));
+    expect(await again.call(['DBSIZE'])).toBe(101);
+    again.close();
   });
 });
