@@ -46,19 +46,6 @@ export function less(names: readonly string[], s1: number, id1: number, s2: numb
 }
 
 /**
- * The entry (s1, names[id1]) < the key (s2, m2), and the key (s1, m1) < the entry (s2,
- * names[id2]). A key being placed comes with its member string, already in cache: reading
- * it through `names` is one more cold line.
- */
-export function entryLess(names: readonly string[], s1: number, id1: number, s2: number, m2: string): boolean {
-  return s1 < s2 || (s1 === s2 && names[id1]! < m2);
-}
-
-export function keyLess(s1: number, m1: string, names: readonly string[], s2: number, id2: number): boolean {
-  return s1 < s2 || (s1 === s2 && m1 < names[id2]!);
-}
-
-/**
  * The first child of `node` whose greatest key is ≥ (score, member), the last child if none.
  * Found as in a leaf: the greatest scores searched from a guess interpolated between `low`
  * and `high` (the bounds its ancestors gave the node's keys), members read only on a tie.

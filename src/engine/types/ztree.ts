@@ -80,7 +80,6 @@ import {
   LEAF_ROOM,
   LEAF_SHIFT,
   Inner,
-  entryLess,
   childNear,
   lowerBound,
   positionOf,
@@ -192,8 +191,10 @@ export class ZTree extends ZTreeReads {
       const i = pathIdx[d]!;
       node.counts[i]!++;
       node.blocks[i >> BLOCK_SHIFT]!++;
-      // Only a key past the last child's maximum can raise it.
-      if (entryLess(names, node.maxScores[i]!, node.maxIds[i]!, score, member)) {
+      // Only a key past the last child's maximum can raise it. The id is read only on a
+      // tie (passed to a compare function, it was loaded every time: its own cold lines).
+      const max = node.maxScores[i]!;
+      if (max < score || (max === score && names[node.maxIds[i]!]! < member)) {
         node.maxScores[i] = score;
         node.maxIds[i] = id;
       }
