@@ -25,20 +25,8 @@ type Store = () => Storage;
 
 let stores = 0;
 const backends: Array<[string, () => Store]> = [
-  [
-    'memory',
-    () => {
-      const shared = memoryStorage();
-      return () => shared;
-    },
-  ],
-  [
-    'IndexedDB',
-    () => {
-      const name = `fencing-races-${++stores}`;
-      return () => indexedDBStorage(name);
-    },
-  ],
+  ['memory', () => ((shared) => () => shared)(memoryStorage())],
+  ['IndexedDB', () => ((name) => () => indexedDBStorage(name))(`fencing-races-${++stores}`)],
 ];
 
 /** A log record setting each of `keys` to `value`. */
@@ -91,21 +79,20 @@ async function logOf(store: Store, after = 0): Promise<Array<[number, number | u
   return rows;
 }
 
+interface Hooks {
+  readLog?: Storage['readLog'];
+  append?: (inner: Storage, ...args: Parameters<Storage['append']>) => Promise<void>;
+  writeChunks?: (inner: Storage, ...args: Parameters<Storage['writeChunks']>) => Promise<void>;
+}
+
 /** `inner` (and its fenced views) with some operations replaced; `hooks` get the inner view. */
-function intercept(inner: Storage, hooks: { readLog?: typeof inner.readLog; append?: (store: Storage, ...args: Parameters<Storage['append']>) => Promise<void>; writeChunks?: (store: Storage, ...args: Parameters<Storage['writeChunks']>) => Promise<void> }): Storage {
+function intercept(inner: Storage, hooks: Hooks): Storage {
   return {
-    name: inner.name,
-    readManifest: () => inner.readManifest(),
-    readChunks: (s, f, c) => inner.readChunks(s, f, c),
-    readLog: hooks.readLog ?? ((after, limit) => inner.readLog(after, limit)),
+    ...inner,
+    readLog: hooks.readLog ?? inner.readLog,
     append: (r, d) => (hooks.append ? hooks.append(inner, r, d) : inner.append(r, d)),
     writeChunks: (c) => (hooks.writeChunks ? hooks.writeChunks(inner, c) : inner.writeChunks(c)),
-    commitSnapshot: (m, d) => inner.commitSnapshot(m, d),
-    truncateLog: (f) => inner.truncateLog(f),
-    dropChunksExcept: (k) => inner.dropChunksExcept(k),
-    claimEpoch: (seen) => inner.claimEpoch(seen),
     fenced: (epoch) => intercept(inner.fenced(epoch), hooks),
-    close: () => inner.close(),
   };
 }
 
