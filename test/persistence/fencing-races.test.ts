@@ -318,17 +318,21 @@ describe.each(backends)('fencing races (%s)', (_, backend) => {
         if (full && op === 'append') throw quotaExceeded();
       },
     });
-    const stale = await open(faulty);
+    const batches: number[] = [];
+    const stale = await open(intercept(faulty, { append: (inner, r, d) => (batches.push(r.length), inner.append(r, d)) }));
     expect(await stale.call(['SET', 'a', 'old'])).toBe('OK');
+    expect(await stale.call(['SET', 't', 'old', 'PX', '20'])).toBe('OK');
     full = true;
     await expect(stale.call(['SET', 'b', 'old'])).rejects.toThrow(/^MISCONF/);
     const newer = await open(store());
     full = false;
-    // The retry (every second) collides with the newer engine's seal.
+    // The retry (every second) collides with the newer engine's seal; by then t expired
+    // (its DEL is a second record queued behind b's).
     let fenced = false;
     stale.persistence!.onFenced(() => (fenced = true));
     for (let i = 0; i < 40 && !fenced; i++) await sleep(50);
     expect(fenced).toBe(true);
+    expect(batches.at(-1)).toBe(2);
     await expect(stale.call(['SET', 'c', 'old'])).rejects.toThrow(/lost the store's leadership/);
     expect(await newer.call(['SET', 'd', 'new'])).toBe('OK');
     stale.close();
