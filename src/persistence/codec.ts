@@ -26,8 +26,13 @@
  *   bucketed strings unbuilt until used.
  */
 
-/** The format this build writes and the newest it reads. */
-export const FORMAT_VERSION = 2;
+/**
+ * The format this build writes and the newest it reads. 3: records and manifests carry
+ * their writer's epoch and a claim seals the log (storage.ts's optimistic appends); a
+ * format-2 build would neither seal nor stamp, and its records would be skipped after a
+ * newer seal, so it must refuse such a store, and does by this number.
+ */
+export const FORMAT_VERSION = 3;
 
 /** The root of a store: which snapshot is current and which log records follow it. */
 export interface Manifest {

@@ -10,11 +10,16 @@
  * - `always`: an append starts in the microtask after the turn, and the gate (what replies
  *   wait for) is the commit of everything logged so far. `everysec` / `no`: appends run on
  *   a 1 s / 30 s timer, on flush() and when the buffer passes 8 MiB; no reply waits.
+ * - Each record carries the acknowledgement of the effects in it: settled by the commit of
+ *   its append, or by a snapshot that covers it, whichever comes first. So a write whose
+ *   append is refused after its own engine's snapshot took it in is acknowledged, as the
+ *   next engine loads it.
  * - A failed append keeps its records queued and retries every second; every reply waiting
  *   on it gets MISCONF (nothing uncommitted is acknowledged). The host decides what else
  *   a failure means (refusing writes; rewriting a deleted database).
  * - An append refused by the store's fence (a newer engine claimed it) is final: every
- *   waiter gets the READONLY fencing error, the records are dropped, the log stops.
+ *   waiter not covered by a snapshot gets the READONLY fencing error, the records and the
+ *   buffer are dropped, the log stops (flush() then rejects at once).
  */
 import { Errors, ReplyError } from '../engine/errors.js';
 import { FORMAT_VERSION, packCommand, type LogRecord } from './codec.js';
@@ -46,14 +51,10 @@ export function deferred(): Deferred {
   return { promise, resolve, reject };
 }
 
-/** One deferred settling two (either may be null). */
-function both(a: Deferred | null, b: Deferred | null): Deferred | null {
-  if (a === null || b === null) return a ?? b;
-  return {
-    promise: Promise.all([a.promise, b.promise]).then(() => undefined),
-    resolve: () => (a.resolve(), b.resolve()),
-    reject: (e) => (a.reject(e), b.reject(e)),
-  };
+/** A record cut from the buffer, and the acknowledgement of the effects it holds. */
+interface Cut {
+  record: LogRecord;
+  ack: Deferred;
 }
 
 /** An error as one line: `Name: message`. */
@@ -103,10 +104,15 @@ export class AppendLog {
   private buffer = '';
   private bufferCount = 0;
   /** Records cut but not committed yet, in seq order. */
-  private queue: LogRecord[] = [];
-  /** Settles when everything received so far is committed. */
+  private queue: Cut[] = [];
+  /** The acknowledgement of the effects in the buffer (it goes with them when cut). */
   private open: Deferred | null = null;
-  private inflight = false;
+  /** The records of the append in flight (null: none). */
+  private inflight: Cut[] | null = null;
+  /** The refusal that stopped the log (a newer engine owns the store). */
+  private refusal: ReplyError | null = null;
+  /** flush() calls waiting for every record up to `upTo`. */
+  private flushes: Array<{ upTo: number; d: Deferred }> = [];
   private kickScheduled = false;
   /** flush() waits: append again as soon as the one in flight is done, whatever the mode. */
   private flushWanted = false;
@@ -148,21 +154,43 @@ export class AppendLog {
   /** Turn the buffer into a record; returns the last seq cut (what a snapshot now covers). */
   cut(): number {
     if (this.bufferCount > 0) {
-      this.queue.push({ seq: this.nextSeq++, format: FORMAT_VERSION, count: this.bufferCount, data: this.buffer });
+      const record = { seq: this.nextSeq++, format: FORMAT_VERSION, count: this.bufferCount, data: this.buffer };
+      this.queue.push({ record, ack: this.open ?? deferred() });
+      this.open = null;
       this.buffer = '';
       this.bufferCount = 0;
     }
     return this.nextSeq - 1;
   }
 
-  /** Commit everything logged so far. */
+  /**
+   * Commit everything logged so far: resolves once it is committed (or covered by a
+   * snapshot); rejects when the next attempt fails, or at once on a fenced log.
+   */
   flush(): Promise<void> {
-    this.cut();
-    if (this.queue.length === 0 && !this.inflight) return Promise.resolve();
-    const d = (this.open ??= deferred());
+    if (this.refusal !== null) return Promise.reject(this.refusal);
+    const upTo = this.cut();
+    if (this.queue.length === 0) return Promise.resolve();
+    const d = deferred();
+    this.flushes.push({ upTo, d });
     this.flushWanted = true;
     this.kick();
     return d.promise;
+  }
+
+  /** Settle the flushes waiting for records up to `seq`, now committed or covered. */
+  private flushed(seq: number): void {
+    if (this.flushes.length === 0) return;
+    this.flushes = this.flushes.filter(({ upTo, d }) => {
+      if (upTo > seq) return true;
+      d.resolve();
+      return false;
+    });
+  }
+
+  /** Reject every waiting flush. */
+  private flushFailed(error: Error): void {
+    for (const { d } of this.flushes.splice(0)) d.reject(error);
   }
 
   /** The mode changed to `always`: append what waits now. */
@@ -170,9 +198,18 @@ export class AppendLog {
     if (this.host.mode() === 'always' && this.queue.length + this.bufferCount > 0) this.scheduleKick();
   }
 
-  /** A snapshot covering records up to `seq` is current: they are neither stored nor retried. */
+  /**
+   * A snapshot covering records up to `seq` is current: they are neither stored nor
+   * retried, and their effects are acknowledged (one in flight too: durable either way).
+   */
   covered(seq: number): void {
-    this.queue = this.queue.filter((r) => r.seq > seq);
+    for (const c of this.inflight ?? []) if (c.record.seq <= seq) c.ack.resolve();
+    this.queue = this.queue.filter((c) => {
+      if (c.record.seq > seq) return true;
+      c.ack.resolve();
+      return false;
+    });
+    this.flushed(seq);
     this.committedRecords = this.committedRecords.filter(([s]) => s > seq);
     this.logBytes = this.committedRecords.reduce((sum, [, b]) => sum + b, 0);
   }
@@ -180,12 +217,12 @@ export class AppendLog {
   /** Bytes logged but not committed. */
   get pendingBytes(): number {
     let pending = this.buffer.length;
-    for (const r of this.queue) pending += r.data.length;
+    for (const c of this.queue) pending += c.record.data.length;
     return pending;
   }
 
   get appending(): boolean {
-    return this.inflight;
+    return this.inflight !== null;
   }
 
   close(): void {
@@ -234,39 +271,35 @@ export class AppendLog {
 
   /** Start an append of everything cut (and the buffer), unless one is in flight. */
   kick(): void {
-    if (this.inflight || this.retryTimer !== null || this.closed || this.paused) return;
+    if (this.inflight !== null || this.retryTimer !== null || this.closed || this.paused) return;
     if (this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
     }
     this.cut();
-    const waiting = this.open;
-    this.open = null;
     this.flushWanted = false;
-    if (this.queue.length === 0) {
-      waiting?.resolve();
-      return;
-    }
-    const records = this.queue.slice();
-    this.inflight = true;
+    if (this.queue.length === 0) return;
+    const batch = this.queue.slice();
+    this.inflight = batch;
     const mode = this.host.mode();
     // everysec / no promise no more than the browser's relaxed commit gives.
     const durability: Durability = mode !== 'always' ? 'relaxed' : this.host.strict ? 'strict' : 'default';
-    this.host.storage.append(records, durability).then(
+    this.host.storage.append(batch.map((c) => c.record), durability).then(
       () => {
-        this.inflight = false;
+        this.inflight = null;
         this.failing = false;
         // A snapshot may have dropped covered records from the queue meanwhile.
-        const last = records[records.length - 1]!.seq;
-        this.queue = this.queue.filter((r) => r.seq > last);
+        const last = batch[batch.length - 1]!.record.seq;
+        this.queue = this.queue.filter((c) => c.record.seq > last);
         const covered = this.host.coveredSeq();
-        for (const r of records) {
-          if (r.seq <= covered) continue;
-          this.committedRecords.push([r.seq, r.data.length]);
-          this.logBytes += r.data.length;
+        for (const { record, ack } of batch) {
+          ack.resolve();
+          if (record.seq <= covered) continue;
+          this.committedRecords.push([record.seq, record.data.length]);
+          this.logBytes += record.data.length;
         }
         this.appends++;
-        waiting?.resolve();
+        this.flushed(last);
         this.host.committed();
         if (this.queue.length > 0 || this.bufferCount > 0) {
           if (this.host.mode() === 'always' || this.flushWanted) this.kick();
@@ -274,51 +307,51 @@ export class AppendLog {
         }
       },
       (error: unknown) => {
-        this.inflight = false;
+        this.inflight = null;
         if (isFencedError(error)) {
-          this.fenced(error, waiting);
+          this.fenced(error);
           return;
         }
         const rewrite = this.host.lost(error);
         if (rewrite !== null) {
           // Waiters stay pending until the rewrite and the retried append (or its failure).
-          const keep = both(waiting, this.open);
-          this.open = keep;
           rewrite.then(
             () => this.kick(),
-            (e: unknown) => this.fail(describe(e), keep),
+            (e: unknown) => this.fail(describe(e)),
           );
           return;
         }
-        this.fail(describe(error), waiting);
+        this.fail(describe(error));
       },
     );
   }
 
-  /** Refused by the fence: no waiter is ever acknowledged, nothing is retried. */
-  private fenced(error: FencedError, waiting: Deferred | null): void {
+  /**
+   * Refused by the fence: nothing is retried, and no waiter is acknowledged but those a
+   * snapshot covered (already resolved by `covered`: rejecting them is a no-op).
+   */
+  private fenced(error: FencedError): void {
     this.closed = true;
-    this.queue = [];
-    this.host.fenced(error);
     const reply = new ReplyError(Errors.fenced(error.epoch, error.current));
-    waiting?.reject(reply);
-    const later = this.open;
-    this.open = null;
-    if (later !== waiting) later?.reject(reply);
+    this.refusal = reply;
+    this.host.fenced(error);
+    this.cut();
+    for (const c of this.queue) c.ack.reject(reply);
+    this.queue = [];
+    this.flushFailed(reply);
   }
 
   /**
    * Nothing uncommitted is acknowledged: every waiter gets the error. The records stay
    * queued and go with the next attempt (the data in memory already has them).
    */
-  private fail(reason: string, waiting: Deferred | null): void {
+  private fail(reason: string): void {
     this.failing = true;
     this.host.failed(reason);
     const error = new ReplyError(Errors.misconf(reason));
-    waiting?.reject(error);
-    const later = this.open;
-    this.open = null;
-    if (later !== waiting) later?.reject(error);
+    this.cut();
+    for (const c of this.queue) c.ack.reject(error);
+    this.flushFailed(error);
     this.scheduleRetry();
   }
 }

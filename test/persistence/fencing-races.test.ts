@@ -341,11 +341,10 @@ describe.each(backends)('fencing races (%s)', (_, backend) => {
     expect((await loaded(store)).data).toEqual(['a=old', 'd=new']);
   });
 
-  // KNOWN HOLE (invariant 2; log.ts, not the storage): a write whose append is in flight
-  // when the same engine's snapshot commits is in that snapshot; when the append then meets
-  // the newer claim, its caller gets the fencing error though the newer engine loads it.
-  // it.fails: this test asserts the invariant and fails while the hole is there.
-  it.fails('KNOWN HOLE: a write refused with the fencing error is loaded when its own engine snapshot covered it', async () => {
+  // A write whose append is in flight when the same engine's snapshot commits is in that
+  // snapshot: durable, so acknowledged even though the append then meets the newer claim
+  // (log.ts acknowledges a record by its commit or by a snapshot covering it).
+  it('a write in flight that its own engine snapshot covered is acknowledged, and the newer engine has it', async () => {
     const store = backend();
     const gate: { hold: Promise<void> | null } = { hold: null };
     const stale = await open(heldAppends(store(), gate));
@@ -359,9 +358,13 @@ describe.each(backends)('fencing races (%s)', (_, backend) => {
     await stale.persistence!.startSnapshot('rewrite');
     const newer = await open(store());
     release();
-    const refused = (await reply) === 'fenced';
-    expect(refused).toBe(true); // y's caller is told it was not written ...
-    expect(await newer.call(['GET', 'y'])).toBeNull(); // ... yet the newer engine has it (fails)
+    expect(await reply).toBe('ok');
+    expect(await newer.call(['GET', 'y'])).toBe('old');
+    // The stale engine's later writes are refused.
+    await expect(stale.call(['SET', 'z', 'old'])).rejects.toThrow(/lost the store's leadership/);
+    stale.close();
+    newer.close();
+    await newer.persistence!.close();
   });
 
   it('engines, seeded: three engines opened in turn while the older ones write, the newest compacting; a reload holds exactly what was acknowledged', async () => {
@@ -398,8 +401,7 @@ describe.each(backends)('fencing races (%s)', (_, backend) => {
       expect(results.some(([member, result]) => member.startsWith('0:') && result === 'fenced'), `seed ${seed}`).toBe(true);
       for (const engine of engines) {
         engine.close();
-        // A fenced engine's close can hang (KNOWN HOLE below); it has nothing to commit.
-        if (engine.persistence!.fencedBy === null) await engine.persistence!.close();
+        await engine.persistence!.close();
       }
       const reader = await open(store());
       expect(((await reader.call(['SMEMBERS', 'set'])) as string[]).sort(), `seed ${seed}`).toEqual(acked);
@@ -408,11 +410,9 @@ describe.each(backends)('fencing races (%s)', (_, backend) => {
     }
   });
 
-  // KNOWN HOLE (liveness; log.ts): fenced while effects waited in its buffer (written while
-  // the refused append was in flight), an engine's flush() and persistence close() never
-  // settle: the fence drops the queued records but not the buffer, and flush() cuts it into
-  // a record that the closed log never appends nor settles. it.fails: asserts they settle.
-  it.fails('KNOWN HOLE: a fenced engine whose buffer held effects: flush and close never settle', async () => {
+  // Fenced while effects waited in its buffer (written while the refused append was in
+  // flight): the fence refuses them too, flush() rejects at once and close() settles.
+  it('a fenced engine whose buffer held effects: every waiter is refused, flush and close settle', async () => {
     const store = backend();
     const gate: { hold: Promise<void> | null } = { hold: null };
     const stale = await open(heldAppends(store(), gate));
@@ -424,6 +424,7 @@ describe.each(backends)('fencing races (%s)', (_, backend) => {
     const newer = await open(store());
     release();
     expect([await first, await second]).toEqual(['fenced', 'fenced']);
+    await expect(stale.persistence!.flush()).rejects.toThrow(/lost the store's leadership/);
     stale.close();
     const closed = await Promise.race([stale.persistence!.close().then(() => 'closed'), sleep(1000).then(() => 'still pending')]);
     newer.close();
