@@ -1,7 +1,8 @@
 /**
  * The keyspace: one `Map` of tagged entries, with expiry and a dense slot index.
  *
- * - Every value is an `Entry` tagged with its Redis type, so WRONGTYPE comes from one check.
+ * - Every value is an `Entry` (entry.ts) tagged with its Redis type, so WRONGTYPE comes
+ *   from one check.
  * - Expiry is an absolute ms deadline on the entry (0 = none). Lookups expire lazily;
  *   `expireDue` serves the active expirer from a min-heap of deadlines.
  * - `slots` lists every key densely (a deleted key's slot is filled by the last key). It
@@ -10,94 +11,17 @@
  *   other way: every key present for a whole scan is returned (duplicates are allowed,
  *   as in Redis).
  * - After a cold start the keyspace may be `pending` (pending-load.ts): snapshot strings
- *   not built into entries yet. Every operation on one key builds that key's bucket first;
- *   every operation on the whole keyspace (`map`, `size`, `slotCount`, `randomKey`) builds
- *   all of it first. The hot paths pay one null check; internally `table` is the Map.
+ *   not built into entries yet. Every operation on one key first takes that key alone out
+ *   of its bucket (or builds the bucket, once asked for many); every operation on the
+ *   whole keyspace (`map`, `size`, `slotCount`, `randomKey`) builds all of it first. The
+ *   hot paths pay one null check; internally `table` is the Map.
  */
 import { ExpiryHeap } from './types/expiry-heap.js';
 import { lfuInit, lfuTouch, type LfuSettings } from './lfu.js';
-import type { DenseIndex } from './types/scan-cursor.js';
-import type { SortedSet } from './types/zset.js';
-import type { Deque } from './types/deque.js';
 import { keyBucket, type PendingLoad, type PendingStrings } from './pending-load.js';
+import type { Entry, StringEntry } from './entry.js';
 
-export type RedisType = 'string' | 'hash' | 'set' | 'zset' | 'list';
-
-interface EntryBase {
-  /** Absolute expiry in ms since the epoch; 0 = persistent. */
-  expireAt: number;
-  /** Last access time in ms (OBJECT IDLETIME). */
-  access: number;
-  /** Position in `Keyspace.slots`; maintained by the keyspace. */
-  slot: number;
-  /** LFU stamp and counter (lfu.ts), kept only under an LFU maxmemory-policy. */
-  lfu?: number;
-}
-
-export interface StringEntry extends EntryBase {
-  type: 'string';
-  value: string;
-  /**
-   * OBJECT ENCODING forced by the last write; undefined = derived from the content as
-   * Redis's tryObjectEncoding does: 'int' when the value is a canonical int64 (string2ll,
-   * ≤ 20 bytes), else 'embstr' up to 44 bytes, else 'raw'. Checked against Redis 7.0:
-   * - derived: SET, SETNX, SETEX, PSETEX, GETSET, MSET, MSETNX, APPEND to a missing key,
-   *   INCR/DECR/INCRBY/DECRBY (their result is int-encoded);
-   * - 'raw': APPEND to an existing key (even of ""), SETRANGE that writes (new or old key);
-   * - 'embstr' (≤ 44 bytes, else 'raw'): INCRBYFLOAT's result, even when it looks like
-   *   an integer ("3").
-   */
-  encoding?: 'raw' | 'embstr';
-}
-
-/**
- * A hash (types/hash.ts): field → value in insertion order. `encoding` is what Redis 7.0
- * would hold it in: 'listpack' until a hash-max-listpack-* limit is crossed, then
- * 'hashtable' for good (conversions are one-way, as in Redis).
- */
-export interface HashEntry extends EntryBase {
-  type: 'hash';
-  value: Map<string, string>;
-  encoding: 'listpack' | 'hashtable';
-  /** HSCAN cursors and random picks on a big hash (types/scan-cursor.ts); null until needed. */
-  index: DenseIndex | null;
-  /**
-   * A listpack-sized hash's [field, value, …] as HGETALL last read it (Redis's own listpack
-   * is this flat array); null after any write. Read-mostly records then cost a copy.
-   */
-  flat: string[] | null;
-}
-
-/**
- * A set (types/set.ts). `encoding` as in Redis 7.0: 'intset' while every member is an
- * int64 and set-max-intset-entries is not exceeded, then 'hashtable' for good.
- */
-export interface SetEntry extends EntryBase {
-  type: 'set';
-  value: Set<string>;
-  encoding: 'intset' | 'hashtable';
-  /** SSCAN cursors and random picks on a big set (types/scan-cursor.ts); null until needed. */
-  index: DenseIndex | null;
-}
-
-/**
- * A sorted set (types/zset.ts). `encoding` as in Redis 7.0: 'listpack' until a
- * zset-max-listpack-* limit is crossed, then 'skiplist' for good.
- */
-export interface ZsetEntry extends EntryBase {
-  type: 'zset';
-  value: SortedSet;
-  encoding: 'listpack' | 'skiplist';
-}
-
-/** A list (types/deque.ts); Redis 7.0 reports every list as 'quicklist'. */
-export interface ListEntry extends EntryBase {
-  type: 'list';
-  value: Deque;
-  encoding: 'quicklist';
-}
-
-export type Entry = StringEntry | HashEntry | SetEntry | ZsetEntry | ListEntry;
+export type { RedisType, StringEntry, HashEntry, SetEntry, ZsetEntry, ListEntry, Entry } from './entry.js';
 
 /**
  * Told before the keyspace changes while a snapshot walks it (persistence's key-level
