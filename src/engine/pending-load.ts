@@ -174,15 +174,10 @@ export class PendingLoad {
     return null;
   }
 
-  /** Take `bucket`'s unbuilt parts (null: built already). */
-  takeBucket(bucket: number): PendingStrings[] | null {
-    return this.take(bucket);
-  }
-
   /** Take the next unbuilt bucket's parts (background building); null when none is left. */
   takeNext(): PendingStrings[] | null {
     while (this.next <= this.mask) {
-      const parts = this.take(this.next++);
+      const parts = this.takeBucket(this.next++);
       if (parts !== null) return parts;
     }
     return null;
@@ -201,12 +196,13 @@ export class PendingLoad {
     const out: PendingStrings[][] = [];
     const d = this.deadlines;
     for (let b = 0; b <= this.mask; b++) {
-      if (d[b]! <= now) out.push(this.take(b)!);
+      if (d[b]! <= now) out.push(this.takeBucket(b)!);
     }
     return out;
   }
 
-  private take(bucket: number): PendingStrings[] | null {
+  /** Take `bucket`'s unbuilt parts (null: built already). */
+  takeBucket(bucket: number): PendingStrings[] | null {
     const parts = this.parts[bucket];
     if (parts == null) return null;
     this.parts[bucket] = null;

@@ -107,8 +107,7 @@ export class AppendLog {
   private queue: Cut[] = [];
   /** The acknowledgement of the effects in the buffer (it goes with them when cut). */
   private open: Deferred | null = null;
-  /** The records of the append in flight (null: none). */
-  private inflight: Cut[] | null = null;
+  private inflight = false;
   /** The refusal that stopped the log (a newer engine owns the store). */
   private refusal: ReplyError | null = null;
   /** flush() calls waiting for every record up to `upTo`. */
@@ -200,10 +199,10 @@ export class AppendLog {
 
   /**
    * A snapshot covering records up to `seq` is current: they are neither stored nor
-   * retried, and their effects are acknowledged (one in flight too: durable either way).
+   * retried, and their effects are acknowledged (one in flight too, as the queue holds
+   * those until they commit: durable either way).
    */
   covered(seq: number): void {
-    for (const c of this.inflight ?? []) if (c.record.seq <= seq) c.ack.resolve();
     this.queue = this.queue.filter((c) => {
       if (c.record.seq > seq) return true;
       c.ack.resolve();
@@ -222,7 +221,7 @@ export class AppendLog {
   }
 
   get appending(): boolean {
-    return this.inflight !== null;
+    return this.inflight;
   }
 
   close(): void {
@@ -271,7 +270,7 @@ export class AppendLog {
 
   /** Start an append of everything cut (and the buffer), unless one is in flight. */
   kick(): void {
-    if (this.inflight !== null || this.retryTimer !== null || this.closed || this.paused) return;
+    if (this.inflight || this.retryTimer !== null || this.closed || this.paused) return;
     if (this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
@@ -280,13 +279,13 @@ export class AppendLog {
     this.flushWanted = false;
     if (this.queue.length === 0) return;
     const batch = this.queue.slice();
-    this.inflight = batch;
+    this.inflight = true;
     const mode = this.host.mode();
     // everysec / no promise no more than the browser's relaxed commit gives.
     const durability: Durability = mode !== 'always' ? 'relaxed' : this.host.strict ? 'strict' : 'default';
     this.host.storage.append(batch.map((c) => c.record), durability).then(
       () => {
-        this.inflight = null;
+        this.inflight = false;
         this.failing = false;
         // A snapshot may have dropped covered records from the queue meanwhile.
         const last = batch[batch.length - 1]!.record.seq;
@@ -307,7 +306,7 @@ export class AppendLog {
         }
       },
       (error: unknown) => {
-        this.inflight = null;
+        this.inflight = false;
         if (isFencedError(error)) {
           this.fenced(error);
           return;
