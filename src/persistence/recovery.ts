@@ -15,6 +15,10 @@
  * - Bucketed snapshot strings (codec.ts) are validated whole but not built: the keyspace
  *   gets them as a PendingLoad (engine/pending-load.ts) before the log is replayed, builds
  *   what commands reach, and `buildInBackground` builds the rest in short slices.
+ * - A read-only load runs beside the store's leader, whose compaction may drop the chunks
+ *   and log records it is about to read (a gap, a missing chunk, or just a log that ends
+ *   early). It loads again from the new snapshot when the snapshot it read is no longer
+ *   current at its end (success or failure), up to READ_ONLY_ATTEMPTS times.
  */
 import { isAscii } from '../engine/bytes.js';
 import type { Engine } from '../engine/engine.js';
@@ -57,6 +61,8 @@ export interface RecoveryOptions {
 
 const CHUNKS_PER_READ = 64;
 const RECORDS_PER_READ = 512;
+/** Loads a read-only engine tries before it gives up on a store that keeps compacting. */
+const READ_ONLY_ATTEMPTS = 5;
 
 /**
  * Apply snapshot commands. A snapshot's keys are distinct and start empty, so the two
@@ -124,11 +130,44 @@ function snapshotLoader(
 }
 
 export async function recover(engine: Engine, storage: Storage, options: RecoveryOptions): Promise<RecoveryResult> {
+  let result: RecoveryResult;
+  if (!options.readOnly) result = await recoverOnce(engine, storage, options, () => {});
+  else {
+    for (let attempt = 1; ; attempt++) {
+      let snapshot = -1;
+      let failure: unknown = null;
+      try {
+        result = await recoverOnce(engine, storage, options, (manifest) => (snapshot = manifest.snapshotId));
+      } catch (error) {
+        if (snapshot === -1 || !(error instanceof PersistenceError)) throw error;
+        failure = error;
+      }
+      // Compactions only ever move the snapshot forward: the same id, nothing was dropped.
+      const current = await storage.readManifest();
+      if ((current?.snapshotId ?? 0) === snapshot) {
+        if (failure !== null) throw failure;
+        break;
+      }
+      if (attempt === READ_ONLY_ATTEMPTS) {
+        throw new PersistenceError(
+          `idb-redis store '${storage.name}': a compaction replaced the snapshot while this read-only engine loaded it (${attempt} times)`,
+        );
+      }
+      engine.db.clear();
+    }
+  }
+  if (engine.db.building) buildInBackground(engine);
+  return result!;
+}
+
+/** One load; `read` gets the manifest it loads from. */
+async function recoverOnce(engine: Engine, storage: Storage, options: RecoveryOptions, read: (manifest: Manifest) => void): Promise<RecoveryResult> {
   const raw = await storage.readManifest();
   const manifest: Manifest =
     raw === null
       ? { format: FORMAT_VERSION, snapshotId: 0, snapshotSeq: 0, chunks: 0, snapshotBytes: 0, keys: 0, savedAt: 0 }
       : checkManifest(raw, storage.name);
+  read(manifest);
   const conn = engine.connect();
   const progress: LoadProgress = { phase: 'snapshot', chunksLoaded: 0, chunksTotal: manifest.chunks, recordsLoaded: 0, recordsTotal: 0, keys: 0 };
   const report = () => {
@@ -240,7 +279,6 @@ export async function recover(engine: Engine, storage: Storage, options: Recover
     progress.phase = 'done';
     progress.recordsTotal = progress.recordsLoaded;
     report();
-    if (engine.db.building) buildInBackground(engine);
     return { manifest, lastSeq, logBytes, records, keysLoaded, keysExpired, replayErrors, warnings };
   } finally {
     conn.close();
