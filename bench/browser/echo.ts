@@ -1,6 +1,10 @@
-/** The page's side of the raw ceiling: a worker that echoes every message, awaited per message. */
-export function echoWorker(): { worker: Worker; send: (data: unknown) => Promise<unknown> } {
-  const worker = new Worker(new URL('./echo-worker.ts', import.meta.url), { type: 'module' });
+/**
+ * The page's side of a raw ceiling: a worker answering every message with one message,
+ * awaited per message. Default: one that echoes them straight back.
+ */
+export function echoWorker(
+  worker = new Worker(new URL('./echo-worker.ts', import.meta.url), { type: 'module' }),
+): { worker: Worker; send: (data: unknown) => Promise<unknown> } {
   const waiting: Array<(v: unknown) => void> = [];
   worker.onmessage = (e) => waiting.shift()!(e.data);
   return {

@@ -41,8 +41,9 @@ async function awaitedRate(n: number, op: (i: number) => Promise<unknown>): Prom
 /**
  * Writes awaited one at a time, each contender in turn, five rounds (the machine's load
  * drifts; interleaving gives every contender the same drift): idb-keyval `set`, the Worker
- * client in `always` and `everysec`, a raw postMessage echo (one awaited round trip to a
- * worker and nothing else: the ceiling of any design that writes through a worker), and an
+ * client in `always` and `everysec`, two raw ceilings of any design that writes through a
+ * worker (a postMessage echo: one awaited round trip and nothing else; a worker committing
+ * one transaction shaped as the log's append per message, answered on completion), and an
  * engine in this page with the same IndexedDB storage (`createEngine`, as in a single-page
  * app, a service worker or the app's own worker: no round trip).
  */
@@ -60,9 +61,12 @@ async function awaitedWrites(): Promise<void> {
   );
   for (const engine of engines) await engine.call(['PING']);
   const echo = echoWorker();
+  const tx = echoWorker(new Worker(new URL('./tx-worker.ts', import.meta.url), { type: 'module' }));
+  const record = '*3\r\n$3\r\nSET\r\n$5\r\none:1\r\n$5\r\nvalue\r\n';
   const contenders: Array<[string, number, (i: number) => Promise<unknown>]> = [
     ['idb-keyval set', 300, (i) => kvSet(`one:${i}`, 'value', store)],
     ['Worker client SET, always', 300, (i) => clients[0]!.set(`one:${i}`, 'value')],
+    ['raw worker transaction per message', 300, () => tx.send(record)],
     ['Worker client SET, everysec', 3000, (i) => clients[1]!.set(`one:${i}`, 'value')],
     ['raw postMessage echo', 3000, () => echo.send(['SET', 'one', 'value'])],
     ['engine in the page SET, always', 300, (i) => engines[0]!.call(['SET', `one:${i}`, 'value'])],
@@ -81,7 +85,13 @@ async function awaitedWrites(): Promise<void> {
     const fmt = (r: number) => Math.round(r).toLocaleString('en-US');
     log(`  ${name.padEnd(34)} ${fmt(median(own)).padStart(9)} ops/s (${fmt(Math.min(...own))}–${fmt(Math.max(...own))})` + (c === 0 ? '' : `  ${median(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`));
   }
+  const ofCeiling = (c: number, ceiling: number) => {
+    const ratios = rates[c]!.map((r, i) => r / rates[ceiling]![i]!);
+    return `${median(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
+  };
+  log(`  the Worker client ÷ its ceiling of the same round: always ÷ raw worker transaction ${ofCeiling(1, 2)}; everysec ÷ echo ${ofCeiling(3, 4)}`);
   echo.worker.terminate();
+  tx.worker.terminate();
   for (const client of clients) await client.quit();
   for (const engine of engines) {
     engine.close();
