@@ -10,7 +10,7 @@ export function persistenceInfo(p: Persistence): Array<[string, string | number]
   const engine = p.engine;
   const now = engine.clock();
   const stats = p.stats;
-  const walk = p.running;
+  const walk = p.snapshots.current;
   const progress = p.loadProgress;
   const loading = p.loading !== null && p.unavailable?.startsWith('LOADING') === true;
   const fields: Array<[string, string | number]> = [['loading', loading ? 1 : 0], ['async_loading', 0]];
@@ -49,7 +49,7 @@ export function persistenceInfo(p: Persistence): Array<[string, string | number]
     ['rdb_last_load_keys_loaded', stats.keysLoaded],
     ['aof_enabled', p.appendonly ? 1 : 0],
     ['aof_rewrite_in_progress', rw ? 1 : 0],
-    ['aof_rewrite_scheduled', p.scheduledKind === 'rewrite' ? 1 : 0],
+    ['aof_rewrite_scheduled', p.snapshots.scheduledKind === 'rewrite' ? 1 : 0],
     ['aof_last_rewrite_time_sec', stats.rewrites > 0 ? stats.lastSaveSeconds : -1],
     ['aof_current_rewrite_time_sec', rw ? since(walk.startedAt) : -1],
     ['aof_last_bgrewrite_status', stats.lastRewriteStatus],
@@ -64,7 +64,7 @@ export function persistenceInfo(p: Persistence): Array<[string, string | number]
     fields.push(
       ['aof_current_size', manifest.snapshotBytes + p.log.logBytes],
       ['aof_base_size', manifest.snapshotBytes],
-      ['aof_pending_rewrite', p.scheduledKind === 'rewrite' ? 1 : 0],
+      ['aof_pending_rewrite', p.snapshots.scheduledKind === 'rewrite' ? 1 : 0],
       ['aof_buffer_length', p.log.pendingBytes],
       ['aof_pending_bio_fsync', p.log.appending ? 1 : 0],
       ['aof_delayed_fsync', 0],

@@ -7,11 +7,8 @@
  * - Log: the engine delivers each turn's effects once (`onEffects`) to the AppendLog
  *   (log.ts: group commit, appendfsync modes, the reply gate). `appendonly no`: no log,
  *   data persists through snapshots only (SAVE, BGSAVE, the `save` rules).
- * - Snapshot: a SnapshotWalk (snapshot.ts) started between turns captures the data as of
- *   the last record cut (`snapshotSeq`); its chunks are written under a fresh snapshot id,
- *   then one transaction switches the manifest and drops the log it covers and the old
- *   chunks. A crash before the switch leaves the old snapshot + full log; after it, the new
- *   snapshot + the log after it: both load to the last committed write.
+ * - Snapshots (snapshots.ts): SAVE, BGSAVE, BGREWRITEAOF, automatic compaction and the
+ *   `save` rules, each switching the manifest in one transaction.
  * - Faults: a failed append (QuotaExceededError, …) keeps its records for a retry every
  *   second; until one succeeds, write commands are refused with MISCONF and the replies
  *   waiting on the failed commit get that error. Reads keep working. Nothing that was
@@ -27,11 +24,11 @@ import type { Engine } from '../engine/engine.js';
 import type { CommandSpec } from '../engine/command.js';
 import type { Connection } from '../engine/connection.js';
 import { Errors, ReplyError } from '../engine/errors.js';
-import { FORMAT_VERSION, PersistenceError, snapshotChunk, type ChunkStrings, type Manifest } from './codec.js';
+import { FORMAT_VERSION, PersistenceError, type Manifest } from './codec.js';
 import { persistenceInfo } from './info.js';
-import { AppendLog, describe, unrefTimer, type AppendFsync } from './log.js';
+import { AppendLog, type AppendFsync } from './log.js';
 import { recover, type LoadProgress } from './recovery.js';
-import { SnapshotWalk } from './snapshot.js';
+import { Snapshots, type SnapshotKind } from './snapshots.js';
 import { isFencedError, type FencedError, type Storage } from './storage.js';
 
 export type { AppendFsync } from './log.js';
@@ -70,8 +67,6 @@ export interface PersistenceOptions {
   epochSeen?: number;
 }
 
-type SnapshotKind = 'bgsave' | 'rewrite' | 'save';
-
 /** What writes get on a read-only store (Redis's text for a read-only replica). */
 export const READONLY = Errors.readOnlyStore;
 
@@ -99,18 +94,14 @@ export class Persistence {
   /** The log (the AOF) and the reply gate. */
   readonly log: AppendLog;
   manifest: Manifest = { format: FORMAT_VERSION, snapshotId: 0, snapshotSeq: 0, chunks: 0, snapshotBytes: 0, keys: 0, savedAt: 0 };
+  readonly snapshots = new Snapshots(this);
+  /** Settles once the load's cleanup of an interrupted compaction's chunks is done. */
+  cleanup: Promise<void> = Promise.resolve();
+  /** Set once closing has released the store: no snapshot starts. */
+  closed = false;
   private unsubscribe: (() => void) | null = null;
-  private cleanup: Promise<void> = Promise.resolve();
-  private closed = false;
   private closing: Promise<void> | null = null;
   private loadFailed = false;
-
-  // --- snapshot state ---
-  private walk: { kind: SnapshotKind; walker: SnapshotWalk | null; startedAt: number; done: Promise<void> } | null = null;
-  private scheduled: SnapshotKind | null = null;
-  private autoPending = false;
-  private saveCron: ReturnType<typeof setInterval> | null = null;
-  private lastSaveAttempt = 0;
 
   // --- INFO ---
   readonly stats = {
@@ -155,7 +146,7 @@ export class Persistence {
       coveredSeq: () => this.manifest.snapshotSeq,
       committed: () => {
         this.writeRecovered();
-        this.maybeAutoRewrite();
+        this.snapshots.maybeAutoRewrite();
       },
       failed: (reason) => this.writeFailed(reason),
       fenced: (error) => this.fence(error),
@@ -226,13 +217,13 @@ export class Persistence {
     try {
       await this.loading?.catch(() => {});
       await this.flush().catch(() => {});
-      await this.walk?.done.catch(() => {});
+      await this.snapshots.done?.catch(() => {});
     } finally {
       this.closed = true;
-      this.stopTimers();
+      this.snapshots.stopSaveCron();
       this.log.close();
       this.unsubscribe?.();
-      this.walk?.walker?.abort(new Error('engine closed'));
+      this.snapshots.abort(new Error('engine closed'));
       this.storage.close();
     }
   }
@@ -259,12 +250,12 @@ export class Persistence {
           this.log.paused = false;
           this.log.kick();
         };
-        void this.walk?.done.catch(() => {});
-        void (this.walk !== null ? this.walk.done.then(() => this.startSnapshot('rewrite')) : this.startSnapshot('rewrite')).then(base, base);
+        const running = this.snapshots.done;
+        void (running !== null ? running.then(() => this.startSnapshot('rewrite')) : this.startSnapshot('rewrite')).then(base, base);
       } else {
         this.unsubscribe?.();
         this.unsubscribe = null;
-        this.startSaveCron();
+        this.snapshots.startSaveCron();
       }
     }
   }
@@ -297,10 +288,10 @@ export class Persistence {
     this.unavailable = message;
     this.loading = Promise.reject(new ReplyError(message));
     this.loading.catch(() => {});
-    this.stopTimers();
+    this.snapshots.stopSaveCron();
     this.unsubscribe?.();
     this.unsubscribe = null;
-    this.walk?.walker?.abort(error);
+    this.snapshots.abort(error);
     for (const listener of this.fencedListeners.splice(0)) listener(error);
   }
 
@@ -334,7 +325,7 @@ export class Persistence {
       this.appendfsync = this.engine.config.get('appendfsync') as AppendFsync;
       if (this.readOnly) this.engine.writeDenied = READONLY;
       else if (this.appendonly) this.subscribe();
-      else this.startSaveCron();
+      else this.snapshots.startSaveCron();
       this.unavailable = null;
       this.loading = null;
     } catch (error) {
@@ -365,192 +356,32 @@ export class Persistence {
     this.engine.writeDenied = null;
   }
 
-  /**
-   * appendonly no: Redis's `save <seconds> <changes>` rules decide when a background
-   * snapshot runs (redis: serverCron); a failed one is retried after 5 s at the earliest.
-   */
-  private startSaveCron(): void {
-    if (this.saveCron !== null || this.closed) return;
-    this.saveCron = setInterval(() => {
-      if (this.appendonly) {
-        clearInterval(this.saveCron!);
-        this.saveCron = null;
-        return;
-      }
-      if (this.walk !== null) return;
-      const now = this.engine.clock();
-      const changes = this.engine.stats.dirty - this.stats.dirtyAtSave;
-      if (changes <= 0) return;
-      if (this.stats.lastSaveStatus === 'err' && now - this.lastSaveAttempt < 5000) return;
-      const rules = this.engine.config.get('save').split(' ').filter(Boolean).map(Number);
-      for (let i = 0; i + 1 < rules.length; i += 2) {
-        if (changes >= rules[i + 1]! && now - this.stats.lastSaveAt >= rules[i]! * 1000) {
-          this.lastSaveAttempt = now;
-          void this.startSnapshot('bgsave').catch(() => {});
-          return;
-        }
-      }
-    }, 1000);
-    unrefTimer(this.saveCron);
-  }
-
-  private stopTimers(): void {
-    if (this.saveCron !== null) clearInterval(this.saveCron);
-    this.saveCron = null;
-  }
-
-  // --- snapshots ------------------------------------------------------------------------
+  // --- snapshots (snapshots.ts) ------------------------------------------------------
 
   /** True while a snapshot of `kind` (or any, without kind) is being written. */
   snapshotRunning(kind?: 'bgsave' | 'rewrite'): boolean {
-    if (this.walk === null) return false;
-    if (kind === undefined) return true;
-    return kind === 'rewrite' ? this.walk.kind === 'rewrite' : this.walk.kind !== 'rewrite';
+    return this.snapshots.running(kind);
   }
 
   /** A snapshot of `kind` runs as soon as the current one is done. */
   schedule(kind: 'bgsave' | 'rewrite'): void {
-    this.scheduled = kind;
+    this.snapshots.schedule(kind);
   }
 
-  get rewriteScheduled(): boolean {
-    return this.scheduled === 'rewrite';
-  }
-
-  /**
-   * SAVE: walk the whole keyspace at the end of the current turn (SAVE blocks in Redis too),
-   * write it, switch. The reply waits for it through the gate.
-   */
+  /** SAVE: a snapshot at the end of this turn; the reply waits for it. */
   save(): void {
-    const done = new Promise<void>((resolve, reject) => {
-      queueMicrotask(() =>
-        this.startSnapshot('save').then(resolve, (error: unknown) =>
-          reject(new ReplyError(isFencedError(error) ? Errors.fenced(error.epoch, error.current) : Errors.saveFailed(describe(error)))),
-        ),
-      );
-    });
-    done.catch(() => {});
-    this.log.holdReplies(done);
+    this.snapshots.save();
   }
 
-  /**
-   * Start a snapshot (BGSAVE, BGREWRITEAOF, automatic compaction). Resolves once the new
-   * snapshot is current. Call outside a turn (queued commands' effects must be delivered).
-   */
+  /** Start a snapshot; resolves once it is current (Snapshots.start). */
   startSnapshot(kind: SnapshotKind): Promise<void> {
-    if (this.readOnly) return Promise.reject(new ReplyError(READONLY));
-    if (this.fencedBy !== null) return Promise.reject(this.fencedBy);
-    if (this.walk !== null) return this.walk.done;
-    const startedAt = this.engine.clock();
-    const state: NonNullable<Persistence['walk']> = { kind, walker: null, startedAt, done: Promise.resolve() };
-    this.walk = state;
-    state.done = this.writeSnapshot(state).then(
-      () => this.snapshotFinished(state, true),
-      (error: unknown) => {
-        this.snapshotFinished(state, false);
-        throw error;
-      },
-    );
-    state.done.catch(() => {});
-    return state.done;
-  }
-
-  private async writeSnapshot(state: NonNullable<Persistence['walk']>): Promise<void> {
-    await this.cleanup;
-    if (this.closed) throw new Error('engine closed');
-    // The snapshot covers every effect delivered up to its start: the log is cut there.
-    let seq = 0;
-    const start = () => {
-      seq = this.log.cut();
-    };
-    const id = this.manifest.snapshotId + 1;
-    const dirtyAtStart = this.engine.stats.dirty;
-    let index = 0;
-    let keys = 0;
-    let bytes = 0;
-    const writeChunk = (data: string, count: number, chunkKeys: number, strings?: ChunkStrings, size?: number): Promise<void> => {
-      keys += chunkKeys;
-      bytes += size ?? data.length;
-      return this.storage.writeChunks([snapshotChunk(id, index++, data, count, strings)]);
-    };
-    // Two chunk transactions overlap: the next chunk is built while one commits.
-    const walker = new SnapshotWalk(this.engine, { chunk: writeChunk }, { chunkBytes: this.options.chunkBytes, strings: true, bucketKeys: this.options.bucketKeys, writesInFlight: 2 });
-    state.walker = walker;
-    if (state.kind === 'save') {
-      start();
-      const { chunks } = walker.runSync();
-      for (const c of chunks) await writeChunk(c.data, c.count, c.keys, c.strings, c.bytes);
-    } else {
-      await walker.run(start);
-    }
-    const manifest: Manifest = {
-      format: FORMAT_VERSION,
-      snapshotId: id,
-      snapshotSeq: seq,
-      chunks: index,
-      snapshotBytes: bytes,
-      keys,
-      savedAt: this.engine.clock(),
-    };
-    await this.storage.commitSnapshot(manifest, this.strict ? 'strict' : 'default');
-    this.manifest = manifest;
-    // Records the snapshot covers are dropped from the store and from the retry queue.
-    this.log.covered(seq);
-    this.stats.dirtyAtSave = dirtyAtStart;
-    this.stats.lastSaveAt = manifest.savedAt;
-  }
-
-  private snapshotFinished(state: NonNullable<Persistence['walk']>, ok: boolean): void {
-    if (this.walk !== state) return;
-    this.walk = null;
-    const seconds = Math.round((this.engine.clock() - state.startedAt) / 1000);
-    if (state.kind === 'rewrite') {
-      this.stats.lastRewriteStatus = ok ? 'ok' : 'err';
-      if (ok) {
-        this.stats.rewrites++;
-        this.stats.rewriteFailures = 0;
-      } else this.stats.rewriteFailures++;
-    }
-    this.stats.lastSaveStatus = ok ? 'ok' : 'err';
-    this.stats.lastSaveSeconds = seconds;
-    if (ok) this.stats.saves++;
-    const next = this.scheduled;
-    this.scheduled = null;
-    if (next !== null && !this.closed) setTimeout(() => void this.startSnapshot(next).catch(() => {}), 0);
-  }
-
-  /** auto-aof-rewrite-percentage / -min-size (redis: serverCron's rewrite trigger). */
-  private maybeAutoRewrite(): void {
-    if (this.walk !== null || this.closed || this.autoPending) return;
-    const percentage = Number(this.engine.config.get('auto-aof-rewrite-percentage'));
-    if (percentage <= 0) return;
-    const minSize = Number(this.engine.config.get('auto-aof-rewrite-min-size'));
-    const current = this.manifest.snapshotBytes + this.log.logBytes;
-    if (current < minSize) return;
-    const base = this.manifest.snapshotBytes || 1;
-    if ((current * 100) / base - 100 >= percentage) {
-      // From a timer: this runs in a commit callback, possibly inside a caller's tick.
-      this.autoPending = true;
-      setTimeout(() => {
-        this.autoPending = false;
-        if (this.walk === null && !this.closed) void this.startSnapshot('rewrite').catch(() => {});
-      }, 0);
-    }
+    return this.snapshots.start(kind);
   }
 
   // --- INFO persistence -----------------------------------------------------------------
 
   info(): Array<[string, string | number]> {
     return persistenceInfo(this);
-  }
-
-  /** The snapshot being written, if any (INFO). */
-  get running(): { kind: SnapshotKind; startedAt: number } | null {
-    return this.walk;
-  }
-
-  get scheduledKind(): SnapshotKind | null {
-    return this.scheduled;
   }
 
   get lastSave(): number {
