@@ -6,8 +6,11 @@
  * session goes back over the channel to its tab.
  *
  * - A batch runs in one engine turn, in arrival order (BroadcastChannel keeps each
- *   sender's order), after the store finished loading. Its replies go out once what it
- *   wrote is as durable as the persistence mode promises (the engine's reply gate).
+ *   sender's order), after the store finished loading; as Redis serves INFO, CONFIG …
+ *   while loading, a batch of only such commands runs at once (INFO persistence shows the
+ *   load's progress), unless an earlier batch of its session still waits. Its replies go
+ *   out once what it wrote is as durable as the persistence mode promises (the engine's
+ *   reply gate).
  * - A follower tab holds a presence lock for its life; the leader queues a request for that
  *   lock the first time it hears from the tab, and is granted it exactly when the tab is
  *   gone: then the tab's connections (and subscriptions) are dropped. No polling.
@@ -52,6 +55,8 @@ export class Leader implements ReplicationView {
   private readonly connections = new Map<string, Connection>();
   private readonly watchedTabs = new Set<string>();
   private loaded = false;
+  /** Batches waiting for the load, per session (`tab/session`): the session's next ones wait behind them. */
+  private readonly waitingForLoad = new Map<string, number>();
   /** Batches accepted and not answered yet (a resigning leader answers them all first). */
   private readonly inflight = new Set<Promise<WireReply[]>>();
   /** Set by `drain`: no new batch is accepted. */
@@ -113,7 +118,7 @@ export class Leader implements ReplicationView {
   }
 
   private async run(tab: string, session: number, commands: WireArg[][]): Promise<WireReply[]> {
-    if (!this.loaded) await this.ready;
+    if (!this.loaded) await this.loadedFor(`${tab}/${session}`, commands);
     if (this.closed) throw new Error('idb-redis: this tab stopped leading the store');
     const conn = this.connection(tab, session);
     this.caller = tab;
@@ -135,6 +140,20 @@ export class Leader implements ReplicationView {
       }
     }
     return replies;
+  }
+
+  /** Resolves when `commands` of session `key` may run while the store loads. */
+  private async loadedFor(key: string, commands: WireArg[][]): Promise<void> {
+    const store = this.engine.persistence;
+    if (store !== null && !this.waitingForLoad.has(key) && commands.every((argv) => store.runsWhileLoading(argv))) return;
+    this.waitingForLoad.set(key, (this.waitingForLoad.get(key) ?? 0) + 1);
+    try {
+      await this.ready;
+    } finally {
+      const left = this.waitingForLoad.get(key)! - 1;
+      if (left === 0) this.waitingForLoad.delete(key);
+      else this.waitingForLoad.set(key, left);
+    }
   }
 
   // --- ROLE and INFO replication: the leader tab is the master, followers its replicas ---

@@ -1,0 +1,86 @@
+/**
+ * The leader while its store loads: as Redis serves INFO, CONFIG … during loading (the
+ * commands flagged `loading`), a batch of only those answers at once, so a page can show
+ * the load's progress (INFO persistence: loading:1, loading_loaded_perc); every other
+ * batch waits for the load, and a session's batches stay in order.
+ */
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/engine/engine.js';
+import { memoryStorage, type Storage } from '../../src/persistence/storage.js';
+import { Leader, type LeaderHost } from '../../worker/leader.js';
+
+const host: LeaderHost = {
+  store: 'loading',
+  id: 'tab-a',
+  post: () => {},
+  localPush: () => {},
+  channelStats: () => ({ dropped: 0, served: 0, steppedDown: 0, forwarded: 0, retried: 0, failed: 0 }),
+};
+
+/** `inner` and its fenced views (what a leader reads through) with `reads` replaced. */
+function withReads(inner: Storage, reads: Partial<Pick<Storage, 'readManifest' | 'readChunks'>>): Storage {
+  return { ...inner, ...reads, fenced: (epoch) => withReads(inner.fenced(epoch), reads) };
+}
+
+/** A store with a snapshot of keys k0..k99, whose snapshot read waits for `release()`. */
+async function heldStore(): Promise<{ storage: Storage; release: () => void }> {
+  const inner = memoryStorage();
+  const writer = createEngine({ storage: inner });
+  for (let i = 0; i < 100; i++) await writer.call(['SET', `k${i}`, `v${i}`]);
+  await writer.call(['SAVE']);
+  writer.close();
+  await writer.persistence!.close();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  return { storage: withReads(inner, { readChunks: (...args) => gate.then(() => inner.readChunks(...args)) }), release };
+}
+
+const field = (info: unknown, name: string) => new RegExp(`${name}:(\\S+)`).exec(String(info))?.[1];
+
+describe('a leader whose store is loading', () => {
+  it('answers batches of loading commands at once; others wait; a session keeps its order', async () => {
+    const { storage, release } = await heldStore();
+    const engine = createEngine({ storage });
+    const leader = new Leader(engine, 1, host);
+    let [info] = await leader.execute('tab-a', 1, [['INFO', 'persistence']]);
+    expect(field(info, 'loading')).toBe('1');
+    // The progress fields appear once the manifest is read (the snapshot read then waits).
+    for (let i = 0; i < 100 && field(info, 'loading_loaded_perc') === undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      [info] = await leader.execute('tab-a', 1, [['INFO', 'persistence']]);
+    }
+    expect(field(info, 'loading')).toBe('1');
+    expect(field(info, 'loading_loaded_perc')).toBe('0.00');
+    expect(await leader.execute('tab-b', 1, [['CONFIG', 'GET', 'appendfsync'], ['LASTSAVE']])).toEqual([['appendfsync', 'always'], expect.any(Number)]);
+    const settled: string[] = [];
+    const get = leader.execute('tab-a', 1, [['GET', 'k1']]).then((r) => (settled.push('get'), r));
+    // Behind its session's GET, which waits for the load.
+    const later = leader.execute('tab-a', 1, [['INFO', 'persistence']]).then((r) => (settled.push('later info'), r));
+    // Another session's INFO does not wait.
+    const [other] = await leader.execute('tab-a', 2, [['INFO', 'persistence']]);
+    expect(field(other, 'loading')).toBe('1');
+    // A batch mixing a loading command with another waits whole.
+    const mixed = leader.execute('tab-b', 1, [['INFO', 'persistence'], ['DBSIZE']]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(settled).toEqual([]);
+    release();
+    expect(await get).toEqual(['v1']);
+    expect(field((await later)[0], 'loading')).toBe('0');
+    expect(settled).toEqual(['get', 'later info']);
+    const [mixedInfo, size] = await mixed;
+    expect([field(mixedInfo, 'loading'), size]).toEqual(['0', 100]);
+    leader.close();
+    engine.close();
+  });
+
+  it('a load that fails: loading commands answer, nothing else runs, every batch gets the error', async () => {
+    const inner = memoryStorage();
+    const broken = withReads(inner, { readManifest: () => Promise.reject(new Error('disk on fire')) });
+    const engine = createEngine({ storage: broken });
+    const leader = new Leader(engine, 1, host);
+    await expect(leader.execute('tab-a', 1, [['GET', 'k']])).rejects.toThrow(/disk on fire/);
+    await expect(leader.execute('tab-a', 1, [['INFO', 'persistence']])).rejects.toThrow(/disk on fire/);
+    leader.close();
+    engine.close();
+  });
+});
