@@ -18,7 +18,9 @@
  * - A read-only load runs beside the store's leader, whose compaction may drop the chunks
  *   and log records it is about to read (a gap, a missing chunk, or just a log that ends
  *   early). It loads again from the new snapshot when the snapshot it read is no longer
- *   current at its end (success or failure), up to READ_ONLY_ATTEMPTS times.
+ *   current at its end (success or failure), up to READ_ONLY_ATTEMPTS times; progress
+ *   starts over with each attempt, and 'done' is reported once, by the one that stands. A
+ *   manifest gone at its end (the database deleted meanwhile) fails it.
  */
 import { isAscii } from '../engine/bytes.js';
 import type { Engine } from '../engine/engine.js';
@@ -133,11 +135,20 @@ export async function recover(engine: Engine, storage: Storage, options: Recover
   let result: RecoveryResult;
   if (!options.readOnly) result = await recoverOnce(engine, storage, options, () => {});
   else {
+    // An attempt that is started over did not finish the load: its 'done' is not reported.
+    let done = null as LoadProgress | null;
+    const attemptOptions: RecoveryOptions = {
+      ...options,
+      onProgress: (progress) => {
+        if (progress.phase === 'done') done = progress;
+        else options.onProgress?.(progress);
+      },
+    };
     for (let attempt = 1; ; attempt++) {
       let snapshot = -1;
       let failure: unknown = null;
       try {
-        result = await recoverOnce(engine, storage, options, (manifest) => (snapshot = manifest.snapshotId));
+        result = await recoverOnce(engine, storage, attemptOptions, (manifest) => (snapshot = manifest.snapshotId));
       } catch (error) {
         if (snapshot === -1 || !(error instanceof PersistenceError)) throw error;
         failure = error;
@@ -146,7 +157,13 @@ export async function recover(engine: Engine, storage: Storage, options: Recover
       const current = await storage.readManifest();
       if ((current?.snapshotId ?? 0) === snapshot) {
         if (failure !== null) throw failure;
+        if (done !== null) options.onProgress?.(done);
         break;
+      }
+      // No compaction removes the manifest: the database was deleted (the leader rebuilds it
+      // from memory on its next write). Loading the empty store would lose every key.
+      if (current === null) {
+        throw new PersistenceError(`idb-redis store '${storage.name}': the store was deleted while this read-only engine loaded it`);
       }
       if (attempt === READ_ONLY_ATTEMPTS) {
         throw new PersistenceError(
@@ -154,6 +171,7 @@ export async function recover(engine: Engine, storage: Storage, options: Recover
         );
       }
       engine.db.clear();
+      done = null;
     }
   }
   if (engine.db.building) buildInBackground(engine);

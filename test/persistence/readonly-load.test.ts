@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
-import { indexedDBStorage } from '../../src/persistence/indexeddb.js';
+import { databaseName, indexedDBStorage } from '../../src/persistence/indexeddb.js';
+import type { LoadProgress } from '../../src/persistence/recovery.js';
 import { memoryStorage, type Storage } from '../../src/persistence/storage.js';
 import { dump, open } from './support.js';
 
@@ -111,5 +112,44 @@ describe.each(backends)('read-only loads beside a compacting leader (%s)', (_, b
     await expect(reader.ready).rejects.toThrow(/chunk 0 .*missing/);
     expect(reads).toBe(1);
     reader.close();
+  });
+});
+
+describe('read-only loads that start over', () => {
+  it("progress starts over with each attempt and reports 'done' once, last", async () => {
+    const storage = memoryStorage();
+    const leader = await leaderWithLog(storage);
+    const reports: LoadProgress[] = [];
+    const reader = createEngine({
+      // Nothing written after the compaction: the first attempt just ends early, 'done'.
+      storage: interleaved(storage, 'readLog', 1, () => writeAndCompact(leader, true)),
+      persistence: { readOnly: true, onLoadProgress: (p) => reports.push(p) },
+    });
+    await reader.ready;
+    const phases = reports.map((p) => p.phase);
+    // The first attempt read the chunks, then the second read them again.
+    expect(phases.filter((phase) => phase === 'snapshot').length).toBeGreaterThan(2);
+    expect(phases.filter((phase) => phase === 'done')).toEqual(['done']);
+    expect(phases.at(-1)).toBe('done');
+    expect(reports.at(-1)!.keys).toBe(await reader.call(['DBSIZE']));
+    reader.close();
+    leader.close();
+    await leader.persistence!.close();
+  });
+
+  it('the database deleted during the load: the load fails, it does not come up empty', async () => {
+    const name = `readonly-load-${++stores}`;
+    const leader = await leaderWithLog(indexedDBStorage(name));
+    const deleteStore = () =>
+      new Promise<void>((resolve, reject) => {
+        const request = indexedDB.deleteDatabase(databaseName(name));
+        request.onsuccess = () => resolve();
+        request.onerror = () => reject(request.error);
+      });
+    // The reader has its own connection to the store, as a page beside the worker has.
+    const reader = createEngine({ storage: interleaved(indexedDBStorage(name), 'readChunks', 1, deleteStore), persistence: { readOnly: true } });
+    await expect(reader.ready).rejects.toThrow(/the store was deleted while this read-only engine loaded it/);
+    reader.close();
+    leader.close();
   });
 });
