@@ -365,7 +365,8 @@ export class Engine {
       for (const listener of this.effectListeners) listener(effects);
     }
     // Re-arm only when a deadline was set this turn: an earlier one may now be due first.
-    if (this.activeExpire && this.db.deadlinesAdded) {
+    // Not while the store is replayed (finishLoading arms it).
+    if (this.activeExpire && this.db.deadlinesAdded && !this.db.loading) {
       this.db.deadlinesAdded = false;
       const earliest = this.db.minDeadlineAdded;
       this.db.minDeadlineAdded = Infinity;
@@ -418,7 +419,21 @@ export class Engine {
     return removed;
   }
 
+  /**
+   * Persistence replayed the store (Keyspace.loading, set meanwhile): expire every key
+   * still past its deadline, as Redis does once loading ends, and arm the expirer for the
+   * rest. Returns how many keys expired.
+   */
+  finishLoading(): number {
+    this.db.loading = false;
+    let removed = 0;
+    for (let slice = this.runActiveExpire(); slice > 0; slice = this.runActiveExpire()) removed += slice;
+    if (this.activeExpire) this.scheduleActiveExpire();
+    return removed;
+  }
+
   private scheduleActiveExpire(): void {
+    if (this.db.loading) return;
     const deadline = this.db.nextDeadline();
     if (deadline === undefined || deadline + 1 >= this.expireTimerAt) return;
     if (this.expireTimer !== null) clearTimeout(this.expireTimer);

@@ -69,8 +69,24 @@ export class Keyspace {
   lfu: LfuSettings | null = null;
   /** Set while a snapshot runs (see WriteHook). */
   writeHook: WriteHook | null = null;
+  private replaying = false;
 
   constructor(private readonly host: KeyspaceHost) {}
+
+  /**
+   * True while persistence replays the store (redis: server.loading): nothing expires and
+   * a deadline already past is kept, so a later record that moves or removes it (PEXPIRE,
+   * PERSIST) or writes to the key applies as it did when it ran. The keys still past
+   * their deadline are expired once the load ends (Engine.finishLoading).
+   */
+  get loading(): boolean {
+    return this.replaying;
+  }
+
+  set loading(on: boolean) {
+    this.replaying = on;
+    if (this.pending !== null) this.pending.loading = on;
+  }
 
   /** Every entry, built whole first (iteration over the keyspace: KEYS, INFO, WATCH). */
   get map(): Map<string, Entry> {
@@ -101,7 +117,7 @@ export class Keyspace {
     if (entry.expireAt !== 0) {
       // A deadline is judged by the command's snapshot, which then stamps the access too.
       now = this.host.now();
-      if (now > entry.expireAt) {
+      if (now > entry.expireAt && !this.replaying) {
         this.expire(key);
         return undefined;
       }
@@ -116,7 +132,7 @@ export class Keyspace {
     if (this.pending !== null) this.buildKey(key);
     const entry = this.table.get(key);
     if (entry === undefined) return undefined;
-    if (entry.expireAt !== 0 && this.host.now() > entry.expireAt) {
+    if (entry.expireAt !== 0 && this.host.now() > entry.expireAt && !this.replaying) {
       this.expire(key);
       return undefined;
     }
@@ -127,7 +143,7 @@ export class Keyspace {
   isLogicallyExpired(key: string): boolean {
     if (this.pending !== null) this.buildKey(key);
     const entry = this.table.get(key);
-    return entry !== undefined && entry.expireAt !== 0 && this.host.now() > entry.expireAt;
+    return entry !== undefined && entry.expireAt !== 0 && this.host.now() > entry.expireAt && !this.replaying;
   }
 
   /**
@@ -251,12 +267,13 @@ export class Keyspace {
   /**
    * Bulk load of plain strings (a snapshot chunk, persistence/recovery.ts): string `i` has
    * key `keys[kp, kp + lengths[2i])` and value `values[vp, vp + lengths[2i + 1])` (the
-   * strings concatenated), deadline `deadlines[i]` (0 = none; null = none at all). Keys
-   * whose deadline is ≤ `now` are skipped. What `set` does per key, without a call, a write
-   * hook or an old entry to look at per key: the caller loads between turns, or builds an
-   * unbuilt bucket (never while a walk runs: a walk builds everything first). A key already
-   * present (a damaged snapshot repeating one) is replaced, as by `set`.
-   * Returns how many keys were skipped as expired.
+   * strings concatenated), deadline `deadlines[i]` (0 = none; null = none at all; -1 =
+   * taken already, skipped). Keys whose deadline is ≤ `now` are skipped, or kept with it
+   * while `loading` (the log replayed next may move it). What `set` does per key, without a
+   * call, a write hook or an old entry to look at per key: the caller loads between turns,
+   * or builds an unbuilt bucket (never while a walk runs: a walk builds everything first).
+   * A key already present (a damaged snapshot repeating one) is replaced, as by `set`.
+   * Returns how many keys had a deadline ≤ `now`, skipped or kept.
    */
   loadStrings(keys: string, values: string, lengths: Uint32Array, deadlines: Float64Array | null, now: number): number {
     const map = this.table;
@@ -274,8 +291,9 @@ export class Keyspace {
       const value = values.slice(vp, (vp += vl));
       const when = deadlines === null ? 0 : deadlines[i]!;
       if (when !== 0 && when <= now) {
+        if (when < 0) continue;
         expired++;
-        continue;
+        if (!this.replaying) continue;
       }
       if (this.cleared.size !== 0) this.cleared.delete(key);
       const entry: StringEntry = { type: 'string', value, expireAt: when, access, slot: slots.length };
@@ -386,6 +404,7 @@ export class Keyspace {
 
   /** Active expiry: delete up to `limit` keys whose deadline has passed. Returns the count. */
   expireDue(limit: number): number {
+    if (this.replaying) return 0;
     const now = this.host.now();
     // Unbuilt keys whose deadline came are built first: their deadlines join the heap.
     if (this.pending !== null) for (const parts of this.pending.takeDue(now)) this.buildParts(parts);
@@ -412,6 +431,7 @@ export class Keyspace {
   loadLazily(pending: PendingLoad): void {
     if (pending.remaining === 0) return;
     this.pending = pending;
+    pending.loading = this.replaying;
     const earliest = pending.earliest();
     if (earliest !== Infinity) {
       // The owner arms the active expirer for the earliest unbuilt deadline.

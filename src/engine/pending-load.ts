@@ -68,6 +68,13 @@ export class PendingLoad {
   expired = 0;
   /** Of those, strings with a deadline still to come (INFO keyspace's `expires`). */
   volatile = 0;
+  /** Strings whose deadline had passed at `loadedAt`, less those built while loading (stats). */
+  expiredAtLoad = 0;
+  /**
+   * Set while the log is replayed (Keyspace.loading): a string expired at load is taken
+   * or built like any other (the log may move or remove its deadline).
+   */
+  loading = false;
   /** Background cursor: buckets below it are built. */
   private next = 0;
   /** Per bucket: keys taken alone from it so far. */
@@ -113,8 +120,10 @@ export class PendingLoad {
     for (let i = 0; i < n; i++) {
       const when = d[i]!;
       if (when === 0) continue;
-      if (when <= this.loadedAt) this.expired++;
-      else {
+      if (when <= this.loadedAt) {
+        this.expired++;
+        this.expiredAtLoad++;
+      } else {
         this.volatile++;
         if (when < earliest) earliest = when;
       }
@@ -134,7 +143,8 @@ export class PendingLoad {
 
   /**
    * Take `key` alone out of `bucket` (its bucket, unbuilt): its value and deadline, or null
-   * when the bucket does not hold it live (absent, taken before, or expired at load).
+   * when the bucket does not hold it live (absent, taken before, or expired at load). While
+   * `loading`, a string expired at load is taken too, deadline and all.
    */
   takeKey(bucket: number, key: string): TakenString | null {
     const parts = this.parts[bucket];
@@ -151,18 +161,23 @@ export class PendingLoad {
         const vl = lengths[2 * i + 1]!;
         if (kl === length && part.keys.startsWith(key, kp)) {
           const deadline = part.deadlines === null ? 0 : part.deadlines[i]!;
-          // Taken before (-1), or expired at load: building drops it anyway.
-          if (deadline < 0 || (deadline !== 0 && deadline <= this.loadedAt)) return null;
+          if (deadline < 0) return null;
+          // Expired at load: building drops it anyway; counted as dropped already.
+          const expiredAtLoad = deadline !== 0 && deadline <= this.loadedAt;
+          if (expiredAtLoad && !this.loading) return null;
           // The part's arrays may be the store's own (a memory store hands them out): copied once.
           if (!this.owned.has(part)) {
             part.deadlines = part.deadlines === null ? new Float64Array(n) : part.deadlines.slice();
             this.owned.add(part);
           }
           part.deadlines![i] = -1;
-          if (deadline !== 0) this.volatile--;
-          // Counted as dropped from now on, as an expired one: `strings - expired` stays
-          // the unbuilt keys, and `take` settles both when the bucket is built.
-          this.expired++;
+          if (expiredAtLoad) this.expiredAtLoad--;
+          else {
+            if (deadline !== 0) this.volatile--;
+            // Counted as dropped from now on, as an expired one: `strings - expired` stays
+            // the unbuilt keys, and `take` settles both when the bucket is built.
+            this.expired++;
+          }
           const value = part.values.slice(vp, vp + vl);
           this.taking(key, value);
           return { value, deadline };
@@ -217,8 +232,11 @@ export class PendingLoad {
       if (d !== null) {
         for (let i = 0; i < n; i++) {
           if (d[i] === 0) continue;
-          if (d[i]! <= this.loadedAt) this.expired--;
-          else this.volatile--;
+          if (d[i]! <= this.loadedAt) {
+            this.expired--;
+            // Built while loading, it goes in past its deadline (the load's end expires it).
+            if (this.loading && d[i]! > 0) this.expiredAtLoad--;
+          } else this.volatile--;
         }
       }
     }

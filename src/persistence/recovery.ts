@@ -8,8 +8,12 @@
  * - With `loadTruncated`, a bad *log record* ends loading instead: the data is what the
  *   records before it built, the bad record and everything after it are deleted from the
  *   store (as Redis truncates a damaged AOF tail), and a warning names what was cut.
- * - Keys whose deadline passed while the store was closed are dropped by the replayed
- *   PEXPIREAT / PXAT themselves (the engine deletes a key given a past deadline).
+ * - Deadlines while loading are Redis's (server.loading): the engine is put in loading mode
+ *   (Keyspace.loading), where nothing expires and a deadline already past is kept, so a
+ *   later record that moves or removes it (PEXPIRE, PERSIST) or writes to the key applies
+ *   as it did when it ran. Once the whole log is replayed, the keys still past their
+ *   deadline are expired (Engine.finishLoading); snapshot strings of unbuilt buckets are
+ *   dropped as they are built, unless the log reached them.
  * - A transaction left open at the end of the log (it cannot be, records are atomic, but a
  *   damaged store might) is discarded, as Redis reverts an incomplete MULTI.
  * - Bucketed snapshot strings (codec.ts) are validated whole but not built: the keyspace
@@ -71,14 +75,15 @@ const READ_ONLY_ATTEMPTS = 5;
  * commands that make up most of one — a plain `SET key value` and `PEXPIREAT key ms` — go
  * straight into the keyspace (what the handlers would do for a new key); anything else
  * (collection rebuilds) runs through the engine. A format-2 chunk's plain strings go in
- * whole (`strings`: Keyspace.loadStrings), keys past their deadline left out.
+ * whole (`strings`: Keyspace.loadStrings).
  */
 function snapshotLoader(
   engine: Engine,
   apply: (argv: string[]) => void,
   now: number,
 ): ((argv: string[]) => void) & {
-  expired: number;
+  /** Keys loaded whole with a deadline already past (the load's end expires them). */
+  pastDeadline: number;
   set: (key: string, value: string) => void;
   strings: (strings: ChunkStrings) => void;
   lazy: PendingLoad | null;
@@ -99,10 +104,9 @@ function snapshotLoader(
         const when = Number(argv[2]);
         const entry = db.get(argv[1]!);
         if (entry !== undefined && Number.isSafeInteger(when) && when > 0) {
-          if (when <= now) {
-            db.delete(argv[1]!);
-            load.expired++;
-          } else db.setExpire(argv[1]!, entry, when);
+          // Past or not: the log may move it (loading mode; the load's end expires it).
+          if (when <= now) load.pastDeadline++;
+          db.setExpire(argv[1]!, entry, when);
           return;
         }
       }
@@ -112,9 +116,11 @@ function snapshotLoader(
   const insert = (strings: PendingStrings) => {
     // One scan of the concatenations instead of two per key.
     if (engine.asciiOnly && !(isAscii(strings.keys) && isAscii(strings.values))) engine.asciiOnly = false;
+    // While the log is replayed a key past its deadline goes in too (the log may move the
+    // deadline); a bucket built later drops those expired at load.
     return db.loadStrings(strings.keys, strings.values, strings.lengths, strings.deadlines, now);
   };
-  load.expired = 0;
+  load.pastDeadline = 0;
   load.set = set;
   load.lazy = null as PendingLoad | null;
   load.strings = (strings: ChunkStrings) => {
@@ -126,56 +132,66 @@ function snapshotLoader(
       // Every chunk of a snapshot has the same bucket count; one that differs is built now.
       if (load.lazy.buckets === buckets) return load.lazy.add(bucket, strings);
     }
-    load.expired += insert(strings);
+    load.pastDeadline += insert(strings);
   };
   return load;
 }
 
 export async function recover(engine: Engine, storage: Storage, options: RecoveryOptions): Promise<RecoveryResult> {
+  engine.db.loading = true;
   let result: RecoveryResult;
-  if (!options.readOnly) result = await recoverOnce(engine, storage, options, () => {});
-  else {
-    // An attempt that is started over did not finish the load: its 'done' is not reported.
-    let done = null as LoadProgress | null;
-    const attemptOptions: RecoveryOptions = {
-      ...options,
-      onProgress: (progress) => {
-        if (progress.phase === 'done') done = progress;
-        else options.onProgress?.(progress);
-      },
-    };
-    for (let attempt = 1; ; attempt++) {
-      let snapshot = -1;
-      let failure: unknown = null;
-      try {
-        result = await recoverOnce(engine, storage, attemptOptions, (manifest) => (snapshot = manifest.snapshotId));
-      } catch (error) {
-        if (snapshot === -1 || !(error instanceof PersistenceError)) throw error;
-        failure = error;
-      }
-      // Compactions only ever move the snapshot forward: the same id, nothing was dropped.
-      const current = await storage.readManifest();
-      if ((current?.snapshotId ?? 0) === snapshot) {
-        if (failure !== null) throw failure;
-        if (done !== null) options.onProgress?.(done);
-        break;
-      }
-      // No compaction removes the manifest: the database was deleted (the leader rebuilds it
-      // from memory on its next write). Loading the empty store would lose every key.
-      if (current === null) {
-        throw new PersistenceError(`idb-redis store '${storage.name}': the store was deleted while this read-only engine loaded it`);
-      }
-      if (attempt === READ_ONLY_ATTEMPTS) {
-        throw new PersistenceError(
-          `idb-redis store '${storage.name}': a compaction replaced the snapshot while this read-only engine loaded it (${attempt} times)`,
-        );
-      }
-      engine.db.clear();
-      done = null;
-    }
+  try {
+    result = options.readOnly ? await recoverReadOnly(engine, storage, options) : await recoverOnce(engine, storage, options, () => {});
+  } catch (error) {
+    engine.db.loading = false;
+    throw error;
   }
+  result.keysExpired += engine.finishLoading();
   if (engine.db.building) buildInBackground(engine);
-  return result!;
+  return result;
+}
+
+/** A read-only load, started over while a compaction replaces the snapshot under it. */
+async function recoverReadOnly(engine: Engine, storage: Storage, options: RecoveryOptions): Promise<RecoveryResult> {
+  // An attempt that is started over did not finish the load: its 'done' is not reported.
+  let done = null as LoadProgress | null;
+  const attemptOptions: RecoveryOptions = {
+    ...options,
+    onProgress: (progress) => {
+      if (progress.phase === 'done') done = progress;
+      else options.onProgress?.(progress);
+    },
+  };
+  for (let attempt = 1; ; attempt++) {
+    let snapshot = -1;
+    let failure: unknown = null;
+    let result: RecoveryResult | null = null;
+    try {
+      result = await recoverOnce(engine, storage, attemptOptions, (manifest) => (snapshot = manifest.snapshotId));
+    } catch (error) {
+      if (snapshot === -1 || !(error instanceof PersistenceError)) throw error;
+      failure = error;
+    }
+    // Compactions only ever move the snapshot forward: the same id, nothing was dropped.
+    const current = await storage.readManifest();
+    if ((current?.snapshotId ?? 0) === snapshot) {
+      if (failure !== null || result === null) throw failure;
+      if (done !== null) options.onProgress?.(done);
+      return result;
+    }
+    // No compaction removes the manifest: the database was deleted (the leader rebuilds it
+    // from memory on its next write). Loading the empty store would lose every key.
+    if (current === null) {
+      throw new PersistenceError(`idb-redis store '${storage.name}': the store was deleted while this read-only engine loaded it`);
+    }
+    if (attempt === READ_ONLY_ATTEMPTS) {
+      throw new PersistenceError(
+        `idb-redis store '${storage.name}': a compaction replaced the snapshot while this read-only engine loaded it (${attempt} times)`,
+      );
+    }
+    engine.db.clear();
+    done = null;
+  }
 }
 
 /** One load; `read` gets the manifest it loads from. */
@@ -193,10 +209,8 @@ async function recoverOnce(engine: Engine, storage: Storage, options: RecoveryOp
     options.onProgress?.({ ...progress });
   };
   let replayErrors = 0;
-  let keysExpired = 0;
   const now = engine.clock();
   const apply = (argv: string[]) => {
-    if (argv.length === 3 && argv[0] === 'PEXPIREAT' && Number(argv[2]) <= now) keysExpired++;
     engine.noteBytes(argv);
     const reply = engine.execute(conn, argv);
     if (reply instanceof ReplyError) replayErrors++;
@@ -218,14 +232,9 @@ async function recoverOnce(engine: Engine, storage: Storage, options: RecoveryOp
         report();
       }
     }
-    // Bucketed strings: served from here on, built as they are reached (keys expired at
-    // load are dropped as they are built; counted now).
-    if (load.lazy !== null) {
-      engine.db.loadLazily(load.lazy);
-      load.expired += load.lazy.expired;
-    }
-    keysExpired += load.expired;
-    const keysLoaded = engine.db.loadedSize;
+    // Bucketed strings: served from here on, built as they are reached.
+    if (load.lazy !== null) engine.db.loadLazily(load.lazy);
+    const keysLoaded = engine.db.loadedSize - load.pastDeadline;
     // The log after it.
     progress.phase = 'log';
     let lastSeq = manifest.snapshotSeq;
@@ -297,6 +306,8 @@ async function recoverOnce(engine: Engine, storage: Storage, options: RecoveryOp
     progress.phase = 'done';
     progress.recordsTotal = progress.recordsLoaded;
     report();
+    // Unbuilt strings expired at load (dropped when built): the load's end adds the others.
+    const keysExpired = load.lazy?.expiredAtLoad ?? 0;
     return { manifest, lastSeq, logBytes, records, keysLoaded, keysExpired, replayErrors, warnings };
   } finally {
     conn.close();

@@ -4,22 +4,14 @@
  * a key given a deadline that has passed by load time still exists while the rest of the log
  * is replayed, so a later PERSIST, a later EXPIRE with a new deadline or a later write
  * applies to it as it did when it ran. Only after the load are keys still past their
- * deadline expired.
- *
- * Here the replay deletes a key at once when its deadline has passed (expire.ts "a deadline
- * already past deletes the key at once", lazy expiry on lookups, recovery.ts's snapshot
- * loader dropping keys past their deadline): a key whose deadline was removed or pushed back
- * after it was set is lost at the next load once the first deadline has passed, and a
- * collection loses what it held before. Known bugs, marked `it.fails` until fixed (an
- * engine-wide "loading" mode: no lazy/active expiry and no already-past deletion while
- * recovery replays, then the keys still expired are expired).
+ * deadline expired. Here the same holds through Keyspace.loading and Engine.finishLoading.
  */
 import { describe, expect, it } from 'vitest';
 import { memoryStorage } from '../../src/persistence/storage.js';
 import { open, reopen } from './support.js';
 
 describe('a deadline removed or pushed back after it was set survives a reload past it', () => {
-  it.fails('known bug: SET PX then PEXPIRE later (a sliding session), from the log', async () => {
+  it('SET PX then PEXPIRE later (a sliding session), from the log', async () => {
     let now = 1_000_000;
     const clock = () => now;
     const engine = await open(memoryStorage(), { clock });
@@ -32,7 +24,7 @@ describe('a deadline removed or pushed back after it was set survives a reload p
     again.close();
   });
 
-  it.fails('known bug: PEXPIRE then PERSIST, and a list written on in between, from the log', async () => {
+  it('PEXPIRE then PERSIST, and a list written on in between, from the log', async () => {
     let now = 1_000_000;
     const clock = () => now;
     const engine = await open(memoryStorage(), { clock });
@@ -48,7 +40,7 @@ describe('a deadline removed or pushed back after it was set survives a reload p
     again.close();
   });
 
-  it.fails('known bug: a snapshot holds the first deadline, the log after it the new one', async () => {
+  it('a snapshot holds the first deadline, the log after it the new one', async () => {
     let now = 1_000_000;
     const clock = () => now;
     const engine = await open(memoryStorage(), { clock });
@@ -61,13 +53,35 @@ describe('a deadline removed or pushed back after it was set survives a reload p
     expect(await again.call(['GET', 'session'])).toBe('v');
     again.close();
   });
+});
 
+describe('a deadline moved after a bucketed snapshot (strings built lazily)', () => {
+  it('keys past their deadline at load stay gone, unless the log moved or removed it', async () => {
+    let now = 1_000_000;
+    const clock = () => now;
+    const storage = memoryStorage();
+    const engine = await open(storage, { clock, persistence: { bucketKeys: 8 } });
+    for (let i = 0; i < 100; i++) await engine.call(['SET', `k${i}`, `v${i}`, 'PX', String(1000 + i)]);
+    await engine.call(['SAVE']);
+    now += 500;
+    await engine.call(['PERSIST', 'k3']);
+    await engine.call(['PEXPIRE', 'k4', '3600000']);
+    await engine.call(['APPEND', 'k5', '!']);
+    now += 10_000;
+    const again = await reopen(engine, { clock, persistence: { bucketKeys: 8 } });
+    expect(again.db.building).toBe(true);
+    expect(await again.call(['MGET', 'k2', 'k3', 'k4', 'k5', 'k6'])).toEqual([null, 'v3', 'v4', null, null]);
+    expect(await again.call(['PTTL', 'k3'])).toBe(-1);
+    expect(await again.call(['DBSIZE'])).toBe(2);
+    expect(String(await again.call(['INFO', 'persistence']))).toMatch(/rdb_last_load_keys_expired:98\r\n/);
+    again.close();
+  });
 });
 
 describe('a key still past its deadline once the whole log is replayed is gone', () => {
-  // Today the replayed SET PXAT deletes `counter` at once and each INCR after it creates a
-  // new one without a deadline: a counter that should have expired comes back, for good.
-  it.fails('known bug: SET EX then INCR (a rate-limit counter) comes back without a deadline', async () => {
+  // Replayed with expiry on, the SET PXAT deleted `counter` at once and each INCR after it
+  // created a new one without a deadline: a counter that should have expired came back.
+  it('SET EX then INCR (a rate-limit counter): gone, not back without a deadline', async () => {
     let now = 1_000_000;
     const clock = () => now;
     const engine = await open(memoryStorage(), { clock });
@@ -76,7 +90,6 @@ describe('a key still past its deadline once the whole log is replayed is gone',
     await engine.call(['INCR', 'counter']);
     now += 10_000;
     const again = await reopen(engine, { clock });
-    // Today: '2', PTTL -1.
     expect([await again.call(['GET', 'counter']), await again.call(['PTTL', 'counter'])]).toEqual([null, -2]);
     again.close();
   });

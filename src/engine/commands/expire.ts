@@ -2,9 +2,9 @@
  * Key expiry commands (redis: expire.c): EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT share
  * `expireGeneric`; TTL, PTTL, EXPIRETIME, PEXPIRETIME share `ttlGeneric`; PERSIST.
  *
- * Deadlines are absolute ms. A deadline already past deletes the key at once. Setting a
- * deadline is logged as PEXPIREAT with the absolute time, so replaying the log later
- * expires the key at the same moment.
+ * Deadlines are absolute ms. A deadline already past deletes the key at once, except while
+ * the store is replayed (Keyspace.loading). Setting a deadline is logged as PEXPIREAT with
+ * the absolute time, so replaying the log later expires the key at the same moment.
  */
 import type { CommandSpec, KeySpec } from '../command.js';
 import type { CommandContext } from '../context.js';
@@ -87,7 +87,8 @@ function expireGeneric(ctx: CommandContext, argv: string[], basetime: number, un
     if (flags & GT && (current === 0 || when <= current)) return 0;
     if (flags & LT && current !== 0 && when >= current) return 0;
   }
-  if (when <= ctx.now) {
+  // Replaying the store, a deadline already past is kept (redis: checkAlreadyExpired).
+  if (when <= ctx.now && !ctx.db.loading) {
     ctx.db.delete(key);
     // Logged as the deletion it was, DEL or UNLINK as Redis's lazyfree-lazy-expire picks.
     ctx.rewrite(ctx.engine.lazyExpire ? 'unlink' : 'del', key);

@@ -285,7 +285,7 @@ const coreCommands: readonly CommandSpec[] = [
       ctx.checkType(entry, 'string');
       const deadline = expire === null ? 0 : deadlineOrThrow(ctx, expire, flags);
       const value = entry.value;
-      if (flags & (EXAT | PXAT) && deadline <= ctx.now) {
+      if (flags & (EXAT | PXAT) && deadline <= ctx.now && !ctx.db.loading) {
         // An absolute deadline already past deletes the key (redis: checkAlreadyExpired).
         ctx.db.delete(key);
         ctx.rewrite('del', key);
