@@ -43,6 +43,8 @@ export class Connection {
   blocked: BlockedCommand | null = null;
   /** Settles once every command held behind a blocked one is answered; null when none is. */
   held: Promise<void> | null = null;
+  /** Calls waiting for the store's load: a later call waits behind them (replies in order). */
+  private loadWaiters = 0;
 
   constructor(readonly engine: Engine, readonly id: number) {
     this.createdAt = engine.clock();
@@ -54,10 +56,27 @@ export class Connection {
     // With a store: wait until it is loaded; reply once the turn's writes are committed
     // (appendfsync always, src/persistence).
     const store = this.engine.persistence;
-    if (store !== null && store.loading !== null && !store.runsWhileLoading(argv)) return store.loading.then(() => this.call(argv));
+    if (store !== null && store.loading !== null && (this.loadWaiters > 0 || !store.runsWhileLoading(argv))) {
+      return this.afterLoad(store.loading, () => this.call(argv));
+    }
     // Behind a blocked command: wait for it, as a Redis connection does (blocking.ts).
     if (this.held !== null) return afterHeld(this, () => this.callNow(argv));
     return this.callNow(argv);
+  }
+
+  /** `run` once the store has loaded, counted as waiting until then. */
+  private afterLoad<T>(loading: Promise<void>, run: () => Promise<T>): Promise<T> {
+    this.loadWaiters++;
+    return loading.then(
+      () => {
+        this.loadWaiters--;
+        return run();
+      },
+      (error: unknown) => {
+        this.loadWaiters--;
+        throw error;
+      },
+    );
   }
 
   private callNow(argv: readonly Arg[]): Promise<Reply> {
@@ -86,8 +105,8 @@ export class Connection {
    */
   callBatch(commands: readonly (readonly Arg[])[]): Promise<Reply[]> {
     const store = this.engine.persistence;
-    if (store !== null && store.loading !== null && !commands.every((argv) => store.runsWhileLoading(argv))) {
-      return store.loading.then(() => this.callBatch(commands));
+    if (store !== null && store.loading !== null && (this.loadWaiters > 0 || !commands.every((argv) => store.runsWhileLoading(argv)))) {
+      return this.afterLoad(store.loading, () => this.callBatch(commands));
     }
     if (this.held !== null) return afterHeld(this, () => this.callBatchNow(commands));
     return this.callBatchNow(commands);

@@ -1,14 +1,9 @@
 /**
  * A connection's commands while its store loads: those flagged `loading` (MULTI, EXEC,
- * WATCH, INFO …) run at once, the others wait for the load. The README promises that a
- * client's later calls wait behind its earlier ones (worker/leader.ts keeps that per session),
- * but the in-page paths run a loading command at once even when an earlier call of the same
- * connection waits: pipelined MULTI / INCR / EXEC runs MULTI and EXEC (empty) at once, and
- * INCR after the load, outside any transaction.
- *
- * Known bugs, marked `it.fails` until fixed: src/engine/connection.ts (`call`, `callBatch`)
- * and src/client/session.ts (`handle`) check each call alone; they need a per-connection
- * count of calls waiting for the load, as Leader.loadedFor keeps per session.
+ * WATCH, INFO …) run at once, the others wait for the load, and a loading command waits too
+ * when an earlier call of the same connection (or session) waits: pipelined MULTI / INCR /
+ * EXEC must not run MULTI and an empty EXEC at once and INCR after the load, outside any
+ * transaction (worker/leader.ts keeps the same per session).
  */
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.js';
@@ -30,18 +25,17 @@ async function heldStore(): Promise<{ storage: Storage; release: () => void }> {
 }
 
 describe('a connection whose store loads keeps its commands in order', () => {
-  it.fails('known bug: Connection.call pipelined MULTI / INCR / EXEC', async () => {
+  it('Connection.call pipelined MULTI / INCR / EXEC', async () => {
     const { storage, release } = await heldStore();
     const engine = createEngine({ storage });
     const conn = engine.connect();
     const replies = Promise.all([conn.call(['MULTI']), conn.call(['INCR', 'n']), conn.call(['EXEC'])]);
     release();
-    // Today: ['OK', 2, []].
     expect(await replies).toEqual(['OK', 'QUEUED', [2]]);
     engine.close();
   });
 
-  it.fails('known bug: a session (the in-page client) sends INCR, then MULTI, INCR and EXEC as batches of their own', async () => {
+  it('a session (the in-page client) sends INCR, then MULTI, INCR and EXEC as batches of their own', async () => {
     const { storage, release } = await heldStore();
     const engine = createEngine({ storage });
     const session = createSession(engine.connect());
@@ -51,7 +45,6 @@ describe('a connection whose store loads keeps its commands in order', () => {
     };
     const replies = Promise.all([batch([['INCR', 'n']]), batch([['MULTI']]), batch([['INCR', 'n']]), batch([['EXEC']])]);
     release();
-    // Today: [2, OK, 3, []].
     expect(await replies).toEqual([2, { type: 'status', value: 'OK' }, { type: 'status', value: 'QUEUED' }, [3]]);
     engine.close();
   });
