@@ -65,8 +65,8 @@ export class Leader implements ReplicationView {
   private takeoverMs = -1;
   /** Pushes for other tabs, sent once per turn and tab (one channel message for many). */
   private outbox = new Map<string, Array<[number, WireReply]>>();
-  /** The tab whose batch is running: ROLE and INFO answer as that tab sees it. */
-  private caller = '';
+  /** The tab of each connection: ROLE and INFO answer as the calling tab sees it. */
+  private readonly tabs = new WeakMap<Connection, string>();
   private readonly ready: Promise<void>;
   closed = false;
 
@@ -121,9 +121,7 @@ export class Leader implements ReplicationView {
     if (!this.loaded) await this.loadedFor(`${tab}/${session}`, commands);
     if (this.closed) throw new Error('idb-redis: this tab stopped leading the store');
     const conn = this.connection(tab, session);
-    this.caller = tab;
     const batch = conn.callBatchRawOrWait(commands);
-    this.caller = '';
     // A blocking command (BLPOP …) that waits: the batch answers once it is served.
     const raw = Array.isArray(batch) ? batch : await batch;
     const replies: WireReply[] = new Array(raw.length);
@@ -158,17 +156,19 @@ export class Leader implements ReplicationView {
 
   // --- ROLE and INFO replication: the leader tab is the master, followers its replicas ---
 
-  role(): RawReply {
-    if (this.caller === this.host.id || this.caller === '') {
+  role(conn: Connection): RawReply {
+    const caller = this.tabs.get(conn) ?? this.host.id;
+    if (caller === this.host.id) {
       return ['master', this.epoch, this.followers.map((tab): RawReply => [tab, '0', '0'])];
     }
     return ['slave', this.host.id, 0, 'connected', this.epoch];
   }
 
-  info(): Array<[string, string | number]> {
+  info(conn: Connection): Array<[string, string | number]> {
+    const caller = this.tabs.get(conn) ?? this.host.id;
     const { dropped, served, steppedDown, forwarded, retried, failed } = this.host.channelStats();
     const tabs: Array<[string, string | number]> = [
-      ['idb_tab_id', this.caller || this.host.id],
+      ['idb_tab_id', caller],
       ['idb_leader_tab_id', this.host.id],
       ['idb_epoch', this.epoch],
       ['idb_leader_since', this.since],
@@ -180,7 +180,7 @@ export class Leader implements ReplicationView {
       ['idb_retried', retried],
       ['idb_failed_in_flight', failed],
     ];
-    if (this.caller !== this.host.id && this.caller !== '') {
+    if (caller !== this.host.id) {
       return [
         ['role', 'slave'],
         ['master_host', this.host.id],
@@ -231,6 +231,7 @@ export class Leader implements ReplicationView {
     if (conn !== undefined && !conn.closed) return conn;
     conn = this.engine.connect();
     this.connections.set(key, conn);
+    this.tabs.set(conn, tab);
     if (tab === this.host.id) {
       conn.onPushRaw((raw) => this.host.localPush(session, toWire(raw)));
     } else {

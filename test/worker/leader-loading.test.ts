@@ -103,11 +103,9 @@ describe('a leader whose store is loading', () => {
     engine.close();
   });
 
-  // A follower's ROLE / INFO replication run after a blocking command of the same batch (the
-  // batch's rest runs when the command is served, inside another tab's batch or a timer)
-  // answer as the leader tab sees it: Leader.caller is only set while `run` runs the batch.
-  // Fixing it needs the running connection in ReplicationView.role()/info() (engine files).
-  it.fails('known bug: ROLE after a blocking command of a follower batch answers as the leader', async () => {
+  // The batch's rest runs when the blocking command is served, inside another tab's batch
+  // or a timer: ROLE still answers as the tab whose connection runs it.
+  it('ROLE after a blocking command of a follower batch answers as that follower', async () => {
     const engine = createEngine();
     const leader = new Leader(engine, 1, host);
     const served = leader.execute('tab-b', 1, [['BLPOP', 'q', '0'], ['ROLE']]);

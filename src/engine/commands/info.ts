@@ -11,6 +11,7 @@
  * cached until the data changes.
  */
 import type { Engine } from '../engine.js';
+import type { Connection } from '../connection.js';
 
 /** The Redis version this engine answers as (INFO, HELLO): clients gate features on it. */
 export const REDIS_COMPAT_VERSION = '7.0.0';
@@ -296,9 +297,9 @@ function statsSection(engine: Engine): Fields {
   ];
 }
 
-function replicationSection(engine: Engine): Fields {
+function replicationSection(engine: Engine, caller: Connection): Fields {
   // A worker leading several tabs reports them (worker/leader.ts).
-  if (engine.replication !== null) return engine.replication.info();
+  if (engine.replication !== null) return engine.replication.info(caller);
   return [
     ['role', 'master'],
     ['connected_slaves', 0],
@@ -341,14 +342,14 @@ const TITLES: Record<Section, string> = {
   replication: 'Replication', cpu: 'CPU', modules: 'Modules', cluster: 'Cluster', keyspace: 'Keyspace',
 };
 
-function sectionFields(section: Section, engine: Engine, now: number): Fields {
+function sectionFields(section: Section, engine: Engine, now: number, caller: Connection): Fields {
   switch (section) {
     case 'server': return serverSection(engine, now);
     case 'clients': return clientsSection(engine);
     case 'memory': return memorySection(engine, now);
     case 'persistence': return persistenceSection(engine);
     case 'stats': return statsSection(engine);
-    case 'replication': return replicationSection(engine);
+    case 'replication': return replicationSection(engine, caller);
     case 'cpu': return cpuSection();
     case 'modules': return [];
     case 'cluster': return [['cluster_enabled', 0]];
@@ -371,14 +372,14 @@ export function selectSections(args: readonly string[]): Set<Section> {
   return chosen;
 }
 
-/** The INFO text for `sections`, in Redis's section order. */
-export function infoText(engine: Engine, sections: ReadonlySet<Section>, now: number): string {
+/** The INFO text for `sections`, in Redis's section order, as `caller` sees it. */
+export function infoText(engine: Engine, sections: ReadonlySet<Section>, now: number, caller: Connection): string {
   let out = '';
   for (const section of SECTIONS) {
     if (!sections.has(section)) continue;
     if (out !== '') out += '\r\n';
     out += `# ${TITLES[section]}\r\n`;
-    for (const [field, value] of sectionFields(section, engine, now)) out += `${field}:${value}\r\n`;
+    for (const [field, value] of sectionFields(section, engine, now, caller)) out += `${field}:${value}\r\n`;
   }
   return out;
 }

@@ -5,14 +5,15 @@
  * hears the role of its own tab.
  */
 import { NO_KEYS, type CommandSpec } from '../command.js';
+import type { Connection } from '../connection.js';
 import type { RawReply } from '../reply.js';
 
 /** What a host with several tabs reports for ROLE and INFO replication. */
 export interface ReplicationView {
-  /** ROLE, as the calling tab sees it. */
-  role(): RawReply;
-  /** INFO's replication section fields, as the calling tab sees it. */
-  info(): Array<[string, string | number]>;
+  /** ROLE, as the tab of `caller` sees it. */
+  role(caller: Connection): RawReply;
+  /** INFO's replication section fields, as the tab of `caller` sees it. */
+  info(caller: Connection): Array<[string, string | number]>;
 }
 
 export const replicationCommands: readonly CommandSpec[] = [
@@ -26,6 +27,6 @@ export const replicationCommands: readonly CommandSpec[] = [
     since: '2.8.12',
     complexity: 'O(1)',
     acl: ['admin', 'dangerous'],
-    handler: (ctx) => ctx.engine.replication?.role() ?? ['master', 0, []],
+    handler: (ctx) => ctx.engine.replication?.role(ctx.conn) ?? ['master', 0, []],
   },
 ];

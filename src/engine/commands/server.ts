@@ -151,7 +151,7 @@ export const serverCommands: readonly CommandSpec[] = [
     complexity: 'O(1)',
     tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
     acl: ['dangerous'],
-    handler: (ctx, argv) => infoText(ctx.engine, selectSections(argv.slice(1)), ctx.now),
+    handler: (ctx, argv) => infoText(ctx.engine, selectSections(argv.slice(1)), ctx.now, ctx.conn),
   },
   {
     name: 'config',
