@@ -28,6 +28,11 @@ export class Connection {
   /** A WATCHed key was modified: EXEC must abort (redis: CLIENT_DIRTY_CAS). */
   dirtyCAS = false;
   closed = false;
+  /**
+   * Replays the store (persistence/recovery.ts): like Redis's AOF loading client, its
+   * commands are not counted in INFO stats nor shown to MONITOR.
+   */
+  replays = false;
   readonly createdAt: number;
   /**
    * Set by every command. Declared with a number: a field born undefined holds any value

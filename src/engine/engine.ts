@@ -304,7 +304,7 @@ export class Engine {
       reply = e instanceof ReplyError ? e : internalError(e);
     }
     this.depth--;
-    if (!served) {
+    if (!served && !conn.replays) {
       this.stats.commandsProcessed++;
       if (this.pubsub.monitors.size !== 0) this.pubsub.feedMonitors(conn, spec, argv, ctx.now);
     }

@@ -203,6 +203,7 @@ async function recoverOnce(engine: Engine, storage: Storage, options: RecoveryOp
       : checkManifest(raw, storage.name);
   read(manifest);
   const conn = engine.connect();
+  conn.replays = true;
   const progress: LoadProgress = { phase: 'snapshot', chunksLoaded: 0, chunksTotal: manifest.chunks, recordsLoaded: 0, recordsTotal: 0, keys: 0 };
   const report = () => {
     progress.keys = engine.db.loadedSize;

@@ -138,6 +138,24 @@ describe('loading', () => {
     expect(await again.call(['KEYS', '*'])).toEqual(['long']);
     again.close();
   });
+
+  it('the replay is not counted as commands processed nor shown to MONITOR (as Redis loads an AOF)', async () => {
+    const storage = memoryStorage();
+    const engine = await open(storage);
+    for (let i = 0; i < 5; i++) await engine.call(['SET', `k${i}`, 'v']);
+    engine.close();
+    await engine.persistence!.close();
+    const again = createEngine({ storage });
+    const monitor = again.connect();
+    const seen: unknown[] = [];
+    monitor.onPush((push) => seen.push(push));
+    await monitor.call(['MONITOR']);
+    await again.ready;
+    expect(String(await again.call(['INFO', 'stats']))).toMatch(/total_commands_processed:1\r\n/);
+    // Only the INFO above.
+    expect(seen).toEqual([expect.stringMatching(/"INFO" "stats"$/)]);
+    again.close();
+  });
 });
 
 describe('IndexedDB layout', () => {
