@@ -422,12 +422,19 @@ export class Engine {
   /**
    * Persistence replayed the store (Keyspace.loading, set meanwhile): expire every key
    * still past its deadline, as Redis does once loading ends, and arm the expirer for the
-   * rest. Returns how many keys expired.
+   * rest. Each is an ordinary expiry: an effect listener subscribed by now (a writable
+   * store's log) gets its DEL, as Redis propagates one, since the store still holds the key.
+   * Returns how many built keys expired.
    */
   finishLoading(): number {
     this.db.loading = false;
     let removed = 0;
     for (let slice = this.runActiveExpire(); slice > 0; slice = this.runActiveExpire()) removed += slice;
+    // Unbuilt snapshot strings past their deadline expire too (their buckets stay unbuilt;
+    // the load counted them already).
+    const unbuilt = this.db.takeExpiredAtLoad();
+    for (const key of unbuilt) this.onKeyExpired(key);
+    if (unbuilt.length > 0) this.endTurn();
     if (this.activeExpire) this.scheduleActiveExpire();
     return removed;
   }

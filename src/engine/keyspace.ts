@@ -268,12 +268,13 @@ export class Keyspace {
    * Bulk load of plain strings (a snapshot chunk, persistence/recovery.ts): string `i` has
    * key `keys[kp, kp + lengths[2i])` and value `values[vp, vp + lengths[2i + 1])` (the
    * strings concatenated), deadline `deadlines[i]` (0 = none; null = none at all; -1 =
-   * taken already, skipped). Keys whose deadline is ≤ `now` are skipped, or kept with it
-   * while `loading` (the log replayed next may move it). What `set` does per key, without a
-   * call, a write hook or an old entry to look at per key: the caller loads between turns,
-   * or builds an unbuilt bucket (never while a walk runs: a walk builds everything first).
+   * taken already, skipped). Keys whose deadline is before `now` (expired: now > deadline)
+   * are skipped, or kept with it while `loading` (the log replayed next may move it). What
+   * `set` does per key, without a call, a write hook or an old entry to look at per key: the
+   * caller loads between turns, or builds an unbuilt bucket (never while a walk runs: a walk
+   * builds everything first).
    * A key already present (a damaged snapshot repeating one) is replaced, as by `set`.
-   * Returns how many keys had a deadline ≤ `now`, skipped or kept.
+   * Returns how many keys had a deadline before `now`, skipped or kept.
    */
   loadStrings(keys: string, values: string, lengths: Uint32Array, deadlines: Float64Array | null, now: number): number {
     const map = this.table;
@@ -290,7 +291,7 @@ export class Keyspace {
       const key = keys.slice(kp, (kp += kl));
       const value = values.slice(vp, (vp += vl));
       const when = deadlines === null ? 0 : deadlines[i]!;
-      if (when !== 0 && when <= now) {
+      if (when !== 0 && when < now) {
         if (when < 0) continue;
         expired++;
         if (!this.replaying) continue;
@@ -454,6 +455,11 @@ export class Keyspace {
   /** True while some snapshot strings are not built yet. */
   get building(): boolean {
     return this.pending !== null;
+  }
+
+  /** The keys of unbuilt strings past their deadline at the load, taken out (PendingLoad.takeExpired). */
+  takeExpiredAtLoad(): string[] {
+    return this.pending?.takeExpired() ?? [];
   }
 
   /** Build one more unbuilt bucket (background building); false once every key is built. */

@@ -20,9 +20,11 @@
  *   the buckets holding a deadline that has come (`earliest`, `takeDue`). A background
  *   task (persistence/recovery.ts) builds the rest in short slices between commands.
  * - Building is a load, not a write: no keyspace event, no effect, no dirty count. Keys
- *   whose deadline had passed when loading started (`loadedAt`) are dropped as an eager
- *   load drops them; a deadline passing later is an ordinary expiry once the key is built
- *   (its bucket is built by the expirer when that deadline comes).
+ *   whose deadline had passed when loading started (`loadedAt`) and that the log did not
+ *   reach are taken out at the load's end (`takeExpired`) and expired as an eager load's
+ *   are (a DEL in the log), without building their buckets; a deadline passing later is an
+ *   ordinary expiry once the key is built (its bucket is built by the expirer when that
+ *   deadline comes).
  * - Only plain strings are deferred; collections (RESP in the chunk) are applied during the
  *   load as before.
  */
@@ -57,7 +59,7 @@ export interface TakenString {
 export class PendingLoad {
   /** Per bucket: the string parts not built yet; null once built (or never had any). */
   private readonly parts: Array<PendingStrings[] | null>;
-  /** Per bucket: the earliest deadline after `loadedAt` among its strings (Infinity: none). */
+  /** Per bucket: the earliest deadline at or after `loadedAt` among its strings (Infinity: none). */
   private readonly deadlines: Float64Array;
   readonly mask: number;
   /** Buckets with parts not built yet. */
@@ -83,7 +85,7 @@ export class PendingLoad {
   private readonly owned = new Set<PendingStrings>();
 
   /**
-   * `buckets` a power of two; `loadedAt` the load's clock (deadlines ≤ it are dropped when
+   * `buckets` a power of two; `loadedAt` the load's clock (deadlines before it are dropped when
    * built); `insert` puts one part into the keyspace (Keyspace.loadStrings, plus what the
    * loader tracks); `taking` sees each string taken alone, before it goes in.
    */
@@ -120,7 +122,7 @@ export class PendingLoad {
     for (let i = 0; i < n; i++) {
       const when = d[i]!;
       if (when === 0) continue;
-      if (when <= this.loadedAt) {
+      if (when < this.loadedAt) {
         this.expired++;
         this.expiredAtLoad++;
       } else {
@@ -163,7 +165,7 @@ export class PendingLoad {
           const deadline = part.deadlines === null ? 0 : part.deadlines[i]!;
           if (deadline < 0) return null;
           // Expired at load: building drops it anyway; counted as dropped already.
-          const expiredAtLoad = deadline !== 0 && deadline <= this.loadedAt;
+          const expiredAtLoad = deadline !== 0 && deadline < this.loadedAt;
           if (expiredAtLoad && !this.loading) return null;
           // The part's arrays may be the store's own (a memory store hands them out): copied once.
           if (!this.owned.has(part)) {
@@ -187,6 +189,42 @@ export class PendingLoad {
       }
     }
     return null;
+  }
+
+  /**
+   * The load is over: take out every string whose deadline had passed at `loadedAt` and
+   * that no record reached, and return their keys, for the engine to expire now as it
+   * expires the built ones (their DEL goes to the log: the store still holds them, and a
+   * later record that found the key absent must replay so). Building skips them from here
+   * on. A scan of lengths and deadlines; nothing when none expired at load.
+   */
+  takeExpired(): string[] {
+    const keys: string[] = [];
+    if (this.expiredAtLoad === 0) return keys;
+    for (const parts of this.parts) {
+      if (parts == null) continue;
+      for (const part of parts) {
+        if (part.deadlines === null) continue;
+        const lengths = part.lengths;
+        const n = lengths.length >> 1;
+        let kp = 0;
+        for (let i = 0; i < n; i++) {
+          const kl = lengths[2 * i]!;
+          const when = part.deadlines[i]!;
+          if (when > 0 && when < this.loadedAt) {
+            if (!this.owned.has(part)) {
+              part.deadlines = part.deadlines.slice();
+              this.owned.add(part);
+            }
+            // Marked taken: still counted in `expired`, as building would have dropped it.
+            part.deadlines[i] = -1;
+            keys.push(part.keys.slice(kp, kp + kl));
+          }
+          kp += kl;
+        }
+      }
+    }
+    return keys;
   }
 
   /** Take the next unbuilt bucket's parts (background building); null when none is left. */
@@ -232,7 +270,7 @@ export class PendingLoad {
       if (d !== null) {
         for (let i = 0; i < n; i++) {
           if (d[i] === 0) continue;
-          if (d[i]! <= this.loadedAt) {
+          if (d[i]! < this.loadedAt) {
             this.expired--;
             // Built while loading, it goes in past its deadline (the load's end expires it).
             if (this.loading && d[i]! > 0) this.expiredAtLoad--;

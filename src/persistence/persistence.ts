@@ -307,11 +307,19 @@ export class Persistence {
           this.loadProgress = p;
           this.options.onLoadProgress?.(p);
         },
+        // The log continues the store's before the keys past their deadline expire: their DELs go in it.
+        replayed: (result) => {
+          this.manifest = result.manifest;
+          this.log.nextSeq = result.lastSeq + 1;
+          this.log.logBytes = result.logBytes;
+          this.log.committedRecords = result.records;
+          if (this.fencedBy !== null) return;
+          // CONFIG SET may have run while loading (those commands are served then): it wins.
+          this.appendonly = this.engine.config.get('appendonly') === 'yes';
+          this.appendfsync = this.engine.config.get('appendfsync') as AppendFsync;
+          if (!this.readOnly && this.appendonly) this.subscribe();
+        },
       });
-      this.manifest = result.manifest;
-      this.log.nextSeq = result.lastSeq + 1;
-      this.log.logBytes = result.logBytes;
-      this.log.committedRecords = result.records;
       this.stats.keysLoaded = result.keysLoaded;
       this.stats.keysExpired = result.keysExpired;
       this.stats.loadWarnings = result.warnings;
@@ -320,12 +328,8 @@ export class Persistence {
       // Leftovers of a compaction interrupted by a crash.
       if (!this.readOnly) this.cleanup = this.storage.dropChunksExcept(this.manifest.snapshotId).catch(() => {});
       if (this.fencedBy !== null) return;
-      // CONFIG SET may have run while loading (those commands are served then): it wins.
-      this.appendonly = this.engine.config.get('appendonly') === 'yes';
-      this.appendfsync = this.engine.config.get('appendfsync') as AppendFsync;
       if (this.readOnly) this.engine.writeDenied = READONLY;
-      else if (this.appendonly) this.subscribe();
-      else this.snapshots.startSaveCron();
+      else if (!this.appendonly) this.snapshots.startSaveCron();
       this.unavailable = null;
       this.loading = null;
     } catch (error) {

@@ -12,8 +12,10 @@
  *   (Keyspace.loading), where nothing expires and a deadline already past is kept, so a
  *   later record that moves or removes it (PEXPIRE, PERSIST) or writes to the key applies
  *   as it did when it ran. Once the whole log is replayed, the keys still past their
- *   deadline are expired (Engine.finishLoading); snapshot strings of unbuilt buckets are
- *   dropped as they are built, unless the log reached them.
+ *   deadline are expired (Engine.finishLoading), unbuilt snapshot strings included, each
+ *   with a DEL in the log (`replayed` subscribes it first) as Redis propagates one: the
+ *   store still holds them, so a later record that found the key absent (SET NX, SADD …)
+ *   must replay after its DEL.
  * - A transaction left open at the end of the log (it cannot be, records are atomic, but a
  *   damaged store might) is discarded, as Redis reverts an incomplete MULTI.
  * - Bucketed snapshot strings (codec.ts) are validated whole but not built: the keyspace
@@ -63,6 +65,11 @@ export interface RecoveryOptions {
   /** Never write: a damaged tail is skipped (with the warning), not deleted. */
   readOnly?: boolean;
   onProgress?: (progress: LoadProgress) => void;
+  /**
+   * The store is replayed; the keys still past their deadline expire right after this
+   * returns. A writable engine starts its log here, so their DELs are logged.
+   */
+  replayed?: (result: RecoveryResult) => void;
 }
 
 const CHUNKS_PER_READ = 64;
@@ -105,7 +112,7 @@ function snapshotLoader(
         const entry = db.get(argv[1]!);
         if (entry !== undefined && Number.isSafeInteger(when) && when > 0) {
           // Past or not: the log may move it (loading mode; the load's end expires it).
-          if (when <= now) load.pastDeadline++;
+          if (when < now) load.pastDeadline++;
           db.setExpire(argv[1]!, entry, when);
           return;
         }
@@ -146,6 +153,7 @@ export async function recover(engine: Engine, storage: Storage, options: Recover
     engine.db.loading = false;
     throw error;
   }
+  options.replayed?.(result);
   result.keysExpired += engine.finishLoading();
   if (engine.db.building) buildInBackground(engine);
   return result;
