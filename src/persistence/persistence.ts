@@ -201,7 +201,10 @@ export class Persistence {
   flush(): Promise<void> {
     if (this.closed || this.readOnly) return Promise.resolve();
     if (!this.appendonly) {
-      // Snapshots only: what changed since the last one goes in a background snapshot.
+      // Snapshots only: what changed since the last one goes in a background snapshot. One
+      // running holds only the writes before its start: the rest need one of their own.
+      const running = this.snapshots.done;
+      if (running !== null) return running.catch(() => {}).then(() => this.flush());
       if (this.engine.stats.dirty > this.stats.dirtyAtSave) return this.startSnapshot('bgsave');
       return Promise.resolve();
     }

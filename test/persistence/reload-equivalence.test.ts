@@ -40,8 +40,10 @@ type Action =
   | { do: 'tick'; ms: number }
   | { do: 'activeExpire' }
   | { do: 'save' }
-  | { do: 'rewrite'; during: Action[] }
-  | { do: 'fsync'; mode: string }
+  | { do: 'rewrite'; during: Action[]; reopen?: number }
+  | { do: 'peek'; layout: number }
+  | { do: 'config'; name: string; value: string }
+  | { do: 'block'; argv: string[] }
   | { do: 'reopen'; layout: number };
 
 /** Snapshot layouts an open picks from: one chunk, and bucketed ones that load lazily. */
@@ -54,7 +56,7 @@ const VALUES = ['v', '1', '10', '-7', '2.5', '', 'hello', 'x'.repeat(60), '92233
 const MEMBERS = ['m1', 'm2', 'm3', 'm4', 'm5'];
 const SCORES = ['1', '2', '-1', '0.1', '1e3', '-inf', '+inf', '3'];
 /** Deadlines relative to now: past, now, soon, later. */
-const OFFSETS = [-60_000, -1000, -1, 0, 1, 10, 200, 1500, 8000, 60_000, 600_000];
+const OFFSETS = [-60_000, -1000, -1, 0, 1, 10, 200, 1000, 1500, 5000, 30_000, 60_000, 600_000];
 const TICKS = [0, 0, 0, 1, 3, 20, 150, 1000, 5000, 30_000, 200_000];
 
 class Trace {
@@ -93,7 +95,7 @@ class Trace {
     const k = this.key();
     const k2 = this.key();
     const m = () => pick(r, MEMBERS);
-    switch (Math.floor(r() * 44)) {
+    switch (Math.floor(r() * 46)) {
       case 0: case 1: case 2:
         return ['SET', k, this.val(), ...this.ttl(['', '', 'EX', 'PX', 'EXAT', 'PXAT', 'KEEPTTL']), ...pick(r, [[], [], ['NX'], ['XX']]), ...(r() < 0.2 ? ['GET'] : [])];
       case 3: case 4: return ['GETEX', k, ...this.ttl(['', 'PERSIST', 'PX', 'PXAT', 'EX', 'EXAT'])];
@@ -127,7 +129,7 @@ class Trace {
       case 29: case 30: return ['ZADD', k, ...pick(r, [[], [], ['NX'], ['XX'], ['GT'], ['LT'], ['INCR']]), pick(r, SCORES), m()];
       case 31: return pick(r, [['ZPOPMIN', k], ['ZPOPMAX', k, '2'], ['ZREM', k, m()], ['ZINCRBY', k, '1.5', m()]]);
       case 32: return pick(r, [['ZUNIONSTORE', k, '2', k2, this.key()], ['ZRANGESTORE', k, k2, '0', '1']]);
-      case 33: return pick(r, [['SETBIT', k, String(Math.floor(r() * 20)), '1'], ['PFADD', k, m()]]);
+      case 33: return pick(r, [['SORT', k, 'ALPHA', 'STORE', k2], ['LMPOP', '2', k, k2, 'LEFT'], ['ZMPOP', '1', k, 'MIN', 'COUNT', '2'], ['RPOPLPUSH', k, k2]]);
       // Reads: each may expire its keys lazily (a DEL in the log).
       case 34: case 35: return pick(r, [['GET', k], ['EXISTS', k, k2], ['TTL', k], ['TYPE', k], ['PTTL', k]]);
       case 36: return pick(r, [['LRANGE', k, '0', '-1'], ['HGETALL', k], ['SMEMBERS', k], ['ZRANGE', k, '0', '-1'], ['STRLEN', k], ['TOUCH', k, k2]]);
@@ -135,6 +137,8 @@ class Trace {
       case 38: return ['SET', `k${Math.floor(r() * 40)}`, this.val(), ...this.ttl(['', '', 'PX', 'PXAT'])];
       case 39: return ['MSET', ...Array.from({ length: 8 }, () => [`k${Math.floor(r() * 40)}`, 'bulk']).flat()];
       case 40: return r() < 0.15 ? [pick(r, ['FLUSHALL', 'FLUSHDB'])] : ['GET', k];
+      case 41: return pick(r, [['SDIFFSTORE', k, k2], ['ZINTERSTORE', k, '2', k2, this.key()], ['ZDIFFSTORE', k, '1', k2], ['ZREMRANGEBYSCORE', k, '-inf', '1']]);
+      case 42: return pick(r, [['LINSERT', k, 'BEFORE', m(), m()], ['HMSET', k, m(), this.val()], ['SINTERCARD', '2', k, k2], ['LPUSHX', k, m()]]);
       default: return ['SET', k, this.val(), ...this.ttl(['PX', 'PXAT', 'EX', 'KEEPTTL'])];
     }
   }
@@ -166,13 +170,34 @@ class Trace {
           during.push({ do: 'tick', ms });
         }
       }
-      this.actions.push({ do: 'rewrite', during });
-    } else if (roll < 0.06) this.actions.push({ do: 'fsync', mode: pick(r, ['always', 'everysec', 'no']) });
-    else if (roll < 0.075) this.actions.push({ do: 'reopen', layout: Math.floor(r() * LAYOUTS.length) });
+      // Sometimes reopened while the rewrite still writes (closing waits for it).
+      this.actions.push(r() < 0.25 ? { do: 'rewrite', during, reopen: Math.floor(r() * LAYOUTS.length) } : { do: 'rewrite', during });
+    } else if (roll < 0.055) {
+      const [name, value] = pick(r, [
+        ['appendfsync', 'always'], ['appendfsync', 'everysec'], ['appendfsync', 'no'], ['appendfsync', 'always'],
+        ['appendonly', 'no'], ['appendonly', 'yes'], ['lazyfree-lazy-expire', 'yes'], ['lazyfree-lazy-expire', 'no'],
+      ] as const);
+      this.actions.push({ do: 'config', name, value });
+    } else if (roll < 0.075) this.actions.push({ do: 'reopen', layout: Math.floor(r() * LAYOUTS.length) });
+    else if (roll < 0.08) this.actions.push({ do: 'peek', layout: Math.floor(r() * LAYOUTS.length) });
     else if (roll < 0.09) this.actions.push({ do: 'activeExpire' });
-    else if (roll < 0.13) this.actions.push({ do: 'batch', commands: this.multi() });
-    else if (roll < 0.16) this.actions.push({ do: 'batch', commands: Array.from({ length: 2 + Math.floor(r() * 4) }, () => this.command()) });
-    else this.actions.push({ do: 'call', argv: this.command() });
+    else if (roll < 0.12) this.actions.push({ do: 'batch', commands: this.multi() });
+    else if (roll < 0.14) {
+      // WATCH, time passing (a watched key may expire), then the transaction.
+      this.actions.push({ do: 'call', argv: ['WATCH', this.key(), this.key()] });
+      this.tick();
+      for (const argv of this.multi()) {
+        if (argv[0] === 'EXEC') this.tick();
+        this.actions.push({ do: 'call', argv });
+      }
+    } else if (roll < 0.16) this.actions.push({ do: 'batch', commands: Array.from({ length: 2 + Math.floor(r() * 4) }, () => this.command()) });
+    else if (roll < 0.175) {
+      // A client blocked until a later push serves it (logged as the non-blocking form).
+      const k = this.key();
+      const k2 = this.key();
+      const argv = pick(r, [['BLPOP', k, k2, '0'], ['BLMOVE', k, k2, 'RIGHT', 'LEFT', '0'], ['BZPOPMIN', k, '0'], ['BLMPOP', '0', '1', k, 'RIGHT', 'COUNT', '2'], ['BZMPOP', '0', '2', k, k2, 'MAX']]);
+      this.actions.push({ do: 'block', argv });
+    } else this.actions.push({ do: 'call', argv: this.command() });
     this.tick();
   }
 }
@@ -245,13 +270,27 @@ async function run(store: Store, actions: readonly Action[], stats: Stats): Prom
           await act(inner, index);
           await sleep(0);
         }
-        while (engine.persistence!.snapshotRunning()) await sleep(1);
         stats.snapshots++;
+        if (action.reopen !== undefined) return act({ do: 'reopen', layout: action.reopen }, index);
+        while (engine.persistence!.snapshotRunning()) await sleep(1);
         break;
       }
-      case 'fsync':
-        await call(['CONFIG', 'SET', 'appendfsync', action.mode]);
+      case 'peek': {
+        // A read-only engine beside the live one (loaded before the live dump expires anything).
         await engine.flush();
+        const reader = await openAt(action.layout, true);
+        const read = await dump(reader);
+        await shut(reader);
+        return divergence(`read-only load at action ${index}`, await dump(engine), read);
+      }
+      case 'config':
+        await call(['CONFIG', 'SET', action.name, action.value]);
+        await engine.flush();
+        break;
+      case 'block':
+        // Not awaited: served by a later push, or closed with the engine.
+        void engine.connect().call(action.argv).catch(() => {});
+        await sleep(0);
         break;
       case 'reopen': {
         const before = await dump(engine);
@@ -403,5 +442,49 @@ describe('divergences the property found (minimal cases)', () => {
       expect([await s.engine.call(['GET', 't']), await s.engine.call(['PTTL', 't'])], JSON.stringify(options)).toEqual(['v', 0]);
       await s.close();
     }
+  });
+});
+
+/** `inner` (and its fenced views) whose first snapshot commit waits for `release()`. */
+function heldCommit(inner: Storage): { storage: Storage; reached: Promise<void>; release: () => void } {
+  let release!: () => void;
+  let reached!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const arrived = new Promise<void>((resolve) => (reached = resolve));
+  let held = false;
+  const wrap = (view: Storage): Storage => ({
+    ...view,
+    commitSnapshot: async (manifest, durability) => {
+      if (!held) {
+        held = true;
+        reached();
+        await gate;
+      }
+      return view.commitSnapshot(manifest, durability);
+    },
+    fenced: (epoch) => wrap(view.fenced(epoch)),
+  });
+  return { storage: wrap(inner), reached: arrived, release };
+}
+
+describe('appendonly no (minimal cases)', () => {
+  // Closing with appendonly no takes a snapshot of what changed (flush); one already running
+  // stood in for it, and the writes made after it started were lost.
+  it('a write made while a snapshot runs is saved when the engine closes', async () => {
+    const inner = memoryStorage();
+    const { storage, reached, release } = heldCommit(inner);
+    const engine = await open(storage);
+    await engine.call(['CONFIG', 'SET', 'appendonly', 'no']);
+    await engine.call(['SET', 'a', '1']);
+    expect(await engine.call(['BGSAVE'])).toBe('Background saving started');
+    await reached;
+    await engine.call(['SET', 'b', '2']);
+    engine.close();
+    const closed = engine.persistence!.close();
+    release();
+    await closed;
+    const again = await open(inner);
+    expect(await again.call(['MGET', 'a', 'b'])).toEqual(['1', '2']);
+    await shut(again);
   });
 });
