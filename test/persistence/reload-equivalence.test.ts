@@ -17,8 +17,8 @@
  * Expiry is lazy (`activeExpire: false`, slices run as actions) so a trace replays the same
  * way. `dump` reads PEXPIRETIME through commands: logical state, as each engine expires.
  *
- * RELOAD_EQUIVALENCE_SEEDS=n runs seeds 1..n (default 4 per store), RELOAD_EQUIVALENCE_STEPS
- * the actions per seed (default 300); RELOAD_EQUIVALENCE_SHRINK=1 prints a failing trace
+ * RELOAD_EQUIVALENCE_SEEDS=n runs seeds 1..n (default 16 per store), RELOAD_EQUIVALENCE_STEPS
+ * the actions per seed (default 400); RELOAD_EQUIVALENCE_SHRINK=1 prints a failing trace
  * shrunk to the fewest actions that still diverge.
  */
 import { describe, expect, it } from 'vitest';
@@ -31,8 +31,8 @@ import { pick, rng, type Rand } from '../support/random.js';
 import { dump, open, sleep } from './support.js';
 
 const START = 1_800_000_000_000;
-const SEEDS = Number(process.env.RELOAD_EQUIVALENCE_SEEDS ?? 4);
-const STEPS = Number(process.env.RELOAD_EQUIVALENCE_STEPS ?? 300);
+const SEEDS = Number(process.env.RELOAD_EQUIVALENCE_SEEDS ?? 16);
+const STEPS = Number(process.env.RELOAD_EQUIVALENCE_STEPS ?? 400);
 
 type Action =
   | { do: 'call'; argv: string[] }
@@ -52,9 +52,11 @@ const LAYOUTS: PersistenceOptions[] = [{}, { bucketKeys: 8, chunkBytes: 512 }, {
 // --- the trace ---------------------------------------------------------------------------
 
 const HOT = ['a', 'b', 'c', 'd'];
-const VALUES = ['v', '1', '10', '-7', '2.5', '', 'hello', 'x'.repeat(60), '9223372036854775807'];
-const MEMBERS = ['m1', 'm2', 'm3', 'm4', 'm5'];
-const SCORES = ['1', '2', '-1', '0.1', '1e3', '-inf', '+inf', '3'];
+/** Rarer keys: the empty key, a prototype name, a non-ASCII one. */
+const ODD = ['', '__proto__', 'ké'];
+const VALUES = ['v', '1', '10', '-7', '2.5', '', 'hello', 'x'.repeat(60), '9223372036854775807', 'héllo', '3.0', '-0'];
+const MEMBERS = ['m1', 'm2', 'm3', 'm4', 'm5', '1', '300', 'ü'];
+const SCORES = ['1', '2', '-1', '0.1', '1e3', '-inf', '+inf', '3', '-0', '0.30000000000000004', '1e308'];
 /** Deadlines relative to now: past, now, soon, later. */
 const OFFSETS = [-60_000, -1000, -1, 0, 1, 10, 200, 1000, 1500, 5000, 30_000, 60_000, 600_000];
 const TICKS = [0, 0, 0, 1, 3, 20, 150, 1000, 5000, 30_000, 200_000];
@@ -65,7 +67,8 @@ class Trace {
   constructor(private readonly r: Rand) {}
 
   key(): string {
-    return this.r() < 0.7 ? pick(this.r, HOT) : `k${Math.floor(this.r() * 40)}`;
+    const roll = this.r();
+    return roll < 0.7 ? pick(this.r, HOT) : roll < 0.72 ? pick(this.r, ODD) : `k${Math.floor(this.r() * 40)}`;
   }
   val(): string {
     return pick(this.r, VALUES);
@@ -95,7 +98,7 @@ class Trace {
     const k = this.key();
     const k2 = this.key();
     const m = () => pick(r, MEMBERS);
-    switch (Math.floor(r() * 46)) {
+    switch (Math.floor(r() * 47)) {
       case 0: case 1: case 2:
         return ['SET', k, this.val(), ...this.ttl(['', '', 'EX', 'PX', 'EXAT', 'PXAT', 'KEEPTTL']), ...pick(r, [[], [], ['NX'], ['XX']]), ...(r() < 0.2 ? ['GET'] : [])];
       case 3: case 4: return ['GETEX', k, ...this.ttl(['', 'PERSIST', 'PX', 'PXAT', 'EX', 'EXAT'])];
@@ -139,6 +142,11 @@ class Trace {
       case 40: return r() < 0.15 ? [pick(r, ['FLUSHALL', 'FLUSHDB'])] : ['GET', k];
       case 41: return pick(r, [['SDIFFSTORE', k, k2], ['ZINTERSTORE', k, '2', k2, this.key()], ['ZDIFFSTORE', k, '1', k2], ['ZREMRANGEBYSCORE', k, '-inf', '1']]);
       case 42: return pick(r, [['LINSERT', k, 'BEFORE', m(), m()], ['HMSET', k, m(), this.val()], ['SINTERCARD', '2', k, k2], ['LPUSHX', k, m()]]);
+      case 43: {
+        // Past the listpack / intset limits (and the 64 elements of one rewrite command).
+        const many = Array.from({ length: 70 + Math.floor(r() * 70) }, (_, i) => String(i * 7));
+        return pick(r, [['RPUSH', k, ...many], ['SADD', k, ...many], ['HSET', k, ...many.flatMap((f) => [f, 'v'])], ['ZADD', k, ...many.flatMap((f) => [f, `m${f}`])]]);
+      }
       default: return ['SET', k, this.val(), ...this.ttl(['PX', 'PXAT', 'EX', 'KEEPTTL'])];
     }
   }
