@@ -171,7 +171,8 @@ class Trace {
     else if (roll < 0.04) {
       const during: Action[] = [];
       for (let i = Math.floor(r() * 6); i > 0; i--) {
-        during.push({ do: 'call', argv: this.command() });
+        // A read-only engine may load beside the rewrite too (it starts over if the snapshot changes).
+        during.push(r() < 0.1 ? { do: 'peek', layout: Math.floor(r() * LAYOUTS.length) } : { do: 'call', argv: this.command() });
         const ms = pick(r, TICKS);
         if (ms !== 0) {
           this.now += ms;
@@ -275,7 +276,8 @@ async function run(store: Store, actions: readonly Action[], stats: Stats): Prom
       case 'rewrite': {
         await call(['BGREWRITEAOF']);
         for (const inner of action.during) {
-          await act(inner, index);
+          const found = await act(inner, index);
+          if (found !== null) return found;
           await sleep(0);
         }
         stats.snapshots++;
