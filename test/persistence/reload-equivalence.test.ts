@@ -4,15 +4,18 @@
  *
  * A seeded trace of random commands over a small key space (keys collide, types clash):
  * strings with every TTL form (EX/PX/EXAT/PXAT/KEEPTTL, GETEX, EXPIRE… NX/XX/GT/LT, past
- * deadlines included), counters, lists, hashes, sets, sorted sets, MULTI/EXEC blocks,
- * pipelined batches, reads that expire keys lazily, slices of active expiry and a rare
- * FLUSHALL. The fake clock moves between commands, from 0 ms to past most deadlines. At
- * random points: SAVE, BGREWRITEAOF (commands run while it writes; it finishes), CONFIG SET
- * appendfsync (then a flush), and a reopen (the dataset before and after must match; the
- * run carries on on the reopened engine). Each open picks its snapshot layout: one chunk,
- * or small bucketed chunks so a reload builds its strings lazily (engine/pending-load.ts).
- * At the end the clock moves once more and the live engine, a read-only engine opened
- * beside it, and a reopened engine must show the same dataset.
+ * deadlines included), counters, lists, hashes, sets, sorted sets (small, and past the
+ * listpack limits), MULTI/EXEC blocks (some WATCHed with time passing), pipelined batches,
+ * clients blocked until a later push serves them, reads that expire keys lazily, slices of
+ * active expiry and a rare FLUSHALL. The fake clock moves between commands, from 0 ms to
+ * past most deadlines. At random points: SAVE, BGREWRITEAOF (commands run while it writes;
+ * it finishes, or the engine reopens meanwhile), CONFIG SET appendfsync / appendonly /
+ * lazyfree-lazy-expire (then a flush), a read-only engine loaded beside the live one, and a
+ * reopen; each must show the live dataset, and the run carries on on the reopened engine.
+ * Each open picks its snapshot layout: one chunk, or small bucketed chunks so a reload
+ * builds its strings lazily (engine/pending-load.ts). At the end the clock moves once more
+ * and the live engine, a read-only engine opened beside it, and a reopened engine must
+ * show the same dataset.
  *
  * Expiry is lazy (`activeExpire: false`, slices run as actions) so a trace replays the same
  * way. `dump` reads PEXPIRETIME through commands: logical state, as each engine expires.
