@@ -8,7 +8,8 @@
  * - A batch runs in one engine turn, in arrival order (BroadcastChannel keeps each
  *   sender's order), after the store finished loading; as Redis serves INFO, CONFIG …
  *   while loading, a batch of only such commands runs at once (INFO persistence shows the
- *   load's progress), unless an earlier batch of its session still waits. Its replies go
+ *   load's progress), but not ahead of its session's waiting batches when it touches a
+ *   transaction (Persistence.runsNowWhileLoading). Its replies go
  *   out once what it wrote is as durable as the persistence mode promises (the engine's
  *   reply gate).
  * - A follower tab holds a presence lock for its life; the leader queues a request for that
@@ -17,7 +18,7 @@
  * - Each leadership has an epoch, one more than any before it for this store (durable in
  *   IndexedDB, see epoch.ts): ROLE / INFO report it, followers order announcements by it.
  */
-import type { Connection } from '../src/engine/connection.js';
+import { LoadWait, type Connection } from '../src/engine/connection.js';
 import type { Engine } from '../src/engine/engine.js';
 import type { WireArg, WireReply } from '../src/client/protocol.js';
 import type { ReplicationView } from '../src/engine/commands/replication.js';
@@ -55,8 +56,8 @@ export class Leader implements ReplicationView {
   private readonly connections = new Map<string, Connection>();
   private readonly watchedTabs = new Set<string>();
   private loaded = false;
-  /** Batches waiting for the load, per session (`tab/session`): the session's next ones wait behind them. */
-  private readonly waitingForLoad = new Map<string, number>();
+  /** Per connection, its batches waiting for the load. */
+  private readonly loadWaits = new WeakMap<Connection, LoadWait>();
   /** Batches accepted and not answered yet (a resigning leader answers them all first). */
   private readonly inflight = new Set<Promise<WireReply[]>>();
   /** Set by `drain`: no new batch is accepted. */
@@ -118,7 +119,7 @@ export class Leader implements ReplicationView {
   }
 
   private async run(tab: string, session: number, commands: WireArg[][]): Promise<WireReply[]> {
-    if (!this.loaded) await this.loadedFor(`${tab}/${session}`, commands);
+    if (!this.loaded) await this.loadedFor(this.connection(tab, session), commands);
     if (this.closed) throw new Error('idb-redis: this tab stopped leading the store');
     const conn = this.connection(tab, session);
     const batch = conn.callBatchRawOrWait(commands);
@@ -140,18 +141,13 @@ export class Leader implements ReplicationView {
     return replies;
   }
 
-  /** Resolves when `commands` of session `key` may run while the store loads. */
-  private async loadedFor(key: string, commands: WireArg[][]): Promise<void> {
+  /** Resolves when `commands` of `conn` may run while the store loads (LoadWait). */
+  private async loadedFor(conn: Connection, commands: WireArg[][]): Promise<void> {
     const store = this.engine.persistence;
-    if (store !== null && !this.waitingForLoad.has(key) && commands.every((argv) => store.runsWhileLoading(argv))) return;
-    this.waitingForLoad.set(key, (this.waitingForLoad.get(key) ?? 0) + 1);
-    try {
-      await this.ready;
-    } finally {
-      const left = this.waitingForLoad.get(key)! - 1;
-      if (left === 0) this.waitingForLoad.delete(key);
-      else this.waitingForLoad.set(key, left);
-    }
+    if (store === null) return this.ready;
+    let wait = this.loadWaits.get(conn);
+    if (wait === undefined) this.loadWaits.set(conn, (wait = new LoadWait()));
+    await wait.wait(store, this.ready, conn, commands);
   }
 
   // --- ROLE and INFO replication: the leader tab is the master, followers its replicas ---

@@ -4,7 +4,7 @@
  * calls it directly. Requests are untrusted: a malformed one is answered with an `error`
  * response and counted, never thrown into the host.
  */
-import type { Connection } from '../engine/connection.js';
+import { LoadWait, type Connection } from '../engine/connection.js';
 import { fromByteString } from '../engine/bytes.js';
 import { ReplyError } from '../engine/errors.js';
 import { Status, type RawReply } from '../engine/reply.js';
@@ -20,8 +20,7 @@ export interface Session extends HostSession {
 /** Serve the protocol on `conn`; `push` receives the connection's pushes in wire form. */
 export function createSession(conn: Connection, push?: (message: PushMessage) => void): Session {
   const stats: SessionStats = { batches: 0, commands: 0, rejected: 0 };
-  /** Batches waiting for the store's load. */
-  let loadWaiters = 0;
+  const loadWait = new LoadWait();
   if (push !== undefined) conn.onPushRaw((raw) => push({ v: PROTOCOL_VERSION, type: 'push', pushes: [toWire(raw)] }));
   const session: Session = {
     stats,
@@ -34,21 +33,9 @@ export function createSession(conn: Connection, push?: (message: PushMessage) =>
         case 'batch': {
           // A persisted engine (src/persistence): wait for loading; with appendfsync always
           // the replies go once the batch's writes are committed.
-          // A batch waiting for the load keeps the session's later ones behind it.
           const store = conn.engine.persistence;
-          if (store !== null && store.loading !== null && (loadWaiters > 0 || !request.commands.every((argv) => store.runsWhileLoading(argv)))) {
-            loadWaiters++;
-            return store.loading.then(
-              () => {
-                loadWaiters--;
-                return session.handle(request);
-              },
-              (e: Error) => {
-                loadWaiters--;
-                return refusalOf(e.message);
-              },
-            );
-          }
+          const loaded = store === null || store.loading === null ? null : loadWait.wait(store, store.loading, conn, request.commands);
+          if (loaded !== null) return loaded.then(() => session.handle(request), (e: Error) => refusalOf(e.message));
           stats.batches++;
           stats.commands += request.commands.length;
           const raw = conn.callBatchRawOrWait(request.commands);

@@ -48,8 +48,8 @@ export class Connection {
   blocked: BlockedCommand | null = null;
   /** Settles once every command held behind a blocked one is answered; null when none is. */
   held: Promise<void> | null = null;
-  /** Calls waiting for the store's load: a later call waits behind them (replies in order). */
-  private loadWaiters = 0;
+  /** This connection's calls waiting for the store's load. */
+  private readonly loadWait = new LoadWait();
 
   constructor(readonly engine: Engine, readonly id: number) {
     this.createdAt = engine.clock();
@@ -61,27 +61,11 @@ export class Connection {
     // With a store: wait until it is loaded; reply once the turn's writes are committed
     // (appendfsync always, src/persistence).
     const store = this.engine.persistence;
-    if (store !== null && store.loading !== null && (this.loadWaiters > 0 || !store.runsWhileLoading(argv))) {
-      return this.afterLoad(store.loading, () => this.call(argv));
-    }
+    const loaded = store === null || store.loading === null ? null : this.loadWait.wait(store, store.loading, this, [argv]);
+    if (loaded !== null) return loaded.then(() => this.call(argv));
     // Behind a blocked command: wait for it, as a Redis connection does (blocking.ts).
     if (this.held !== null) return afterHeld(this, () => this.callNow(argv));
     return this.callNow(argv);
-  }
-
-  /** `run` once the store has loaded, counted as waiting until then. */
-  private afterLoad<T>(loading: Promise<void>, run: () => Promise<T>): Promise<T> {
-    this.loadWaiters++;
-    return loading.then(
-      () => {
-        this.loadWaiters--;
-        return run();
-      },
-      (error: unknown) => {
-        this.loadWaiters--;
-        throw error;
-      },
-    );
   }
 
   private callNow(argv: readonly Arg[]): Promise<Reply> {
@@ -110,9 +94,8 @@ export class Connection {
    */
   callBatch(commands: readonly (readonly Arg[])[]): Promise<Reply[]> {
     const store = this.engine.persistence;
-    if (store !== null && store.loading !== null && (this.loadWaiters > 0 || !commands.every((argv) => store.runsWhileLoading(argv)))) {
-      return this.afterLoad(store.loading, () => this.callBatch(commands));
-    }
+    const loaded = store === null || store.loading === null ? null : this.loadWait.wait(store, store.loading, this, commands);
+    if (loaded !== null) return loaded.then(() => this.callBatch(commands));
     if (this.held !== null) return afterHeld(this, () => this.callBatchNow(commands));
     return this.callBatchNow(commands);
   }
@@ -334,4 +317,37 @@ export function toPublicReply(raw: RawReply, ascii = false): Reply {
     out[i] = typeof item === 'string' ? (ascii ? item : fromByteString(item)) : item === null ? null : toPublicReply(item, ascii);
   }
   return out;
+}
+
+/** Commands that open, run or end a connection's transaction. */
+const TRANSACTION_COMMANDS = new Set(['multi', 'exec', 'discard', 'watch', 'unwatch', 'reset']);
+
+/**
+ * The calls of one connection (or session) waiting for the store's load. Commands flagged
+ * `loading` (INFO, CONFIG, MULTI …) run at once, as Redis serves them while loading, so INFO
+ * can show the load's progress beside waiting calls; but once a waiting call touches a
+ * transaction (MULTI, EXEC, WATCH …, or any call inside MULTI) every later call waits too,
+ * so a pipelined MULTI / INCR / EXEC keeps its order.
+ */
+export class LoadWait {
+  private waiting = 0;
+  private ordered = false;
+
+  /**
+   * Null when `commands` of `conn` run now; else a promise that settles as `loaded` does,
+   * after which they run (the promises settle in call order).
+   */
+  wait(store: { runsWhileLoading(argv: readonly Arg[]): boolean }, loaded: Promise<unknown>, conn: Connection, commands: readonly (readonly Arg[])[]): Promise<void> | null {
+    const transaction = conn.multi !== null || commands.some((argv) => typeof argv[0] === 'string' && TRANSACTION_COMMANDS.has(argv[0].toLowerCase()));
+    if (commands.every((argv) => store.runsWhileLoading(argv)) && (this.waiting === 0 || (!this.ordered && !transaction))) return null;
+    this.waiting++;
+    if (transaction) this.ordered = true;
+    const done = (): void => {
+      if (--this.waiting === 0) this.ordered = false;
+    };
+    return loaded.then(done, (error: unknown) => {
+      done();
+      throw error;
+    });
+  }
 }

@@ -2,7 +2,7 @@
  * The leader while its store loads: as Redis serves INFO, CONFIG … during loading (the
  * commands flagged `loading`), a batch of only those answers at once, so a page can show
  * the load's progress (INFO persistence: loading:1, loading_loaded_perc); every other
- * batch waits for the load, and a session's batches stay in order.
+ * batch waits for the load, and a session's transaction (MULTI … EXEC) keeps its order.
  */
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.js';
@@ -38,7 +38,7 @@ async function heldStore(): Promise<{ storage: Storage; release: () => void }> {
 const field = (info: unknown, name: string) => new RegExp(`${name}:(\\S+)`).exec(String(info))?.[1];
 
 describe('a leader whose store is loading', () => {
-  it('answers batches of loading commands at once; others wait; a session keeps its order', async () => {
+  it('answers batches of loading commands at once; others wait; a session keeps its transaction in order', async () => {
     const { storage, release } = await heldStore();
     const engine = createEngine({ storage });
     const leader = new Leader(engine, 1, host);
@@ -54,8 +54,12 @@ describe('a leader whose store is loading', () => {
     expect(await leader.execute('tab-b', 1, [['CONFIG', 'GET', 'appendfsync'], ['LASTSAVE']])).toEqual([['appendfsync', 'always'], expect.any(Number)]);
     const settled: string[] = [];
     const get = leader.execute('tab-a', 1, [['GET', 'k1']]).then((r) => (settled.push('get'), r));
-    // Behind its session's GET, which waits for the load.
-    const later = leader.execute('tab-a', 1, [['INFO', 'persistence']]).then((r) => (settled.push('later info'), r));
+    // Beside its session's waiting GET, INFO still answers (progress); a transaction waits.
+    const [beside] = await leader.execute('tab-a', 1, [['INFO', 'persistence']]);
+    expect(field(beside, 'loading')).toBe('1');
+    const multi = leader.execute('tab-a', 1, [['MULTI']]).then((r) => (settled.push('multi'), r));
+    const queued = leader.execute('tab-a', 1, [['INFO', 'persistence']]).then((r) => (settled.push('queued info'), r));
+    const exec = leader.execute('tab-a', 1, [['EXEC']]);
     // Another session's INFO does not wait.
     const [other] = await leader.execute('tab-a', 2, [['INFO', 'persistence']]);
     expect(field(other, 'loading')).toBe('1');
@@ -65,8 +69,10 @@ describe('a leader whose store is loading', () => {
     expect(settled).toEqual([]);
     release();
     expect(await get).toEqual(['v1']);
-    expect(field((await later)[0], 'loading')).toBe('0');
-    expect(settled).toEqual(['get', 'later info']);
+    expect(await multi).toEqual([{ type: 'status', value: 'OK' }]);
+    expect(await queued).toEqual([{ type: 'status', value: 'QUEUED' }]);
+    expect(settled).toEqual(['get', 'multi', 'queued info']);
+    expect(field(((await exec) as string[][])[0]![0], 'loading')).toBe('0');
     const [mixedInfo, size] = await mixed;
     expect([field(mixedInfo, 'loading'), size]).toEqual(['0', 100]);
     leader.close();
