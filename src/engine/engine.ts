@@ -428,13 +428,15 @@ export class Engine {
    */
   finishLoading(): number {
     this.db.loading = false;
-    let removed = 0;
-    for (let slice = this.runActiveExpire(); slice > 0; slice = this.runActiveExpire()) removed += slice;
-    // Unbuilt snapshot strings past their deadline expire too (their buckets stay unbuilt;
-    // the load counted them already).
+    // Unbuilt snapshot strings past their deadline at the load expire too (their buckets
+    // stay unbuilt; the load counted them already). First: the expirer below builds the
+    // buckets holding a deadline that came during the load, and building drops these
+    // silently (no DEL), as it does for any expired at load.
     const unbuilt = this.db.takeExpiredAtLoad();
     for (const key of unbuilt) this.onKeyExpired(key);
     if (unbuilt.length > 0) this.endTurn();
+    let removed = 0;
+    for (let slice = this.runActiveExpire(); slice > 0; slice = this.runActiveExpire()) removed += slice;
     if (this.activeExpire) this.scheduleActiveExpire();
     return removed;
   }
