@@ -9,7 +9,7 @@
  *   sender's order), after the store finished loading; as Redis serves INFO, CONFIG …
  *   while loading, a batch of only such commands runs at once (INFO persistence shows the
  *   load's progress), but not ahead of its session's waiting batches when it touches a
- *   transaction (Persistence.runsNowWhileLoading). Its replies go
+ *   transaction or changes its state (LoadWait, engine/connection.ts). Its replies go
  *   out once what it wrote is as durable as the persistence mode promises (the engine's
  *   reply gate).
  * - A follower tab holds a presence lock for its life; the leader queues a request for that

@@ -319,15 +319,34 @@ export function toPublicReply(raw: RawReply, ascii = false): Reply {
   return out;
 }
 
-/** Commands that open, run or end a connection's transaction. */
-const TRANSACTION_COMMANDS = new Set(['multi', 'exec', 'discard', 'watch', 'unwatch', 'reset']);
+/**
+ * Loading commands that keep their place behind a connection's waiting calls: those that
+ * open, run or end its transaction, and those that change what its earlier calls would do
+ * or answer if run first (a subscribed connection refuses them, QUIT closes it, MONITOR
+ * would show them, CONFIG SET changes how they run) or that others see (PUBLISH).
+ */
+const ORDERED_COMMANDS = new Set([
+  'multi', 'exec', 'discard', 'watch', 'unwatch', 'reset',
+  'subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe', 'publish', 'spublish',
+  'quit', 'monitor', 'client|kill', 'config|set', 'config|resetstat',
+]);
+
+function keepsOrder(argv: readonly Arg[]): boolean {
+  const name = argv[0];
+  if (typeof name !== 'string') return false;
+  const lower = name.toLowerCase();
+  if (ORDERED_COMMANDS.has(lower)) return true;
+  const sub = argv[1];
+  return (lower === 'client' || lower === 'config') && typeof sub === 'string' && ORDERED_COMMANDS.has(`${lower}|${sub.toLowerCase()}`);
+}
 
 /**
  * The calls of one connection (or session) waiting for the store's load. Commands flagged
- * `loading` (INFO, CONFIG, MULTI …) run at once, as Redis serves them while loading, so INFO
- * can show the load's progress beside waiting calls; but once a waiting call touches a
- * transaction (MULTI, EXEC, WATCH …, or any call inside MULTI) every later call waits too,
- * so a pipelined MULTI / INCR / EXEC keeps its order.
+ * `loading` (INFO, CONFIG GET, MULTI …) run at once, as Redis serves them while loading, so
+ * INFO can show the load's progress beside waiting calls; but one that must keep its order
+ * (ORDERED_COMMANDS: MULTI, EXEC, WATCH, SUBSCRIBE, QUIT …, or any call inside MULTI)
+ * waits behind them, and once a waiting call is such a one every later call waits too, so
+ * a pipelined MULTI / INCR / EXEC keeps its order and SET / SUBSCRIBE runs SET first.
  */
 export class LoadWait {
   private waiting = 0;
@@ -338,10 +357,10 @@ export class LoadWait {
    * after which they run (the promises settle in call order).
    */
   wait(store: { runsWhileLoading(argv: readonly Arg[]): boolean }, loaded: Promise<unknown>, conn: Connection, commands: readonly (readonly Arg[])[]): Promise<void> | null {
-    const transaction = conn.multi !== null || commands.some((argv) => typeof argv[0] === 'string' && TRANSACTION_COMMANDS.has(argv[0].toLowerCase()));
-    if (commands.every((argv) => store.runsWhileLoading(argv)) && (this.waiting === 0 || (!this.ordered && !transaction))) return null;
+    const ordered = conn.multi !== null || commands.some(keepsOrder);
+    if (commands.every((argv) => store.runsWhileLoading(argv)) && (this.waiting === 0 || (!this.ordered && !ordered))) return null;
     this.waiting++;
-    if (transaction) this.ordered = true;
+    if (ordered) this.ordered = true;
     const done = (): void => {
       if (--this.waiting === 0) this.ordered = false;
     };

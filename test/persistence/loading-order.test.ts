@@ -48,4 +48,48 @@ describe('a connection whose store loads keeps its commands in order', () => {
     expect(await replies).toEqual([2, { type: 'status', value: 'OK' }, { type: 'status', value: 'QUEUED' }, [3]]);
     engine.close();
   });
+
+  // SUBSCRIBE, QUIT, CONFIG SET … are flagged loading too but change what the
+  // connection's earlier waiting calls do: run first, a subscribed connection refused the
+  // SET it sent before subscribing, QUIT closed the connection under its own SET.
+  it('Connection.call SET then SUBSCRIBE: the SET runs first', async () => {
+    const { storage, release } = await heldStore();
+    const engine = createEngine({ storage });
+    const conn = engine.connect();
+    const replies = Promise.all([conn.call(['SET', 'k', 'v']), conn.call(['SUBSCRIBE', 'ch'])]);
+    release();
+    expect(await replies).toEqual(['OK', [['subscribe', 'ch', 1]]]);
+    expect(await engine.call(['GET', 'k'])).toBe('v');
+    engine.close();
+  });
+
+  it('Connection.call SET then QUIT: the SET runs, then the connection closes', async () => {
+    const { storage, release } = await heldStore();
+    const engine = createEngine({ storage });
+    const conn = engine.connect();
+    const replies = Promise.all([conn.call(['SET', 'k', 'v']), conn.call(['QUIT'])]);
+    release();
+    expect(await replies).toEqual(['OK', 'OK']);
+    expect(conn.closed).toBe(true);
+    expect(await engine.call(['GET', 'k'])).toBe('v');
+    engine.close();
+  });
+
+  it('a session sends SET, then SUBSCRIBE, then INFO: SUBSCRIBE waits behind SET, and INFO behind SUBSCRIBE', async () => {
+    const { storage, release } = await heldStore();
+    const engine = createEngine({ storage });
+    const session = createSession(engine.connect());
+    const batch = async (commands: string[][]) => {
+      const response = await session.handle({ v: PROTOCOL_VERSION, type: 'batch', commands });
+      return response.type === 'replies' ? response.replies[0] : response;
+    };
+    const replies = Promise.all([batch([['SET', 'k', 'v']]), batch([['SUBSCRIBE', 'ch']]), batch([['INFO', 'persistence']])]);
+    release();
+    const [set, subscribe, info] = await replies;
+    expect([set, subscribe]).toEqual([{ type: 'status', value: 'OK' }, [['subscribe', 'ch', 1]]]);
+    // Subscribed by then: INFO is refused, as it is after SUBSCRIBE.
+    expect(info).toMatchObject({ type: 'error', message: expect.stringMatching(/only \(P\|S\)SUBSCRIBE/) });
+    engine.close();
+  });
 });
+

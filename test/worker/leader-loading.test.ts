@@ -122,5 +122,18 @@ describe('a leader whose store is loading', () => {
     expect(timedOut[1]).toEqual(['slave', 'tab-a', 0, 'connected', 1]);
     leader.close();
   });
+
+  it('a session SETs then SUBSCRIBEs while the store loads: SUBSCRIBE waits behind the SET', async () => {
+    const { storage, release } = await heldStore();
+    const engine = createEngine({ storage });
+    const leader = new Leader(engine, 1, host);
+    const set = leader.execute('tab-b', 1, [['SET', 'k', 'v']]);
+    const subscribe = leader.execute('tab-b', 1, [['SUBSCRIBE', 'ch']]);
+    release();
+    expect(await set).toEqual([{ type: 'status', value: 'OK' }]);
+    expect(await subscribe).toEqual([[['subscribe', 'ch', 1]]]);
+    leader.close();
+    engine.close();
+  });
 });
 
