@@ -21,6 +21,12 @@ import { QUEUED, type RawReply, type Reply } from './reply.js';
 import { Persistence, refuseWrite, type PersistenceOptions } from '../persistence/persistence.js';
 import type { Storage } from '../persistence/storage.js';
 
+/**
+ * The effect a load's end leaves in the log (finishLoading): every key whose deadline is
+ * before its argument was dropped there. Not a command: persistence's replay applies it.
+ */
+export const EXPIRED_BEFORE = 'idb-redis:expired-before';
+
 export interface EngineOptions {
   /** Milliseconds since the epoch; inject a fake clock in tests. Default `Date.now`. */
   clock?: () => number;
@@ -420,23 +426,22 @@ export class Engine {
   }
 
   /**
-   * Persistence replayed the store (Keyspace.loading, set meanwhile): expire every key
-   * still past its deadline, as Redis does once loading ends, and arm the expirer for the
-   * rest. Each is an ordinary expiry: an effect listener subscribed by now (a writable
-   * store's log) gets its DEL, as Redis propagates one, since the store still holds the key.
-   * Returns how many built keys expired.
+   * Persistence replayed the store (Keyspace.loading, set meanwhile): drop every key still
+   * past its deadline, as Redis expires them once loading ends, and arm the expirer for the
+   * rest. The store still holds them, so a later write that found one absent (SET NX, SADD)
+   * must replay after their removal: instead of Redis's DEL per key, one expiry mark goes to
+   * an effect listener subscribed by now (a writable store's log), and its replay drops the
+   * same keys (the state there is the same). Returns how many keys went.
    */
   finishLoading(): number {
     this.db.loading = false;
-    // Unbuilt snapshot strings past their deadline at the load expire too (their buckets
-    // stay unbuilt; the load counted them already). First: the expirer below builds the
-    // buckets holding a deadline that came during the load, and building drops these
-    // silently (no DEL), as it does for any expired at load.
-    const unbuilt = this.db.takeExpiredAtLoad();
-    for (const key of unbuilt) this.onKeyExpired(key);
-    if (unbuilt.length > 0) this.endTurn();
-    let removed = 0;
-    for (let slice = this.runActiveExpire(); slice > 0; slice = this.runActiveExpire()) removed += slice;
+    const now = (this.ctx.now = this.clock());
+    const removed = this.db.dropExpiredBefore(now, (key) => this.signalModifiedKey(key));
+    if (removed > 0) {
+      this.stats.expiredKeys += removed;
+      if (this.recordEffects) this.pendingEffects.push([EXPIRED_BEFORE, String(now)]);
+      this.endTurn();
+    }
     if (this.activeExpire) this.scheduleActiveExpire();
     return removed;
   }

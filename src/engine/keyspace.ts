@@ -457,9 +457,25 @@ export class Keyspace {
     return this.pending !== null;
   }
 
-  /** The keys of unbuilt strings past their deadline at the load, taken out (PendingLoad.takeExpired). */
-  takeExpiredAtLoad(): string[] {
-    return this.pending?.takeExpired() ?? [];
+  /**
+   * Delete every key whose deadline is before `when`, as a load's end does and its expiry
+   * mark replays (Engine.finishLoading): no event, no effect; unbuilt strings are dropped
+   * without being built. `dropped` sees each built key. Returns how many keys went.
+   */
+  dropExpiredBefore(when: number, dropped: (key: string) => void = () => {}): number {
+    let count = 0;
+    for (;;) {
+      const deadline = this.heapDeadline();
+      if (deadline === undefined || deadline >= when) break;
+      const key = this.heap.peekKey()!;
+      this.heap.pop();
+      if (this.cleared.size !== 0) this.cleared.delete(key);
+      this.delete(key);
+      dropped(key);
+      count++;
+    }
+    if (this.pending !== null) count += this.pending.dropBefore(when);
+    return count;
   }
 
   /** Build one more unbuilt bucket (background building); false once every key is built. */

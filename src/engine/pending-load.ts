@@ -20,11 +20,12 @@
  *   the buckets holding a deadline that has come (`earliest`, `takeDue`). A background
  *   task (persistence/recovery.ts) builds the rest in short slices between commands.
  * - Building is a load, not a write: no keyspace event, no effect, no dirty count. Keys
- *   whose deadline had passed when loading started (`loadedAt`) and that the log did not
- *   reach are taken out at the load's end (`takeExpired`) and expired as an eager load's
- *   are (a DEL in the log), without building their buckets; a deadline passing later is an
- *   ordinary expiry once the key is built (its bucket is built by the expirer when that
- *   deadline comes).
+ *   whose deadline had passed when loading started (`loadedAt`) are dropped when built,
+ *   unless the log replayed after the snapshot reached them (`loading`: taken or built like
+ *   any other, deadline and all). The load's end drops every string still past its deadline
+ *   (`dropBefore`, no building) under one expiry mark in the log (Engine.finishLoading); a
+ *   deadline passing later is an ordinary expiry once the key is built (its bucket is built
+ *   by the expirer when that deadline comes).
  * - Only plain strings are deferred; collections (RESP in the chunk) are applied during the
  *   load as before.
  */
@@ -70,8 +71,6 @@ export class PendingLoad {
   expired = 0;
   /** Of those, strings with a deadline still to come (INFO keyspace's `expires`). */
   volatile = 0;
-  /** Strings whose deadline had passed at `loadedAt`, less those built while loading (stats). */
-  expiredAtLoad = 0;
   /**
    * Set while the log is replayed (Keyspace.loading): a string expired at load is taken
    * or built like any other (the log may move or remove its deadline).
@@ -122,10 +121,8 @@ export class PendingLoad {
     for (let i = 0; i < n; i++) {
       const when = d[i]!;
       if (when === 0) continue;
-      if (when < this.loadedAt) {
-        this.expired++;
-        this.expiredAtLoad++;
-      } else {
+      if (when < this.loadedAt) this.expired++;
+      else {
         this.volatile++;
         if (when < earliest) earliest = when;
       }
@@ -173,8 +170,7 @@ export class PendingLoad {
             this.owned.add(part);
           }
           part.deadlines![i] = -1;
-          if (expiredAtLoad) this.expiredAtLoad--;
-          else {
+          if (!expiredAtLoad) {
             if (deadline !== 0) this.volatile--;
             // Counted as dropped from now on, as an expired one: `strings - expired` stays
             // the unbuilt keys, and `take` settles both when the bucket is built.
@@ -192,39 +188,43 @@ export class PendingLoad {
   }
 
   /**
-   * The load is over: take out every string whose deadline had passed at `loadedAt` and
-   * that no record reached, and return their keys, for the engine to expire now as it
-   * expires the built ones (their DEL goes to the log: the store still holds them, and a
-   * later record that found the key absent must replay so). Building skips them from here
-   * on. A scan of lengths and deadlines; nothing when none expired at load.
+   * Drop every unbuilt string whose deadline is before `when`, without building it (the
+   * load's end, or its expiry mark replayed): marked taken, so building skips it. A scan of
+   * the deadlines; returns how many were dropped.
    */
-  takeExpired(): string[] {
-    const keys: string[] = [];
-    if (this.expiredAtLoad === 0) return keys;
-    for (const parts of this.parts) {
+  dropBefore(when: number): number {
+    let dropped = 0;
+    for (let b = 0; b <= this.mask; b++) {
+      const parts = this.parts[b];
       if (parts == null) continue;
+      let earliest = Infinity;
       for (const part of parts) {
         if (part.deadlines === null) continue;
-        const lengths = part.lengths;
-        const n = lengths.length >> 1;
-        let kp = 0;
+        const n = part.lengths.length >> 1;
         for (let i = 0; i < n; i++) {
-          const kl = lengths[2 * i]!;
-          const when = part.deadlines[i]!;
-          if (when > 0 && when < this.loadedAt) {
-            if (!this.owned.has(part)) {
-              part.deadlines = part.deadlines.slice();
-              this.owned.add(part);
-            }
-            // Marked taken: still counted in `expired`, as building would have dropped it.
-            part.deadlines[i] = -1;
-            keys.push(part.keys.slice(kp, kp + kl));
+          const d = part.deadlines[i]!;
+          if (d <= 0) continue;
+          if (d >= when) {
+            if (d >= this.loadedAt && d < earliest) earliest = d;
+            continue;
           }
-          kp += kl;
+          // The store's own arrays (a memory store hands them out) are copied once.
+          if (!this.owned.has(part)) {
+            part.deadlines = part.deadlines.slice();
+            this.owned.add(part);
+          }
+          part.deadlines![i] = -1;
+          dropped++;
+          // Counted as dropped from now on (one expired at load was already).
+          if (d >= this.loadedAt) {
+            this.volatile--;
+            this.expired++;
+          }
         }
       }
+      this.deadlines[b] = earliest;
     }
-    return keys;
+    return dropped;
   }
 
   /** Take the next unbuilt bucket's parts (background building); null when none is left. */
@@ -270,11 +270,8 @@ export class PendingLoad {
       if (d !== null) {
         for (let i = 0; i < n; i++) {
           if (d[i] === 0) continue;
-          if (d[i]! < this.loadedAt) {
-            this.expired--;
-            // Built while loading, it goes in past its deadline (the load's end expires it).
-            if (this.loading && d[i]! > 0) this.expiredAtLoad--;
-          } else this.volatile--;
+          if (d[i]! < this.loadedAt) this.expired--;
+          else this.volatile--;
         }
       }
     }

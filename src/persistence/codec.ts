@@ -30,9 +30,10 @@
  * The format this build writes and the newest it reads. 3: records and manifests carry
  * their writer's epoch and a claim seals the log (storage.ts's optimistic appends); a
  * format-2 build would neither seal nor stamp, and its records would be skipped after a
- * newer seal, so it must refuse such a store, and does by this number.
+ * newer seal, so it must refuse such a store, and does by this number. 4: a record may hold
+ * a load's expiry mark (Engine's EXPIRED_BEFORE), which a format-3 build would not apply.
  */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
 /** The root of a store: which snapshot is current and which log records follow it. */
 export interface Manifest {

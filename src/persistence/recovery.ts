@@ -12,10 +12,10 @@
  *   (Keyspace.loading), where nothing expires and a deadline already past is kept, so a
  *   later record that moves or removes it (PEXPIRE, PERSIST) or writes to the key applies
  *   as it did when it ran. Once the whole log is replayed, the keys still past their
- *   deadline are expired (Engine.finishLoading), unbuilt snapshot strings included, each
- *   with a DEL in the log (`replayed` subscribes it first) as Redis propagates one: the
- *   store still holds them, so a later record that found the key absent (SET NX, SADD …)
- *   must replay after its DEL.
+ *   deadline are dropped (Engine.finishLoading), unbuilt snapshot strings included without
+ *   building them, under one expiry mark in the log (`replayed` subscribes it first): the
+ *   store still holds them, so a later record that found a key absent (SET NX, SADD …) must
+ *   replay after the mark, whose replay drops the same keys (EXPIRED_BEFORE).
  * - A transaction left open at the end of the log (it cannot be, records are atomic, but a
  *   damaged store might) is discarded, as Redis reverts an incomplete MULTI.
  * - Bucketed snapshot strings (codec.ts) are validated whole but not built: the keyspace
@@ -29,7 +29,7 @@
  *   manifest gone at its end (the database deleted meanwhile) fails it.
  */
 import { isAscii } from '../engine/bytes.js';
-import type { Engine } from '../engine/engine.js';
+import { EXPIRED_BEFORE, type Engine } from '../engine/engine.js';
 import { PendingLoad, type PendingStrings } from '../engine/pending-load.js';
 import { ReplyError } from '../engine/errors.js';
 import { checkManifest, decodeChunk, type ChunkStrings, decodeRecord, FORMAT_VERSION, PersistenceError, type Manifest } from './codec.js';
@@ -220,6 +220,10 @@ async function recoverOnce(engine: Engine, storage: Storage, options: RecoveryOp
   let replayErrors = 0;
   const now = engine.clock();
   const apply = (argv: string[]) => {
+    if (argv[0] === EXPIRED_BEFORE && argv.length === 2) {
+      engine.db.dropExpiredBefore(Number(argv[1]));
+      return;
+    }
     engine.noteBytes(argv);
     const reply = engine.execute(conn, argv);
     if (reply instanceof ReplyError) replayErrors++;
@@ -315,9 +319,8 @@ async function recoverOnce(engine: Engine, storage: Storage, options: RecoveryOp
     progress.phase = 'done';
     progress.recordsTotal = progress.recordsLoaded;
     report();
-    // Unbuilt strings expired at load (dropped when built): the load's end adds the others.
-    const keysExpired = load.lazy?.expiredAtLoad ?? 0;
-    return { manifest, lastSeq, logBytes, records, keysLoaded, keysExpired, replayErrors, warnings };
+    // The load's end drops the keys past their deadline (recover).
+    return { manifest, lastSeq, logBytes, records, keysLoaded, keysExpired: 0, replayErrors, warnings };
   } finally {
     conn.close();
     // Arms the active expirer for the deadlines just loaded.

@@ -1,8 +1,8 @@
 /**
  * The load's end (Engine.finishLoading): the keys still past their deadline once the log is
- * replayed expire, each with a DEL in the log, unbuilt snapshot strings (a bucketed
- * snapshot) included, so a later write that found such a key absent (SET NX …) replays
- * after its DEL at the next load.
+ * replayed are dropped under one expiry mark in the log, unbuilt snapshot strings (a
+ * bucketed snapshot) included, so a later write that found such a key absent (SET NX …)
+ * replays after the mark at the next load.
  */
 import { describe, expect, it } from 'vitest';
 import { keyBucket } from '../../src/engine/pending-load.js';
@@ -12,10 +12,10 @@ import { open } from './support.js';
 const T0 = 1_800_000_000_000;
 
 describe('keys expired at the load end of a bucketed snapshot', () => {
-  // The expirer that finishLoading runs builds the buckets holding a deadline that came
-  // during the load; building drops the strings already past their deadline when the load
-  // started without a DEL, so they were never logged as deleted, and a SET NX after the
-  // load replayed onto the snapshot's stale value (kept while loading) and failed.
+  // An expirer run at the load's end built the buckets holding a deadline that came during
+  // the load, and building dropped the strings already past their deadline when the load
+  // started with nothing in the log, so a SET NX after the load replayed onto the
+  // snapshot's stale value (kept while loading) and failed.
   it('a key expired at load beside one whose deadline came during the load: SET NX after the load survives a reload', async () => {
     let now = T0;
     const clock = () => now;

@@ -394,7 +394,8 @@ async function clocked(options: PersistenceOptions = {}) {
 
 describe('divergences the property found (minimal cases)', () => {
   // A key past its deadline at a load is expired at the load's end; the store still holds
-  // it. Without a DEL in the log (Redis propagates one), a later write that found the key
+  // it. Without a record of that in the log (Redis propagates a DEL; here one expiry mark
+  // covers them all), a later write that found the key
   // absent replays onto it at the next load (loading keeps it) and the load's end then
   // expires the result: SET NX failed, SADD hit WRONGTYPE, APPEND appended to the old value.
   it('a write after a load that expired the key (SET NX, SADD, APPEND) is there at the next load', async () => {
@@ -427,7 +428,7 @@ describe('divergences the property found (minimal cases)', () => {
   });
 
   // Bucketed snapshot strings past their deadline at a load were dropped silently when their
-  // bucket was built: the same missing DEL, for keys the load never built.
+  // bucket was built: the same missing record, for keys the load never built.
   it('a write after a lazy load that dropped the key (unbuilt bucket) is there at the next load', async () => {
     const s = await clocked({ bucketKeys: 2, chunkBytes: 128 });
     for (let i = 0; i < 20; i++) await s.engine.call(['SET', `k${i}`, 'v']);
