@@ -434,8 +434,13 @@ export class Engine {
    * same keys (the state there is the same). Returns how many keys went.
    */
   finishLoading(): number {
+    // A key WATCHed (a `loading` command) before the snapshot's bucketed strings joined the
+    // keyspace is built now, deadline kept: its drop below touches the watch, as any other's.
+    if (this.watches.active && this.db.building) for (const key of this.watches.keys()) this.db.get(key);
     this.db.loading = false;
-    const now = (this.ctx.now = this.clock());
+    // Never before a lazy load's clock: an unbuilt string whose deadline passed before it is
+    // dropped when built, so it must go under this mark (a clock stepped back meanwhile).
+    const now = Math.max((this.ctx.now = this.clock()), this.db.lazyLoadedAt);
     const removed = this.db.dropExpiredBefore(now, (key) => this.signalModifiedKey(key));
     if (removed > 0) {
       this.stats.expiredKeys += removed;

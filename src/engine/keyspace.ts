@@ -452,6 +452,14 @@ export class Keyspace {
     return pending === null ? 0 : pending.strings - pending.expired;
   }
 
+  /**
+   * The clock of the lazy load still unbuilt (PendingLoad.loadedAt: its strings past their
+   * deadline before it are dropped when built); -Infinity when every key is built.
+   */
+  get lazyLoadedAt(): number {
+    return this.pending === null ? -Infinity : this.pending.loadedAt;
+  }
+
   /** True while some snapshot strings are not built yet. */
   get building(): boolean {
     return this.pending !== null;
@@ -463,7 +471,9 @@ export class Keyspace {
    * without being built. `dropped` sees each built key. Returns how many keys went.
    */
   dropExpiredBefore(when: number, dropped: (key: string) => void = () => {}): number {
-    let count = 0;
+    // Unbuilt strings first: deleting a built key below may build its bucket (buildKey), and
+    // building drops the strings expired at load uncounted.
+    let count = this.pending !== null ? this.pending.dropBefore(when) : 0;
     for (;;) {
       const deadline = this.heapDeadline();
       if (deadline === undefined || deadline >= when) break;
@@ -474,7 +484,6 @@ export class Keyspace {
       dropped(key);
       count++;
     }
-    if (this.pending !== null) count += this.pending.dropBefore(when);
     return count;
   }
 

@@ -18,6 +18,11 @@ export class WatchRegistry {
     return this.watchers.size !== 0;
   }
 
+  /** Every key some connection watches. */
+  keys(): IterableIterator<string> {
+    return this.watchers.keys();
+  }
+
   watch(conn: Connection, key: string): void {
     if (conn.watched.has(key)) return;
     conn.watched.set(key, this.db.isLogicallyExpired(key));

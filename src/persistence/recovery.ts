@@ -221,7 +221,11 @@ async function recoverOnce(engine: Engine, storage: Storage, options: RecoveryOp
   const now = engine.clock();
   const apply = (argv: string[]) => {
     if (argv[0] === EXPIRED_BEFORE && argv.length === 2) {
-      engine.db.dropExpiredBefore(Number(argv[1]));
+      // A damaged mark drops nothing (NaN or ±Infinity would drop every key with a
+      // deadline): a failed replay, as a damaged command's error reply is.
+      const when = Number(argv[1]);
+      if (argv[1] !== '' && Number.isFinite(when)) engine.db.dropExpiredBefore(when);
+      else replayErrors++;
       return;
     }
     engine.noteBytes(argv);
