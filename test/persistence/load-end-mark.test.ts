@@ -59,18 +59,17 @@ describe('the load expiry mark', () => {
     now = T0 + 2000;
     const engine = await open(storage, { clock, activeExpire: false, persistence: { bucketKeys: 8 } });
     await engine.flush();
-    const marks = storage
-      .inspect()
-      .seqs.length;
-    expect(marks).toBeGreaterThan(0);
-    const log = await storage.readLog(0, 100);
-    const data = log.map((r) => r.data).join('');
-    expect(data).toContain(EXPIRED_BEFORE);
+    const data = (await storage.readLog(0, 100)).map((r) => r.data).join('');
+    expect(data.split(EXPIRED_BEFORE).length).toBe(2);
+    expect(data).toContain(String(T0 + 2000));
     expect(data).not.toMatch(/\bdel\b/i);
     const live = await dump(engine);
     expect(live.some((l) => l.startsWith('x ') || l.startsWith('h '))).toBe(false);
     await shut(engine);
+    // Bucketed again: the mark's replay drops from an unbuilt load; INFO counts what is left.
     const again = await open(storage, { clock, activeExpire: false });
+    expect(again.db.building).toBe(true);
+    expect(await keyspaceInfo(again)).toEqual([live.length, live.filter((l) => !l.endsWith(' -1')).length]);
     expect(await dump(again)).toEqual(live);
     await shut(again);
   });
