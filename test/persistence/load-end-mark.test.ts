@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngine, EXPIRED_BEFORE, type Engine } from '../../src/engine/engine.js';
 import { keyBucket } from '../../src/engine/pending-load.js';
 import { FORMAT_VERSION, packCommands } from '../../src/persistence/codec.js';
+import { exportRespBytes, importResp } from '../../src/persistence/export.js';
 import type { PersistenceOptions } from '../../src/persistence/persistence.js';
 import { memoryStorage, type MemoryStorage } from '../../src/persistence/storage.js';
 import { dump, open } from './support.js';
@@ -140,6 +141,31 @@ describe('the load expiry mark', () => {
     expect(engine.persistence!.stats.keysExpired).toBe(40);
     expect(await engine.call(['DBSIZE'])).toBe(80);
     expect(await keyspaceInfo(engine)).toEqual([80, 20]);
+    await shut(engine);
+  });
+
+  // Export (the page's exportStore) loads the store read-only: the marks in its log apply.
+  it('an export of a store whose log holds marks is the live dataset', async () => {
+    let now = T0;
+    const clock = () => now;
+    const storage = await bucketedStore(clock, filler(60, ['SET', 'a', 'old', 'PXAT', String(T0 + 1000)], ['SADD', 's', 'm'], ['PEXPIREAT', 's', String(T0 + 1000)]));
+    now = T0 + 2000;
+    let engine = await open(storage, { clock, activeExpire: false, persistence: { bucketKeys: 8 } });
+    await engine.call(['SET', 'a', 'new', 'NX']);
+    await shut(engine);
+    now = T0 + 3000;
+    engine = await open(storage, { clock, activeExpire: false, persistence: { bucketKeys: 8 } });
+    await engine.call(['SADD', 's', 'n']);
+    await engine.flush();
+    expect((await storage.readLog(0, 100)).map((r) => r.data).join('')).toContain(EXPIRED_BEFORE);
+    const live = await dump(engine);
+    const reader = await open(storage, { clock, activeExpire: false, persistence: { readOnly: true } });
+    const bytes = await exportRespBytes(reader);
+    await shut(reader);
+    const target = createEngine({ clock, activeExpire: false });
+    await importResp(target, bytes);
+    expect(await dump(target)).toEqual(live);
+    target.close();
     await shut(engine);
   });
 
