@@ -120,6 +120,14 @@ export class PersistenceError extends Error {
   }
 }
 
+/**
+ * A store, chunk or record written by a newer idb-redis: not damage, so never cut off by
+ * `loadTruncated` (that would delete every write the newer build made).
+ */
+export class NewerFormatError extends PersistenceError {
+  override name = 'NewerFormatError';
+}
+
 /** Append one command to a RESP string being built. */
 export function packCommand(out: string, argv: readonly string[]): string {
   out += `*${argv.length}\r\n`;
@@ -230,7 +238,7 @@ export function checkManifest(value: unknown, store: string): Manifest {
     throw new PersistenceError(`idb-redis store '${store}': the manifest is unreadable`);
   }
   if (m.format > FORMAT_VERSION) {
-    throw new PersistenceError(
+    throw new NewerFormatError(
       `idb-redis store '${store}' was written by a newer idb-redis (format ${m.format}; this build reads up to ${FORMAT_VERSION})`,
     );
   }
@@ -252,7 +260,7 @@ export function decodeRecord(value: unknown, store: string, each: (argv: string[
     throw new PersistenceError(`${where} is not a log record`, seq);
   }
   if (r!.format > FORMAT_VERSION) {
-    throw new PersistenceError(`${where} was written by a newer idb-redis (format ${r!.format}; this build reads up to ${FORMAT_VERSION})`, seq);
+    throw new NewerFormatError(`${where} was written by a newer idb-redis (format ${r!.format}; this build reads up to ${FORMAT_VERSION})`, seq);
   }
   // Parse fully before applying any of it: a damaged record is applied not at all.
   const commands: string[][] = [];
@@ -285,7 +293,7 @@ export function decodeChunk(
     throw new PersistenceError(`${where} is not a snapshot chunk`);
   }
   if (c.format > FORMAT_VERSION) {
-    throw new PersistenceError(`${where} was written by a newer idb-redis (format ${c.format}; this build reads up to ${FORMAT_VERSION})`);
+    throw new NewerFormatError(`${where} was written by a newer idb-redis (format ${c.format}; this build reads up to ${FORMAT_VERSION})`);
   }
   const strings = c.format >= 2 && c.lengths !== undefined ? checkStrings(c, where) : null;
   // Format 2: the RESP part is parsed before anything is applied (format 1 keeps its

@@ -32,7 +32,7 @@ import { isAscii } from '../engine/bytes.js';
 import { EXPIRED_BEFORE, type Engine } from '../engine/engine.js';
 import { PendingLoad, type PendingStrings } from '../engine/pending-load.js';
 import { ReplyError } from '../engine/errors.js';
-import { checkManifest, decodeChunk, type ChunkStrings, decodeRecord, FORMAT_VERSION, PersistenceError, type Manifest } from './codec.js';
+import { checkManifest, decodeChunk, type ChunkStrings, decodeRecord, FORMAT_VERSION, NewerFormatError, PersistenceError, type Manifest } from './codec.js';
 import type { Storage } from './storage.js';
 
 export interface LoadProgress {
@@ -303,7 +303,8 @@ async function recoverOnce(engine: Engine, storage: Storage, options: RecoveryOp
             decodeRecord(record, storage.name, apply);
           }
         } catch (error) {
-          if (!(error instanceof PersistenceError) || !options.loadTruncated) throw error;
+          // A newer build's record is not damage: cutting it off would lose its writes.
+          if (!(error instanceof PersistenceError) || error instanceof NewerFormatError || !options.loadTruncated) throw error;
           const from = error.seq ?? lastSeq + 1;
           warnings.push(
             `${error.message}; loaded up to record ${lastSeq} and ${options.readOnly ? 'ignored' : 'removed'} the log from record ${from} on (loadTruncated)`,

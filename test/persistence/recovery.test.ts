@@ -83,6 +83,9 @@ describe('damaged stores', () => {
     // Written by the same epoch (1) as the records before it: a lower one would be skipped.
     await storage.fenced(1).append([{ seq: 4, format: FORMAT_VERSION + 1, count: 1, data: packCommands([['SET', 'x', 'y']]) }]);
     await expect(createEngine({ storage }).ready).rejects.toThrow(new RegExp(`log record 4 was written by a newer idb-redis \\(format ${FORMAT_VERSION + 1}`));
+    // Not damage: loadTruncated refuses it too, and leaves the newer build's record in place.
+    await expect(createEngine({ storage, persistence: { loadTruncated: true } }).ready).rejects.toThrow(/log record 4 was written by a newer idb-redis/);
+    expect(storage.inspect().seqs).toContain(4);
     const other = memoryStorage();
     await other.commitSnapshot({ format: FORMAT_VERSION + 1, snapshotId: 0, snapshotSeq: 0, chunks: 0, snapshotBytes: 0, keys: 0, savedAt: 0 });
     const error = await createEngine({ storage: other }).ready.catch((e: unknown) => e);
