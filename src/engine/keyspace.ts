@@ -411,15 +411,22 @@ export class Keyspace {
     if (this.pending !== null) for (const parts of this.pending.takeDue(now)) this.buildParts(parts);
     let expired = 0;
     while (expired < limit) {
-      const when = this.heapDeadline();
-      if (when === undefined || when >= now) break;
-      const key = this.heap.peekKey()!;
-      this.heap.pop();
-      if (this.cleared.size !== 0) this.cleared.delete(key);
+      const key = this.popDeadlineBefore(now);
+      if (key === undefined) break;
       this.expire(key);
       expired++;
     }
     return expired;
+  }
+
+  /** The key of the earliest deadline in the heap, taken off it, if that is before `when`. */
+  private popDeadlineBefore(when: number): string | undefined {
+    const deadline = this.heapDeadline();
+    if (deadline === undefined || deadline >= when) return undefined;
+    const key = this.heap.peekKey()!;
+    this.heap.pop();
+    if (this.cleared.size !== 0) this.cleared.delete(key);
+    return key;
   }
 
   // --- lazy load (pending-load.ts) ---------------------------------------------------------
@@ -474,12 +481,7 @@ export class Keyspace {
     // Unbuilt strings first: deleting a built key below may build its bucket (buildKey), and
     // building drops the strings expired at load uncounted.
     let count = this.pending !== null ? this.pending.dropBefore(when) : 0;
-    for (;;) {
-      const deadline = this.heapDeadline();
-      if (deadline === undefined || deadline >= when) break;
-      const key = this.heap.peekKey()!;
-      this.heap.pop();
-      if (this.cleared.size !== 0) this.cleared.delete(key);
+    for (let key = this.popDeadlineBefore(when); key !== undefined; key = this.popDeadlineBefore(when)) {
       this.delete(key);
       dropped(key);
       count++;

@@ -310,7 +310,7 @@ export class Persistence {
           this.loadProgress = p;
           this.options.onLoadProgress?.(p);
         },
-        // The log continues the store's before the keys past their deadline expire: their DELs go in it.
+        // The log continues the store's before the keys past their deadline go: their expiry mark goes in it.
         replayed: (result) => {
           this.manifest = result.manifest;
           this.log.nextSeq = result.lastSeq + 1;

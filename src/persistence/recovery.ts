@@ -67,7 +67,7 @@ export interface RecoveryOptions {
   onProgress?: (progress: LoadProgress) => void;
   /**
    * The store is replayed; the keys still past their deadline expire right after this
-   * returns. A writable engine starts its log here, so their DELs are logged.
+   * returns. A writable engine starts its log here, so their expiry mark is logged.
    */
   replayed?: (result: RecoveryResult) => void;
 }
